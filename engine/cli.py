@@ -1,0 +1,199 @@
+"""The ``impasse`` command line: parse arguments, make one library call, render.
+
+Every :class:`~engine.errors.ImpasseError` and every usage error becomes one line on stderr and
+exit code 2; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from typing import Any, NoReturn
+
+import click
+
+from engine import report
+from engine.errors import ImpasseError, ThresholdSyntaxError
+from engine.packs import builtin_packs, load_pack
+from engine.questions import ask_majority, ask_quorum
+from engine.thresholds import Threshold, parse_threshold
+
+__all__ = ["cli", "main"]
+
+
+class CliError(click.ClickException):
+    """A user-facing error: printed as one line, exit code 2."""
+
+    exit_code = 2
+
+
+class _Cli(click.Group):
+    """A group that turns engine errors into one-line messages and exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ImpasseError as exc:
+            raise CliError(str(exc)) from None
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        try:
+            rv = super().main(args, prog_name or "impasse", complete_var, standalone_mode=False, **extra)
+        except click.exceptions.Abort:
+            click.echo("impasse: aborted", err=True)
+            sys.exit(1)
+        except click.ClickException as exc:
+            _fail(exc)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _fail(exc: click.ClickException) -> NoReturn:
+    message = " ".join(exc.format_message().split())
+    hint = ""
+    if isinstance(exc, click.UsageError) and exc.ctx is not None:
+        hint = f" (see '{exc.ctx.command_path} --help')"
+    click.echo(f"impasse: error: {message}{hint}", err=True)
+    sys.exit(2)
+
+
+class ThresholdType(click.ParamType):
+    """A threshold expression, parsed on the way in."""
+
+    name = "threshold"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Threshold:
+        if not isinstance(value, str):
+            return value
+        try:
+            return parse_threshold(value)
+        except ThresholdSyntaxError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class DateType(click.ParamType):
+    """A date written YYYY-MM-DD."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a date written YYYY-MM-DD", param, ctx)
+
+
+THRESHOLD = ThresholdType()
+DATE = DateType()
+_COUNT = click.IntRange(min=0)
+_FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+                       help="text for people, json for programs.")
+
+
+@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="impasse-engine", prog_name="impasse")
+def cli() -> None:
+    """Replay post-election crises against constitutional rules held as data.
+
+    \b
+    Ask a threshold question:
+      impasse quorum "more than 1/2 of all members" --members 123 --present 68
+      impasse majority "at least 2/3 of all members" --members 123 --yes 73
+    See the rules in force, and rival readings of them:
+      impasse rules kh --on 2013-09-23 --interpretation opposition-120-to-open
+
+    Thresholds read like constitution text: 'more than 1/2 of all members', 'at least 120
+    members present', 'at least 1/2 of all members plus 1', combined with 'and' / 'or'.
+    See docs/thresholds.md.
+    """
+
+
+@cli.command()
+@click.argument("expr", type=THRESHOLD, metavar="EXPR")
+@click.option("--members", "-n", type=click.IntRange(min=1), required=True, help="Statutory size of the body (all members).")
+@click.option("--present", "-p", type=_COUNT, required=True, help="Members present.")
+@click.option("--sitting", "-s", type=_COUNT, help="Seats filled, if fewer than all members.")
+@_FORMAT
+def quorum(expr: Threshold, members: int, present: int, sitting: int | None, fmt: str) -> None:
+    """Is a quorum EXPR met with PRESENT of MEMBERS?
+
+    \b
+    Example (Cambodia, 23 Sep 2013):
+      impasse quorum "more than 1/2 of all members" --members 123 --present 68
+      impasse quorum "at least 120 members present" --members 123 --present 68 --format json
+    """
+    answer = ask_quorum(expr, members=members, present=present, sitting=sitting)
+    click.echo(report.dumps(answer.to_dict()) if fmt == "json" else report.answer_text(answer))
+
+
+@cli.command()
+@click.argument("expr", type=THRESHOLD, metavar="EXPR")
+@click.option("--members", "-n", type=click.IntRange(min=1), required=True, help="Statutory size of the body (all members).")
+@click.option("--yes", "-y", type=_COUNT, required=True, help="Votes in favour.")
+@click.option("--no", type=_COUNT, default=0, show_default=True, help="Votes against.")
+@click.option("--abstain", type=_COUNT, default=0, show_default=True, help="Abstentions.")
+@click.option("--present", "-p", type=_COUNT, help="Members present (needed for 'of members present').")
+@click.option("--sitting", "-s", type=_COUNT, help="Seats filled, if fewer than all members.")
+@_FORMAT
+def majority(expr: Threshold, members: int, yes: int, no: int, abstain: int, present: int | None,
+             sitting: int | None, fmt: str) -> None:
+    """Is a decision by majority EXPR adopted with these votes?
+
+    \b
+    Examples:
+      impasse majority "at least 2/3 of all members" --members 123 --yes 73      (2003: fails)
+      impasse majority "majority of votes cast" --members 123 --yes 40 --no 30 --present 90
+    """
+    answer = ask_majority(expr, members=members, yes=yes, no=no, abstain=abstain, present=present, sitting=sitting)
+    click.echo(report.dumps(answer.to_dict()) if fmt == "json" else report.answer_text(answer))
+
+
+@cli.command()
+@click.argument("pack", metavar="PACK")
+@click.option("--on", "on", type=DATE, help="Date (YYYY-MM-DD) whose rules to show; default today.")
+@click.option("--interpretation", "-i", help="A named reading from the pack (see the list at the end).")
+@_FORMAT
+def rules(pack: str, on: date | None, interpretation: str | None, fmt: str) -> None:
+    """The rules of constitution PACK in force on a date, with citations.
+
+    PACK is a built-in pack id (e.g. kh) or a path to a pack file.
+
+    \b
+    Examples:
+      impasse rules kh --on 2003-09-27                (two-thirds confidence vote)
+      impasse rules kh --on 2013-09-23 -i opposition-120-to-open
+    """
+    constitution = load_pack(pack)
+    ruleset = constitution.rules_on(on or date.today(), interpretation)
+    if fmt == "json":
+        click.echo(report.dumps(report.rules_data(constitution, ruleset)))
+        return
+    click.echo(report.rules_text(constitution, ruleset))
+    click.echo()
+    names = ", ".join(i.id for i in constitution.interpretations) or "none"
+    click.echo(f"Interpretations in this pack: {names}")
+    if constitution.missing:
+        click.echo("Not established by the sources:")
+        for line in constitution.missing:
+            click.echo(f"  - {line}")
+
+
+@cli.command(name="packs")
+def packs_command() -> None:
+    """List the built-in constitution packs."""
+    for pack_id in builtin_packs():
+        pack = load_pack(pack_id)
+        click.echo(f"{pack_id}\t{pack.name}")
+
+
+def _width() -> int:
+    import shutil
+
+    return max(100, shutil.get_terminal_size((120, 24)).columns) if sys.stdout.isatty() else 140
+
+
+def main() -> None:
+    """Entry point of the ``impasse`` console script."""
+    cli.main(prog_name="impasse")
