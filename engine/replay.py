@@ -1,0 +1,149 @@
+"""Replay on a SimPy clock: recorded events at their dates, deadline watchers, point-in-time state.
+
+SimPy time is a number of days since the first event. Each recorded event is applied on its day,
+in file order within a day. A deadline started by an anchor event is a SimPy process waiting on
+``any_of([its expiry, the act that meets it])``; when the expiry wins, the engine makes a
+``deadline_expired`` event dated the first day past the deadline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+import attrs
+import simpy
+
+from engine.errors import EngineError, ScenarioError
+from engine.events import DeadlineExpired, Event
+from engine.machine import Rules, Step, initial_state, transition
+from engine.scenario import Scenario
+from engine.state import Deadline, State
+
+__all__ = ["Timeline", "replay", "replay_scenario", "rules_for", "state_at"]
+
+# A deadline expires at the very end of its due day: before anything dated the next day.
+_END_OF_DAY = 1 - 1e-6
+
+
+@attrs.frozen
+class Timeline:
+    """The result of a replay: every step, and the state at the end (``as_of``)."""
+
+    rules: Rules
+    steps: tuple[Step, ...]
+    final: State
+    as_of: date | None
+
+    @property
+    def findings(self) -> tuple:
+        return tuple(f for step in self.steps for f in step.findings)
+
+
+class _Run:
+    def __init__(self, rules: Rules, origin: date) -> None:
+        self.env = simpy.Environment()
+        self.rules = rules
+        self.origin = origin.toordinal()
+        self.state = initial_state(rules)
+        self.steps: list[Step] = []
+        self.watched: dict[tuple[str, date], simpy.Event] = {}
+
+    def day(self, when: date) -> int:
+        return when.toordinal() - self.origin
+
+    def apply(self, event: Event) -> None:
+        step = transition(self.state, event, self.rules)
+        self.state = step.state
+        self.steps.append(step)
+        running = {(d.rule, d.start): d for d in step.state.deadlines}
+        for key, met in list(self.watched.items()):
+            if key not in running:
+                del self.watched[key]
+                if not met.triggered:
+                    met.succeed()
+        for key, deadline in running.items():
+            if key not in self.watched:
+                met = self.env.event()
+                self.watched[key] = met
+                self.env.process(self.watch(deadline, met))
+
+    def feed(self, events: Iterable[Event], until: date | None):  # noqa: ANN201
+        for event in events:
+            if until is not None and event.at > until:
+                return
+            wait = self.day(event.at) - self.env.now
+            if wait > 0:
+                yield self.env.timeout(wait)
+            self.apply(event)
+
+    def watch(self, deadline: Deadline, met: simpy.Event):  # noqa: ANN201
+        expiry = self.env.timeout(max(0, self.day(deadline.due) + _END_OF_DAY - self.env.now))
+        yield self.env.any_of([expiry, met])
+        if met.triggered:
+            return
+        self.watched.pop((deadline.rule, deadline.start), None)
+        self.apply(DeadlineExpired(
+            at=deadline.due + timedelta(days=1),
+            source=(f"derived by the engine from rule {deadline.rule} (Art. {deadline.article})",),
+            id=f"deadline_expired:{deadline.rule}@{deadline.due.isoformat()}",
+            rule=deadline.rule,
+            due=deadline.due,
+            anchor=deadline.anchor,
+        ))
+
+
+def replay(events: Iterable[Event], rules: Rules, until: date | None = None) -> Timeline:
+    """Fold events through the state machine on a SimPy clock.
+
+    Args:
+        events: recorded events, in date order.
+        rules: the constitution, body and readings to judge.
+        until: stop after this date (inclusive): the state at that date. Default: the last event's date.
+
+    Returns:
+        The :class:`Timeline`; ``final`` is the state as of ``until`` (or the last event).
+
+    Raises:
+        EngineError: an event that cannot happen in the state it meets.
+    """
+    events = list(events)
+    if not events:
+        return Timeline(rules, (), initial_state(rules), until)
+    run = _Run(rules, events[0].at)
+    end = until if until is not None else events[-1].at
+    run.env.process(run.feed(events, until))
+    run.env.run(until=max(run.day(end) + 1, 1))
+    final = attrs.evolve(run.state, on=end) if run.state.on is None or run.state.on <= end else run.state
+    return Timeline(rules, tuple(run.steps), final, end)
+
+
+def state_at(events: Iterable[Event], rules: Rules, on: date) -> State:
+    """The state of the crisis as of ``on`` (events up to and including that date)."""
+    return replay(events, rules, until=on).final
+
+
+def rules_for(scenario: Scenario, interpretations: Iterable[str] | None = None) -> Rules:
+    """The :class:`Rules` to judge a scenario by: its pack, body and interpretations.
+
+    Args:
+        scenario: a loaded scenario.
+        interpretations: readings to judge instead of the scenario's own list.
+    """
+    readings: tuple[str | None, ...] = tuple(interpretations) if interpretations else scenario.interpretations
+    for name in readings:
+        scenario.constitution.interpretation(name)  # type: ignore[arg-type]  # raises UnknownNameError
+    return Rules(scenario.constitution, scenario.body, readings or (None,))
+
+
+def replay_scenario(scenario: Scenario, until: date | None = None,
+                    interpretations: Iterable[str] | None = None) -> Timeline:
+    """Replay a loaded scenario; an impossible event becomes a :class:`ScenarioError` at its line."""
+    rules = rules_for(scenario, interpretations)
+    try:
+        return replay(scenario.events, rules, until)
+    except EngineError as exc:
+        line = scenario.line_of(exc.event) if isinstance(exc.event, Event) else None
+        index = next((i for i, e in enumerate(scenario.events) if e is exc.event), None)
+        field = f"events[{index}]" + (f".{exc.field}" if exc.field else "") if index is not None else exc.field
+        raise ScenarioError(exc.reason, path=scenario.path, line=line, field=field) from None
