@@ -98,6 +98,10 @@ def cli() -> None:
     """Replay post-election crises against constitutional rules held as data.
 
     \b
+    Replay a crisis (the bundled scenario) and see each act judged under rival readings:
+      impasse replay scenarios/cambodia-2013.yaml
+      impasse state scenarios/cambodia-2013.yaml --at 2013-09-20
+      impasse check scenarios/*.yaml
     Ask a threshold question:
       impasse quorum "more than 1/2 of all members" --members 123 --present 68
       impasse majority "at least 2/3 of all members" --members 123 --yes 73
@@ -180,6 +184,104 @@ def rules(pack: str, on: date | None, interpretation: str | None, fmt: str) -> N
             click.echo(f"  - {line}")
 
 
+_SCENARIO = click.Path(dir_okay=False, path_type=str)
+
+
+def _load(path: str):  # noqa: ANN202
+    from engine.scenario import load_scenario
+
+    return load_scenario(path)
+
+
+@cli.command()
+@click.argument("file", type=_SCENARIO, metavar="FILE")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
+              help="text: a timeline table and every finding; json: one object (docs/replay-format.md); "
+                   "markdown: a report.")
+@click.option("--interpretation", "-i", "interpretations", multiple=True,
+              help="Judge under this reading only (repeatable); default: the readings the scenario lists.")
+@click.option("--until", type=DATE, help="Stop after this date (YYYY-MM-DD).")
+def replay(file: str, fmt: str, interpretations: tuple[str, ...], until: date | None) -> None:
+    """Replay scenario FILE: the timeline, event by event, judged under each reading.
+
+    \b
+    Example:
+      impasse replay scenarios/cambodia-2013.yaml
+      impasse replay scenarios/cambodia-2013.yaml -i opposition-120-to-open --format json
+    """
+    from engine.replay import replay_scenario
+
+    scenario = _load(file)
+    timeline = replay_scenario(scenario, until=until, interpretations=interpretations or None)
+    if fmt == "json":
+        click.echo(report.dumps(report.timeline_data(scenario, timeline)))
+    elif fmt == "markdown":
+        click.echo(report.timeline_markdown(scenario, timeline))
+    else:
+        _print_rich(report.timeline_table(scenario, timeline, color=sys.stdout.isatty()))
+        click.echo()
+        click.echo(report.findings_text(scenario, timeline))
+        click.echo()
+        click.echo(report.final_text(timeline))
+
+
+@cli.command()
+@click.argument("file", type=_SCENARIO, metavar="FILE")
+@click.option("--at", "at", type=DATE, required=True, help="The date (YYYY-MM-DD) to show the state at.")
+@click.option("--interpretation", "-i", "interpretations", multiple=True,
+              help="Judge under this reading only (repeatable); default: the scenario's readings.")
+@_FORMAT
+def state(file: str, at: date, interpretations: tuple[str, ...], fmt: str) -> None:
+    """The state of the crisis in FILE as of a date: phase, impasse, boycotts, deadlines.
+
+    \b
+    Example:
+      impasse state scenarios/cambodia-2013.yaml --at 2013-09-10
+    """
+    from engine.replay import replay_scenario
+
+    scenario = _load(file)
+    timeline = replay_scenario(scenario, until=at, interpretations=interpretations or None)
+    if fmt == "json":
+        click.echo(report.dumps(report.state_data(timeline.final, timeline.rules)))
+    else:
+        click.echo(report.state_text(timeline.final, timeline.rules))
+
+
+@cli.command()
+@click.argument("files", type=_SCENARIO, nargs=-1, required=True, metavar="FILE...")
+def check(files: tuple[str, ...]) -> None:
+    """Validate scenario files without printing timelines.
+
+    Exit code 0 if every file loads and replays, 2 otherwise; each error is one line on stderr,
+    naming file, line and field.
+    """
+    from engine.replay import replay_scenario
+
+    bad = 0
+    for path in files:
+        try:
+            scenario = _load(path)
+            timeline = replay_scenario(scenario)
+        except ImpasseError as exc:
+            bad += 1
+            click.echo(f"impasse: error: {exc}", err=True)
+            continue
+        click.echo(f"ok: {path}: {len(scenario.events)} events, {len(timeline.steps)} steps, "
+                   f"{len(timeline.findings)} findings")
+    if bad:
+        sys.exit(2)
+
+
+def _print_rich(renderable: Any) -> None:
+    from rich.console import Console
+
+    if sys.stdout.isatty():
+        Console().print(renderable)
+    else:
+        click.echo(report.to_text(renderable, width=_width()), nl=False)
+
+
 @cli.command(name="packs")
 def packs_command() -> None:
     """List the built-in constitution packs."""
@@ -191,7 +293,7 @@ def packs_command() -> None:
 def _width() -> int:
     import shutil
 
-    return max(100, shutil.get_terminal_size((120, 24)).columns) if sys.stdout.isatty() else 140
+    return max(100, shutil.get_terminal_size((120, 24)).columns) if sys.stdout.isatty() else 160
 
 
 def main() -> None:

@@ -11,12 +11,52 @@ from datetime import date
 from typing import Any
 
 from rich.console import Console
+from rich.table import Table
 
 from engine.constitution import Constitution, Rule, RuleSet
+from engine.events import (
+    AgreementReached,
+    BoycottDeclared,
+    BoycottEnded,
+    ComplaintFiled,
+    ComplaintRuled,
+    DeadlineExpired,
+    Event,
+    GovernmentFormed,
+    ParliamentConvened,
+    PartyDissolved,
+    Protest,
+    Rally,
+    ResultsAccepted,
+    ResultsAnnounced,
+    ResultsRejected,
+    SeatsTaken,
+    TalksHeld,
+    VoteHeld,
+    unstructure_event,
+)
+from engine.machine import Finding, Rules
 from engine.questions import Answer
+from engine.replay import Timeline
+from engine.scenario import Scenario
+from engine.state import Reading, State, get
 from engine.thresholds import render
 
-__all__ = ["answer_text", "dumps", "rules_data", "rules_text", "to_text"]
+__all__ = [
+    "answer_text",
+    "describe",
+    "dumps",
+    "final_text",
+    "findings_text",
+    "rules_data",
+    "rules_text",
+    "state_data",
+    "state_text",
+    "timeline_data",
+    "timeline_markdown",
+    "timeline_table",
+    "to_text",
+]
 
 
 def dumps(data: Any) -> str:
@@ -125,4 +165,270 @@ def rules_text(pack: Constitution, ruleset: RuleSet) -> str:
             out.append(("  source:   " if i == 0 else "            ") + src)
         if rule.note:
             out.append(f"  note:     {rule.note}")
+    return "\n".join(out)
+
+
+# --------------------------------------------------------------------------- timelines
+
+_STYLE = {"ok": "green", "violation": "bold red", "warning": "yellow", "info": "dim"}
+_MARK = {"ok": "OK", "violation": "VIOLATION", "warning": "WARNING", "info": "info"}
+
+
+def describe(event: Event) -> str:
+    """A one-line summary of an event, for tables."""
+    e = event
+    kind = e.TYPE.replace("_", " ")
+    if isinstance(e, ResultsAnnounced):
+        seats = ", ".join(f"{p} {n}" for p, n in e.seats)
+        return f"{e.stage} results by {e.by}" + (f": {seats}" if seats else "")
+    if isinstance(e, ParliamentConvened):
+        parts = [f"{e.sitting} sitting"]
+        if e.members_present is not None:
+            by_party = ", ".join(f"{p} {n}" for p, n in e.present_by_party)
+            parts.append(f"{e.members_present} present" + (f" ({by_party})" if by_party else ""))
+        if e.convened_by:
+            parts.append(f"convened by {e.convened_by}")
+        return ", ".join(parts)
+    if isinstance(e, VoteHeld):
+        return f"vote on {e.motion.replace('_', ' ')}: {e.yes} yes, {e.no} no, {e.abstain} abstain; {e.outcome}"
+    if isinstance(e, (BoycottDeclared, BoycottEnded)):
+        verb = "boycotts" if isinstance(e, BoycottDeclared) else "ends its boycott of"
+        return f"{e.party} {verb} {e.of}"
+    if isinstance(e, (Rally, Protest)):
+        span = e.first_day.isoformat() + (f" to {e.last_day.isoformat()}" if e.last_day != e.first_day else "")
+        size = f", ~{e.size:,}" if e.size else ""
+        return f"{e.TYPE} {e.status} by {e.organiser} ({span}{size})"
+    if isinstance(e, (ResultsRejected, ResultsAccepted)):
+        return f"{e.party} {'rejects' if isinstance(e, ResultsRejected) else 'accepts'} the results"
+    if isinstance(e, ComplaintFiled):
+        return f"{e.by} files {e.count or 'a'} complaint(s) to {e.to}"
+    if isinstance(e, ComplaintRuled):
+        return f"{e.by}: complaints {e.outcome}" + (" (final)" if e.final else "")
+    if isinstance(e, TalksHeld):
+        return f"talks: {', '.join(e.parties)}" + (f" ({e.mediator})" if e.mediator else "")
+    if isinstance(e, AgreementReached):
+        return f"agreement: {', '.join(e.parties)}"
+    if isinstance(e, GovernmentFormed):
+        return "government formed" + (f": {e.head}" if e.head else "")
+    if isinstance(e, SeatsTaken):
+        return f"{e.members} {e.party} members take their seats"
+    if isinstance(e, DeadlineExpired):
+        return f"DEADLINE MISSED: {e.rule} (due {e.due.isoformat()})"
+    if isinstance(e, PartyDissolved):
+        return f"{e.party} dissolved"
+    return kind
+
+
+def _reading_info(rules: Rules, reading: Reading) -> dict[str, Any]:
+    if reading is None:
+        return {"id": None, "name": "the pack's own reading"}
+    interp = rules.constitution.interpretation(reading)
+    return {"id": interp.id, "name": interp.name, "holder": interp.holder, "claim": interp.claim,
+            "source": list(interp.source)}
+
+
+def _finding_data(f: Finding) -> dict[str, Any]:
+    return {"verdict": f.verdict.value, "interpretation": f.interpretation, "rule": f.rule, "article": f.article,
+            "message": f.message, "required": f.required, "count": f.count}
+
+
+def _deadline_data(state: State, on: date | None) -> list[dict[str, Any]]:
+    return [{"rule": d.rule, "title": d.title, "article": d.article, "start": d.start, "due": d.due,
+             "days_left": d.days_left(on) if on else None} for d in state.deadlines]
+
+
+def state_data(state: State, rules: Rules) -> dict[str, Any]:
+    """Plain data for a state (JSON-ready)."""
+    return {
+        "as_of": state.on,
+        "phase": state.phase.value,
+        "impasse": state.impasse.level.value,
+        "impasse_reasons": list(state.impasse.reasons),
+        "body_size": state.body_size,
+        "seats": dict(state.seats),
+        "seated": dict(state.seated),
+        "rejecting": sorted(state.rejecting),
+        "complaints_pending": state.complaints_pending,
+        "legal_avenues_exhausted": state.avenues_exhausted,
+        "boycotts": [{"party": p, "of": t} for p, t in sorted(state.boycotts)],
+        "government": state.government,
+        "deadlines": _deadline_data(state, state.on),
+        "missed_deadlines": list(state.missed),
+        "upcoming": [{"id": g.id, "kind": g.kind, "organiser": g.organiser, "from": g.first_day, "to": g.last_day}
+                     for g in state.upcoming()],
+        "readings": [
+            {"interpretation": r, "opened_lawfully": get(state.opened_lawfully, r),
+             "government_lawful": get(state.government_lawful, r)}
+            for r in rules.readings
+        ],
+    }
+
+
+def timeline_data(scenario: Scenario, timeline: Timeline) -> dict[str, Any]:
+    """The replay as one JSON-ready object (format: docs/replay-format.md)."""
+    steps = []
+    for step in timeline.steps:
+        steps.append({
+            "at": step.event.at,
+            "time": step.event.time.isoformat(timespec="minutes") if step.event.time else None,
+            "event": unstructure_event(step.event),
+            "summary": describe(step.event),
+            "line": scenario.line_of(step.event),
+            "phase": step.state.phase.value,
+            "impasse": step.state.impasse.level.value,
+            "impasse_reasons": list(step.state.impasse.reasons),
+            "derived": step.derived,
+            "findings": [_finding_data(f) for f in step.findings],
+            "deadlines": _deadline_data(step.state, step.event.at),
+        })
+    return {
+        "scenario": {"id": scenario.id, "title": scenario.title, "country": scenario.country,
+                     "constitution": scenario.constitution.id, "body": scenario.body, "path": scenario.path,
+                     "sources": list(scenario.sources), "notes": list(scenario.notes)},
+        "interpretations": [_reading_info(timeline.rules, r) for r in timeline.rules.readings],
+        "steps": steps,
+        "final": state_data(timeline.final, timeline.rules),
+    }
+
+
+def _short(f: Finding) -> str:
+    mark = _MARK[f.verdict.value]
+    if f.required is not None and f.count is not None:
+        text = f"{mark} {f.count}/{f.required}"
+        if f.verdict.value == "violation" and f.count >= f.required:
+            text += " (not lawfully opened)"
+        return text
+    return mark
+
+
+def _columns(rules: Rules) -> list[tuple[str, Reading]]:
+    return [(("pack" if r is None else r), r) for r in rules.readings]
+
+
+def timeline_table(scenario: Scenario, timeline: Timeline, color: bool = True) -> Table:
+    """A rich table: one row per step, one column per reading judged."""
+    table = Table(title=f"{scenario.title}  [{scenario.path}]", title_justify="left", show_lines=False,
+                  expand=False)
+    table.add_column("date", no_wrap=True)
+    table.add_column("event", min_width=30, ratio=3)
+    table.add_column("phase", min_width=10, ratio=1)
+    table.add_column("impasse", no_wrap=True)
+    table.add_column("all readings", ratio=1)
+    cols = _columns(timeline.rules)
+    for name, _ in cols:
+        table.add_column(name.replace("-", " "), ratio=1)
+    for step in timeline.steps:
+        general = [f for f in step.findings if f.interpretation is None and f.verdict.value != "info"]
+        cells = [_cell(general, color)]
+        for _, reading in cols:
+            mine = [f for f in step.findings if f.interpretation == reading and f.interpretation is not None]
+            if reading is None:
+                mine = [f for f in step.findings if f.rule is not None and f.interpretation is None]
+            cells.append(_cell(mine, color))
+        if len(cols) == 1 and cols[0][1] is None:
+            cells = cells[:1] + [_cell([f for f in step.findings if f.verdict.value != "info"], color)]
+            cells[0] = ""
+        level = step.state.impasse.level.value
+        style = {"deadlock": "bold red", "boycott": "yellow", "disputed": "magenta", "resolved": "green"}.get(level, "")
+        event = describe(step.event)
+        table.add_row(step.event.at.isoformat(), f"[bold]{event}[/]" if step.derived and color else event,
+                      step.state.phase.value, f"[{style}]{level}[/]" if style and color else level, *cells)
+    return table
+
+
+def _cell(findings: list[Finding], color: bool) -> str:
+    out = []
+    for f in findings:
+        if f.verdict.value == "info":
+            continue
+        text = _short(f) + (f" {f.rule}" if f.rule and f.interpretation is None else "")
+        out.append(f"[{_STYLE[f.verdict.value]}]{text}[/]" if color else text)
+    return "\n".join(out)
+
+
+def findings_text(scenario: Scenario, timeline: Timeline) -> str:
+    """Every finding in full, with its article, reading and the event's line."""
+    names = {r: _reading_info(timeline.rules, r)["name"] for r in timeline.rules.readings}
+    lines = []
+    for step in timeline.steps:
+        if not step.findings:
+            continue
+        where = scenario.line_of(step.event)
+        loc = f"{scenario.path}:{where}" if where else "derived"
+        lines.append(f"{step.event.at.isoformat()}  {describe(step.event)}  ({loc})")
+        for f in step.findings:
+            reading = "" if f.interpretation is None else f" [{names.get(f.interpretation, f.interpretation)}]"
+            lines.append(f"  {_MARK[f.verdict.value]:<9}{reading} {f.message}")
+    return "\n".join(lines)
+
+
+def final_text(timeline: Timeline) -> str:
+    """The closing summary: phase, impasse, per-reading lawfulness, deadlines."""
+    s = timeline.final
+    out = [f"As of {s.on.isoformat() if s.on else '-'}: phase {s.phase.value}; impasse {s.impasse.level.value}"
+           + (f" ({'; '.join(s.impasse.reasons)})" if s.impasse.reasons else "")]
+    for r in timeline.rules.readings:
+        name = _reading_info(timeline.rules, r)["name"]
+        opened = get(s.opened_lawfully, r)
+        gov = get(s.government_lawful, r)
+        out.append(f"  {name}: assembly lawfully constituted: {_yn(opened)}; government lawfully installed: {_yn(gov)}")
+    for d in s.deadlines:
+        out.append(f"  deadline running: {d.title}, due {d.due.isoformat()} ({d.days_left(s.on)} days left)" if s.on else "")
+    if s.missed:
+        out.append(f"  deadlines missed: {', '.join(s.missed)}")
+    return "\n".join(out)
+
+
+def _yn(value: object) -> str:
+    return "n/a" if value is None else ("yes" if value else "NO")
+
+
+def timeline_markdown(scenario: Scenario, timeline: Timeline) -> str:
+    """The replay as a Markdown document: a table, then every finding in full."""
+    cols = _columns(timeline.rules)
+    head = ["date", "event", "phase", "impasse", *[name for name, _ in cols]]
+    rows = [f"# {scenario.title}", "", f"Scenario `{scenario.id}` ({scenario.path}); constitution "
+            f"`{scenario.constitution.id}`.", "", "| " + " | ".join(head) + " |",
+            "|" + "---|" * len(head)]
+    for step in timeline.steps:
+        cells = []
+        for _, reading in cols:
+            mine = [f for f in step.findings if f.interpretation == reading or (f.interpretation is None and f.rule)]
+            cells.append("<br>".join(_short(f) + (f" {f.rule}" if f.rule else "") for f in mine if f.verdict.value != "info"))
+        rows.append("| " + " | ".join([step.event.at.isoformat(), describe(step.event).replace("|", "/"),
+                                      step.state.phase.value, step.state.impasse.level.value, *cells]) + " |")
+    rows += ["", "## Findings", ""]
+    names = {r: _reading_info(timeline.rules, r)["name"] for r in timeline.rules.readings}
+    for step in timeline.steps:
+        for f in step.findings:
+            reading = "" if f.interpretation is None else f" *({names.get(f.interpretation)})*"
+            rows.append(f"- **{step.event.at.isoformat()}** {_MARK[f.verdict.value]}{reading}: {f.message}")
+    rows += ["", "## Outcome", "", "```", final_text(timeline), "```", ""]
+    return "\n".join(rows)
+
+
+def state_text(state: State, rules: Rules) -> str:
+    """A readable account of the state at a date."""
+    d = state_data(state, rules)
+    out = [f"As of {d['as_of']}: phase {d['phase']}; impasse {d['impasse']}"]
+    for reason in d["impasse_reasons"]:
+        out.append(f"  - {reason}")
+    if d["seats"]:
+        out.append("Seats: " + ", ".join(f"{p} {n}" for p, n in d["seats"].items()) + f" (of {d['body_size']})")
+    if d["seated"]:
+        out.append("Seated: " + ", ".join(f"{p} {n}" for p, n in d["seated"].items()))
+    out.append(f"Rejecting the results: {', '.join(d['rejecting']) or 'nobody'}; complaints pending: "
+               f"{d['complaints_pending']}; legal avenues exhausted: {_yn(d['legal_avenues_exhausted'])}")
+    out.append("Boycotts: " + (", ".join(f"{b['party']} of {b['of']}" for b in d["boycotts"]) or "none"))
+    out.append(f"Government: {d['government'] or 'none'}")
+    for dl in d["deadlines"]:
+        out.append(f"Deadline running: {dl['title']} (Art. {dl['article']}), due {dl['due']}, {dl['days_left']} days left")
+    if d["missed_deadlines"]:
+        out.append("Deadlines missed: " + ", ".join(d["missed_deadlines"]))
+    for g in d["upcoming"]:
+        out.append(f"Upcoming: {g['kind']} by {g['organiser']} from {g['from']} to {g['to']}")
+    for r in d["readings"]:
+        name = _reading_info(rules, r["interpretation"])["name"]
+        out.append(f"Under {name}: assembly lawfully constituted {_yn(r['opened_lawfully'])}; "
+                   f"government lawfully installed {_yn(r['government_lawful'])}")
     return "\n".join(out)
