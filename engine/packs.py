@@ -55,7 +55,7 @@ def load_pack(name_or_path: str) -> Constitution:
     resource = resources.files("engine") / "constitutions" / f"{name_or_path}.yaml"
     if not resource.is_file():
         known = builtin_packs()
-        hint = difflib.get_close_matches(name_or_path, known, n=1)
+        hint = difflib.get_close_matches(name_or_path, known, n=1, cutoff=0.5)
         extra = f" Did you mean {hint[0]!r}?" if hint else ""
         msg = f"unknown constitution pack {name_or_path!r}.{extra} Built-in packs: {', '.join(known)}; or give a path to a .yaml file."
         raise UnknownNameError(msg)

@@ -23,7 +23,8 @@ from engine.state import Deadline, State
 __all__ = ["Timeline", "replay", "replay_scenario", "rules_for", "state_at"]
 
 # A deadline expires at the very end of its due day: before anything dated the next day.
-_END_OF_DAY = 1 - 1e-6
+_EPSILON = 1e-6
+_END_OF_DAY = 1 - _EPSILON
 
 
 @attrs.frozen
@@ -109,11 +110,18 @@ def replay(events: Iterable[Event], rules: Rules, until: date | None = None) -> 
     """
     events = list(events)
     if not events:
-        return Timeline(rules, (), initial_state(rules), until)
+        empty = initial_state(rules)
+        return Timeline(rules, (), attrs.evolve(empty, on=until) if until else empty, until)
     run = _Run(rules, events[0].at)
     end = until if until is not None else events[-1].at
     run.env.process(run.feed(events, until))
-    run.env.run(until=max(run.day(end) + 1, 1))
+    try:
+        # run to the end of the last day, but stop short of a deadline expiring at that day's end
+        run.env.run(until=max(run.day(end) + _END_OF_DAY - _EPSILON, _EPSILON))
+    except EngineError as exc:
+        # SimPy re-raises a copy built from args alone; the original carries the event and field
+        original = exc.__cause__ if isinstance(exc.__cause__, EngineError) else exc
+        raise original from None
     final = attrs.evolve(run.state, on=end) if run.state.on is None or run.state.on <= end else run.state
     return Timeline(rules, tuple(run.steps), final, end)
 

@@ -282,7 +282,8 @@ def _first_problem(exc: BaseException, cls: type) -> tuple[str | None, str]:
         m = re.match(r"^'(\w+)'", text)
         if m and field is None:
             field = m.group(1)
-            text = text[m.end():].strip()
+            if text[m.end():].startswith(" must"):
+                text = text[m.end():].strip()
         return field, text
     return None, str(exc)
 

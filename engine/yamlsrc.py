@@ -192,9 +192,10 @@ def load_located(text: str | bytes, path: str, error: type[InputError]) -> Locat
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise error(f"file is not UTF-8 text ({exc.reason} at byte {exc.start})", path=path) from None
-    loader = _Loader(text)
     positions: dict[Path, tuple[int, int]] = {}
+    loader = None
     try:
+        loader = _Loader(text)
         node = loader.get_single_node()
         data = _build(loader, node, (), positions, path, error) if node is not None else None
     except yaml.MarkedYAMLError as exc:
@@ -208,7 +209,8 @@ def load_located(text: str | bytes, path: str, error: type[InputError]) -> Locat
     except RecursionError:
         raise error("not valid YAML: nested too deeply", path=path) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return Located(data, positions, path, error)
 
 

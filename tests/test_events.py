@@ -1,0 +1,63 @@
+"""Events: frozen attrs classes in one registry, strict (un)structuring, validated fields."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import attrs
+import cattrs
+import pytest
+
+from engine.events import REGISTRY, ParliamentConvened, VoteHeld, structure_event, unstructure_event
+
+
+class TestRegistry:
+    @pytest.mark.parametrize("name", sorted(REGISTRY))
+    def test_every_class_is_frozen_with_a_source(self, name: str) -> None:
+        """Every registered event is a frozen attrs class with date, source and its type name."""
+        cls = REGISTRY[name]
+        assert attrs.has(cls)
+        assert cls.TYPE == name
+        names = {a.name for a in attrs.fields(cls)}
+        assert {"at", "source", "note", "id"} <= names
+        event = cls.__new__(cls)
+        with pytest.raises(attrs.exceptions.FrozenInstanceError):
+            event.at = date(2000, 1, 1)  # type: ignore[misc]
+
+
+class TestStructuring:
+    def test_round_trip(self) -> None:
+        """A structured event unstructures to data that structures back to an equal event."""
+        data = {"type": "parliament_convened", "at": "2013-09-23", "source": "x", "sitting": "opening",
+                "present_by_party": {"CPP": 68}, "convened_by": "King"}
+        event = structure_event(data)
+        assert isinstance(event, ParliamentConvened)
+        assert event.members_present == 68
+        assert structure_event(unstructure_event(event)) == event
+
+    def test_strings_are_not_numbers(self) -> None:
+        """'70' is refused for a count, not silently converted."""
+        with pytest.raises(cattrs.BaseValidationError):
+            structure_event({"type": "vote", "at": "2013-09-24", "source": "x", "motion": "vote_of_confidence",
+                             "yes": "70"})
+
+    def test_votes_cannot_exceed_present(self) -> None:
+        """yes + no + abstain above the members present is refused, naming 'present'."""
+        with pytest.raises(ValueError, match="'present' \\(68\\) is less than yes \\+ no \\+ abstain \\(70\\)"):
+            VoteHeld(at=date(2013, 9, 24), source="x", motion="vote_of_confidence", yes=70, present=68)
+
+    def test_present_by_party_must_add_up(self) -> None:
+        """A per-party attendance that contradicts the total is refused."""
+        with pytest.raises(ValueError, match="adds up to 68 but 'present' is 70"):
+            ParliamentConvened(at=date(2013, 9, 23), source="x", present=70, present_by_party={"CPP": 68})
+
+    def test_unknown_motion_suggests(self) -> None:
+        """A misspelt motion gets a suggestion."""
+        with pytest.raises(ValueError, match="did you mean 'vote_of_confidence'"):
+            VoteHeld(at=date(2013, 9, 24), source="x", motion="vote_of_confidance", yes=1)
+
+    def test_yaml_sexagesimal_time(self) -> None:
+        """YAML 1.1 reads 10:30 as 630 minutes; the event still gets 10:30."""
+        event = structure_event({"type": "talks_held", "at": "2013-09-16", "source": "x", "parties": ["A"],
+                                 "time": 630})
+        assert event.time is not None and (event.time.hour, event.time.minute) == (10, 30)
