@@ -309,6 +309,10 @@ def _(event: ParliamentConvened, state: State, rules: Rules) -> Result:
             raise EngineError(msg, event, "present_by_party")
     findings: list[Finding] = []
     opening = event.sitting == "opening"
+    if not opening and Phase.POLLS_CLOSED.rank <= state.phase.rank <= Phase.OFFICIAL_RESULTS.rank:
+        msg = (f"an {event.sitting} sitting can't come between the election and the new assembly's opening "
+               f"sitting (phase: {state.phase.value})")
+        raise EngineError(msg, event, "sitting")
     if opening and state.phase.rank < Phase.OFFICIAL_RESULTS.rank:
         findings.append(Finding(Verdict.WARNING, "the new assembly opens before official results were announced"))
     for rule in rules.on(event.at).of_kind(RuleKind.CONVOCATION, rules.body, event.sitting):
@@ -394,7 +398,7 @@ def _evaluate(rule: Rule, state: State, present: int | None, vote: VoteHeld | No
 
 @_apply.register
 def _(event: VoteHeld, state: State, rules: Rules) -> Result:
-    if state.sittings == 0 or state.phase.rank < Phase.ASSEMBLY_CONVENED.rank or state.phase is Phase.DISSOLVED:
+    if state.sittings == 0 or state.phase is Phase.DISSOLVED:
         msg = "can't hold a vote when parliament has not convened (record a parliament_convened event first)"
         raise EngineError(msg, event, "type")
     present = event.present if event.present is not None else state.last_present

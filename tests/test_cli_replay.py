@@ -1,0 +1,105 @@
+"""The replay, state and check commands: output that pipes, one-line errors, exit code 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from engine.cli import cli
+from tests.helpers import scenario_text
+
+SCENARIO = "scenarios/cambodia-2013.yaml"
+
+
+def _invoke(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+class TestReplay:
+    def test_text_shows_three_readings_side_by_side(self) -> None:
+        """The text timeline has a column per reading and the opening judged differently in each."""
+        result = _invoke("replay", SCENARIO)
+        assert result.exit_code == 0, result.output
+        out = result.stdout
+        header = out.split("┡")[0]
+        for word in ("cpp", "majority", "opposition", "120", "two thirds"):
+            assert word in header
+        assert "VIOLATION 68/120" in out and "VIOLATION 68/82" in out
+        assert "68 present, 120 required (at least 120 members present) under the opposition's reading of Art. 76" in out
+
+    def test_json_shape(self) -> None:
+        """JSON has scenario, interpretations, steps (at, event.type, phase, impasse, derived, findings) and final."""
+        result = _invoke("replay", SCENARIO, "--format", "json")
+        data = json.loads(result.stdout)
+        assert data["scenario"]["id"] == "cambodia-2013"
+        assert [i["id"] for i in data["interpretations"]] == [
+            "cpp-majority-suffices", "opposition-120-to-open", "two-thirds-valid-meeting"]
+        opening = next(s for s in data["steps"] if s["event"].get("id") == "opening-sitting")
+        assert opening["at"] == "2013-09-23" and opening["event"]["type"] == "parliament_convened"
+        assert opening["phase"] == "assembly convened" and opening["impasse"] == "boycott"
+        assert opening["derived"] is False and opening["line"] > 0
+        verdicts = {(f["interpretation"], f["rule"]): f["verdict"] for f in opening["findings"]}
+        assert verdicts[("opposition-120-to-open", "opening-quorum")] == "violation"
+        assert verdicts[("cpp-majority-suffices", "opening-quorum")] == "ok"
+        assert {"verdict", "interpretation", "article", "message"} <= set(opening["findings"][0])
+        assert data["final"]["phase"] == "government formed" and data["final"]["impasse"] == "resolved"
+
+    def test_one_interpretation(self) -> None:
+        """--interpretation narrows the judging to one reading."""
+        data = json.loads(_invoke("replay", SCENARIO, "-i", "opposition-120-to-open", "--format", "json").stdout)
+        assert [i["id"] for i in data["interpretations"]] == ["opposition-120-to-open"]
+
+    def test_markdown(self) -> None:
+        """Markdown output is a document with a table and the findings."""
+        out = _invoke("replay", SCENARIO, "--format", "markdown").stdout
+        assert out.startswith("# Cambodia 2013") and "| date | event |" in out and "## Findings" in out
+
+
+class TestState:
+    def test_state_at_a_date(self) -> None:
+        """On 10 Sep 2013: a boycott, 16 days left before the first-session deadline, protests upcoming."""
+        out = _invoke("state", SCENARIO, "--at", "2013-09-10").stdout
+        assert "impasse boycott" in out and "16 days left" in out and "Upcoming: protest by CNRP" in out
+
+    def test_state_json(self) -> None:
+        data = json.loads(_invoke("state", SCENARIO, "--at", "2013-09-24", "--format", "json").stdout)
+        assert data["phase"] == "government formed" and data["boycotts"] == [{"party": "CNRP", "of": "parliament"}]
+
+
+class TestCheckAndErrors:
+    def test_check_valid(self) -> None:
+        result = _invoke("check", SCENARIO)
+        assert result.exit_code == 0 and result.stdout.startswith("ok: ")
+
+    def test_check_invalid_is_one_line_and_exit_2(self, tmp_path: Path) -> None:
+        """A scenario with a mistake: exit 2 and one line naming the file and line."""
+        bad = tmp_path / "bad.yaml"
+        bad.write_text(scenario_text("  - {type: ralley, at: 2013-09-09, source: s}\n"))
+        result = _invoke("check", SCENARIO, str(bad))
+        assert result.exit_code == 2
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"impasse: error: {bad}:20:")
+        assert "Did you mean 'rally'?" in lines[0]
+
+    def test_replay_error(self, tmp_path: Path) -> None:
+        bad = tmp_path / "bad.yaml"
+        bad.write_text(scenario_text("  - {type: vote, at: 2013-09-24, source: s, motion: vote_of_confidence, yes: 1}\n"))
+        result = _invoke("replay", str(bad))
+        assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
+        assert "parliament has not convened" in result.stderr
+
+    def test_missing_file_and_bad_date(self) -> None:
+        assert _invoke("replay", "nope.yaml").exit_code == 2
+        result = _invoke("state", SCENARIO, "--at", "23/09/2013")
+        assert result.exit_code == 2 and "YYYY-MM-DD" in result.stderr
+
+    def test_console_script_pipes(self) -> None:
+        """python -m engine replay … | head works and exits cleanly."""
+        proc = subprocess.run(f"{sys.executable} -m engine replay {SCENARIO} | head -3", shell=True,
+                              capture_output=True, text=True, check=False)
+        assert proc.returncode == 0 and "Traceback" not in proc.stderr
+        assert len(proc.stdout.splitlines()) == 3

@@ -1,0 +1,203 @@
+"""The pure state machine: guards (engine errors) versus findings, and a stateful property test."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+
+from engine.errors import EngineError
+from engine.events import (
+    AgreementReached,
+    BoycottDeclared,
+    BoycottEnded,
+    ElectionHeld,
+    GovernmentFormed,
+    ParliamentConvened,
+    Protest,
+    ResultsAnnounced,
+    ResultsRejected,
+    VoteHeld,
+)
+from engine.machine import Rules, Verdict, initial_state, transition
+from engine.packs import load_pack
+from engine.state import Level, Phase
+
+KH = load_pack("kh")
+READINGS = (None, "cpp-majority-suffices", "opposition-120-to-open", "two-thirds-valid-meeting")
+RULES = Rules(KH, "national-assembly", READINGS)
+
+
+def _run(*events):
+    state = initial_state(RULES)
+    steps = []
+    for event in events:
+        step = transition(state, event, RULES)
+        steps.append(step)
+        state = step.state
+    return steps
+
+
+def _poll(day: date, seats: dict[str, int]):
+    return [ElectionHeld(at=day, source="s"),
+            ResultsAnnounced(at=day + timedelta(days=30), source="s", stage="final", by="NEC", seats=seats)]
+
+
+class TestGuards:
+    def test_results_before_election(self) -> None:
+        """Results without an election are impossible, and nothing is applied."""
+        state = initial_state(RULES)
+        with pytest.raises(EngineError, match="before an election"):
+            transition(state, ResultsAnnounced(at=date(2013, 8, 1), source="s", stage="final", by="NEC"), RULES)
+
+    def test_events_in_date_order(self) -> None:
+        """An event dated before the state's date is refused."""
+        (step,) = _run(ElectionHeld(at=date(2013, 7, 28), source="s"))
+        with pytest.raises(EngineError, match="date order"):
+            transition(step.state, ElectionHeld(at=date(2013, 7, 1), source="s"), RULES)
+
+
+class TestFindings:
+    def test_2003_two_thirds_confidence_falls_short(self) -> None:
+        """2003: 73 CPP votes fall short of the 82 the two-thirds confidence rule requires."""
+        steps = _run(*_poll(date(2003, 7, 27), {"CPP": 73, "FUNCINPEC": 26, "SRP": 24}),
+                     ParliamentConvened(at=date(2003, 9, 24), source="s", sitting="opening", present=123,
+                                        convened_by="King"),
+                     VoteHeld(at=date(2003, 10, 1), source="s", motion="vote_of_confidence", yes=73, outcome="adopted"))
+        found = [f for f in steps[-1].findings if f.interpretation is None]
+        assert [(f.verdict, f.required, f.count) for f in found] == [(Verdict.VIOLATION, 82, 73)]
+
+    def test_boycott_that_blocks_the_quorum_is_a_deadlock(self) -> None:
+        """2003: without FUNCINPEC and SRP, 73 members can't open the assembly under 7/10 (87)."""
+        steps = _run(*_poll(date(2003, 7, 27), {"CPP": 73, "FUNCINPEC": 26, "SRP": 24}),
+                     BoycottDeclared(at=date(2003, 9, 17), source="s", party="FUNCINPEC"),
+                     BoycottDeclared(at=date(2003, 9, 17), source="s", party="SRP"))
+        assert steps[-1].state.impasse.level is Level.DEADLOCK
+        assert "87 required" in steps[-1].state.impasse.reasons[-1]
+
+    def test_agreement_resolves(self) -> None:
+        """An agreement ending every boycott and dispute resolves the impasse."""
+        steps = _run(*_poll(date(2013, 7, 28), {"CPP": 68, "CNRP": 55}),
+                     ResultsRejected(at=date(2013, 9, 8), source="s", party="CNRP"),
+                     BoycottDeclared(at=date(2013, 9, 8), source="s", party="CNRP"),
+                     AgreementReached(at=date(2014, 7, 22), source="s", parties=("CPP", "CNRP")))
+        assert [s.state.impasse.level for s in steps[2:]] == [Level.DISPUTED, Level.BOYCOTT, Level.RESOLVED]
+
+
+PARTIES = {"A": 61, "B": 40, "C": 22}  # 123 seats
+
+
+class CrisisMachine(RuleBasedStateMachine):
+    """Random valid event sequences driven through transition; invariants hold after every step."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.day = date(2013, 7, 28)
+        self.steps = _run(*_poll(self.day, PARTIES))
+        self.day += timedelta(days=30)
+
+    @property
+    def state(self):
+        return self.steps[-1].state
+
+    def _apply(self, event) -> None:
+        before = self.state
+        step = transition(before, event, RULES)
+        assert step.event is event
+        self.steps.append(step)
+
+    def _next(self, days: int) -> date:
+        self.day += timedelta(days=days)
+        return self.day
+
+    @rule(days=st.integers(0, 20), party=st.sampled_from(sorted(PARTIES)))
+    def boycott(self, days: int, party: str) -> None:
+        self._apply(BoycottDeclared(at=self._next(days), source="s", party=party))
+
+    @rule(days=st.integers(0, 20), data=st.data())
+    def end_boycott(self, days: int, data) -> None:
+        mine = sorted(self.state.boycotting("parliament"))
+        if mine:
+            party = data.draw(st.sampled_from(mine))
+            self._apply(BoycottEnded(at=self._next(days), source="s", party=party))
+        else:
+            with pytest.raises(EngineError):
+                transition(self.state, BoycottEnded(at=self.day, source="s", party="A"), RULES)
+
+    @rule(days=st.integers(0, 20), data=st.data(), sitting=st.sampled_from(["opening", "ordinary"]))
+    def convene(self, days: int, data, sitting: str) -> None:
+        if sitting == "ordinary" and self.state.sittings == 0:
+            sitting = "opening"  # an ordinary sitting before the opening is an engine error
+        present = data.draw(st.integers(0, 123))
+        self._apply(ParliamentConvened(at=self._next(days), source="s", sitting=sitting, present=present,
+                                       convened_by=data.draw(st.sampled_from(["King", "Senate President"]))))
+
+    @precondition(lambda self: self.state.sittings > 0)
+    @rule(days=st.integers(0, 5), data=st.data())
+    def vote(self, days: int, data) -> None:
+        present = self.state.last_present or 0
+        yes = data.draw(st.integers(0, present))
+        no = data.draw(st.integers(0, present - yes))
+        self._apply(VoteHeld(at=self._next(days), source="s", motion="vote_of_confidence", yes=yes, no=no,
+                             outcome=data.draw(st.sampled_from(["adopted", "rejected"]))))
+
+    @precondition(lambda self: self.state.sittings > 0)
+    @rule(days=st.integers(0, 5))
+    def government(self, days: int) -> None:
+        self._apply(GovernmentFormed(at=self._next(days), source="s", head="X"))
+
+    @rule(days=st.integers(0, 30))
+    def agreement(self, days: int) -> None:
+        self._apply(AgreementReached(at=self._next(days), source="s", parties=tuple(sorted(PARTIES))))
+
+    @rule(days=st.integers(0, 30), length=st.integers(0, 5))
+    def protest(self, days: int, length: int) -> None:
+        start = self._next(days) + timedelta(days=3)
+        self._apply(Protest(at=self.day, source="s", status="planned", organiser="B", start=start,
+                            end=start + timedelta(days=length)))
+
+    @rule()
+    def impossible_vote_is_refused_without_change(self) -> None:
+        """A vote by more members than sit is refused and leaves the state as it was."""
+        before = self.state
+        with pytest.raises(EngineError):
+            transition(before, VoteHeld(at=self.day, source="s", motion="vote_of_confidence", yes=124), RULES)
+        assert self.state is before
+
+    @invariant()
+    def seats_fit_the_body(self) -> None:
+        assert self.state.seats_total <= (self.state.body_size or 0)
+
+    @invariant()
+    def impasse_follows_boycotts(self) -> None:
+        level = self.state.impasse.level
+        if self.state.boycotts:
+            assert level in (Level.BOYCOTT, Level.DEADLOCK)
+        else:
+            assert level in (Level.NONE, Level.RESOLVED, Level.DISPUTED, Level.DEADLOCK)
+
+    @invariant()
+    def findings_are_cited(self) -> None:
+        for finding in self.steps[-1].findings:
+            if finding.rule is not None:
+                assert finding.article
+            assert finding.interpretation in READINGS
+
+    @invariant()
+    def one_verdict_per_reading_for_quorum(self) -> None:
+        step = self.steps[-1]
+        if isinstance(step.event, ParliamentConvened):
+            quorum = [f for f in step.findings
+                      if f.rule in ("opening-quorum", "sitting-quorum") and f.verdict is not Verdict.INFO]
+            assert sorted(map(str, (f.interpretation for f in quorum))) == sorted(map(str, READINGS))
+
+    @invariant()
+    def phase_never_before_results(self) -> None:
+        assert self.state.phase.rank >= Phase.OFFICIAL_RESULTS.rank
+
+
+TestCrisisMachine = CrisisMachine.TestCase
+TestCrisisMachine.settings = settings(max_examples=60, stateful_step_count=25, deadline=None)
