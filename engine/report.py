@@ -308,15 +308,15 @@ def _columns(rules: Rules) -> list[tuple[str, Reading]]:
 def timeline_table(scenario: Scenario, timeline: Timeline, color: bool = True) -> Table:
     """A rich table: one row per step, one column per reading judged."""
     table = Table(title=f"{scenario.title}  [{scenario.path}]", title_justify="left", show_lines=False,
-                  expand=False)
+                  expand=True)
     table.add_column("date", no_wrap=True)
-    table.add_column("event", min_width=30, ratio=3)
+    table.add_column("event", min_width=24, ratio=2)
     table.add_column("phase", min_width=10, ratio=1)
-    table.add_column("impasse", no_wrap=True)
+    table.add_column("impasse", min_width=8)
     table.add_column("all readings", ratio=1)
     cols = _columns(timeline.rules)
     for name, _ in cols:
-        table.add_column(name.replace("-", " "), ratio=1)
+        table.add_column(name.replace("-", " "), ratio=1, min_width=14)
     for step in timeline.steps:
         general = [f for f in step.findings if f.interpretation is None and f.verdict.value != "info"]
         cells = [_cell(general, color)]
