@@ -282,6 +282,40 @@ def _print_rich(renderable: Any) -> None:
         click.echo(report.to_text(renderable, width=_width()), nl=False)
 
 
+@cli.command()
+@click.argument("file", type=_SCENARIO, metavar="FILE")
+@click.option("--drop", "drops", multiple=True, metavar="ID", help="Leave this event out.")
+@click.option("--set", "sets", multiple=True, metavar="ID.FIELD=VALUE",
+              help="Change a field of an event (VALUE read as YAML: 120, true, 2013-09-30).")
+@click.option("--shift", "shifts", multiple=True, metavar="ID=+Nd", help="Move an event N days later (or -N earlier).")
+@click.option("--rule", "rules_", multiple=True, metavar="[READING:]RULE=THRESHOLD",
+              help="Replace a rule's threshold for the run (in every reading, or in one); 'none' for no requirement.")
+@click.option("--interpretation", "-i", "interpretations", multiple=True, help="Judge under this reading only (repeatable).")
+@_FORMAT
+def whatif(file: str, drops: tuple[str, ...], sets: tuple[str, ...], shifts: tuple[str, ...],
+           rules_: tuple[str, ...], interpretations: tuple[str, ...], fmt: str) -> None:
+    """Replay FILE and a variant of it, and print what differs.
+
+    Events are named by their id (shown in 'impasse replay --format json'; generated as
+    TYPE@DATE where the file gives none).
+
+    \b
+    Examples:
+      impasse whatif scenarios/cambodia-2013.yaml --set opening-sitting.members_present=120
+      impasse whatif scenarios/cambodia-2013.yaml --shift opening-sitting=+7d
+      impasse whatif scenarios/cambodia-2013.yaml --rule opening-quorum="at least 2/3 of all members"
+    """
+    from engine.whatif import compare, parse_variant
+
+    scenario = _load(file)
+    variant = parse_variant(drops, sets, shifts, rules_)
+    comparison = compare(scenario, variant, interpretations or None)
+    if fmt == "json":
+        click.echo(report.dumps(comparison.to_dict()))
+    else:
+        click.echo(report.comparison_text(comparison))
+
+
 @cli.command(name="packs")
 def packs_command() -> None:
     """List the built-in constitution packs."""

@@ -432,3 +432,31 @@ def state_text(state: State, rules: Rules) -> str:
         out.append(f"Under {name}: assembly lawfully constituted {_yn(r['opened_lawfully'])}; "
                    f"government lawfully installed {_yn(r['government_lawful'])}")
     return "\n".join(out)
+
+
+def comparison_text(comparison: Any) -> str:
+    """What a what-if variant changes, in words."""
+    if comparison.same:
+        return "No difference: the variant replays exactly like the baseline."
+    out = []
+    if comparison.phases:
+        out.append("Phases reached:")
+        for p in comparison.phases:
+            out.append(f"  {p['phase']}: baseline {p['baseline'] or 'never'}, variant {p['variant'] or 'never'}")
+    if comparison.impasse:
+        out.append("Impasse level changes only in one timeline:")
+        for i in comparison.impasse:
+            out.append(f"  {i['timeline']}: {i['at']} -> {i['level']}")
+    if comparison.deadlines:
+        out.append("Deadlines:")
+        for d in comparison.deadlines:
+            out.append(f"  {d['rule']}: baseline {d['baseline'] or 'not decided'}; variant {d['variant'] or 'not decided'}")
+    if comparison.findings:
+        out.append("Findings:")
+        for f in comparison.findings:
+            reading = f" [{f['interpretation']}]" if f["interpretation"] else ""
+            if f["change"] in ("verdict changes", "numbers change"):
+                out.append(f"  {f['at']} {f['change']}{reading}: {f['baseline_verdict']} -> {f['verdict']}: {f['message']}")
+            else:
+                out.append(f"  {f['at']} {f['change']}{reading}: {f['verdict']}: {f['message']}")
+    return "\n".join(out)

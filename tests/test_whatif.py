@@ -1,0 +1,83 @@
+"""What-if variants: transforms of the event stream and rules, and the differences they make."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from engine.errors import ScenarioError
+from engine.scenario import load_scenario
+from engine.whatif import Variant, apply_variant, compare, parse_variant
+
+KH2013 = load_scenario("scenarios/cambodia-2013.yaml")
+
+
+class TestCompare:
+    def test_no_op_variant_shows_no_difference(self) -> None:
+        """An empty variant replays exactly like the baseline."""
+        assert compare(KH2013, Variant()).same
+
+    def test_full_house_makes_the_opening_lawful_for_the_opposition(self) -> None:
+        """With 120 present the opening becomes lawful under the 120 reading; the ruling party's verdict stays ok."""
+        result = compare(KH2013, parse_variant(sets=("opening-sitting.members_present=120",)))
+        changed = {(f["event"], f["rule"], f["interpretation"]): f for f in result.findings}
+        opp = changed[("opening-sitting", "opening-quorum", "opposition-120-to-open")]
+        assert (opp["baseline_verdict"], opp["verdict"]) == ("violation", "ok")
+        cpp = changed[("opening-sitting", "opening-quorum", "cpp-majority-suffices")]
+        assert cpp["change"] == "numbers change" and cpp["verdict"] == "ok"
+        assert not result.phases and not result.deadlines and not result.impasse
+
+    def test_replacing_a_rule_for_every_reading(self) -> None:
+        """A two-thirds opening quorum in every reading makes the boycott a deadlock before the opening."""
+        result = compare(KH2013, parse_variant(rules=("opening-quorum=at least 2/3 of all members",)))
+        assert {"timeline": "variant", "at": KH2013.event("final-results").at, "level": "deadlock"} in result.impasse
+
+    def test_dropping_the_opening_misses_the_deadline(self) -> None:
+        """Without the opening sitting (and what depends on it) the 60-day deadline is missed."""
+        later = [e.id for e in KH2013.events if e.at >= KH2013.event("opening-sitting").at
+                 and e.TYPE in ("parliament_convened", "vote", "government_formed", "seats_taken")]
+        result = compare(KH2013, parse_variant(drops=tuple(later)))
+        (deadline,) = result.deadlines
+        assert deadline["rule"] == "first-session-deadline" and deadline["variant"].startswith("missed")
+
+
+class TestErrors:
+    @pytest.mark.parametrize(("kwargs", "match"), [
+        ({"sets": ("nope.present=1",)}, "no event 'nope'"),
+        ({"sets": ("opening-sitting.colour=1",)}, "has no field 'colour'"),
+        ({"sets": ("opening-sitting.present=200",)}, "is refused"),
+        ({"shifts": ("opening-sitting=soon",)}, "expected ID=\\+Nd"),
+        ({"rules": ("opening-quorum=at most 3",)}, "column 4: expected .least."),
+        ({"rules": ("no-such-rule=at least 3 members",)}, "has no rule 'no-such-rule'"),
+        ({"shifts": ("opening-sitting=+7d",)}, "the variant cannot happen"),
+    ])
+    def test_refused_with_a_clear_message(self, kwargs: dict, match: str) -> None:
+        """A variant that names nothing real, or cannot happen, is one ScenarioError."""
+        with pytest.raises(ScenarioError, match=match):
+            compare(KH2013, parse_variant(**kwargs))
+
+
+FIELDS = ["present", "yes", "no", "abstain", "members", "size", "count", "status", "stage", "sitting", "motion",
+          "party", "outcome", "final", "at"]
+VALUES = st.one_of(st.integers(-5, 200), st.sampled_from(["held", "final", "opening", "CNRP", "x", "2013-09-30"]),
+                   st.booleans(), st.none())
+
+
+@settings(max_examples=60, deadline=None)
+@given(index=st.integers(0, len(KH2013.events) - 1), field=st.sampled_from(FIELDS), value=VALUES)
+def test_any_set_replays_or_is_refused(index: int, field: str, value: object) -> None:
+    """Any --set on the accepted scenario either replays or is refused with a ScenarioError."""
+    event = KH2013.events[index]
+    variant = Variant(sets=((event.id, field, value),))
+    try:
+        compare(KH2013, variant)
+    except ScenarioError as exc:
+        assert str(exc) and "\n" not in str(exc)
+
+
+def test_shift_keeps_date_order() -> None:
+    """A shifted event moves to its new place in time."""
+    moved = apply_variant(KH2013, parse_variant(shifts=("freedom-park-rally=+30d",)))
+    dates = [e.at for e in moved.events]
+    assert dates == sorted(dates)
