@@ -180,10 +180,12 @@ class _PackReader:
             except ValueError:
                 options = ", ".join(k.value for k in RuleKind)
                 raise d.fail((*where, "kind"), f"must be one of {options} (got {kind_text!r})") from None
-        body = d.text((*where, "body"), required=base is None) or base.body  # type: ignore[union-attr]
+        body = d.text((*where, "body"), required=base is None) or (base.body if base else "")
         if body not in bodies:
             raise d.fail((*where, "body"), f"unknown body {body!r} (bodies: {', '.join(bodies)})")
-        title = d.text((*where, "title"), required=base is None) or base.title  # type: ignore[union-attr]
+        title = d.text((*where, "title"), required=base is None) or (base.title if base else None)
+        if not title:
+            raise d.fail((*where, "title"), "must not be empty")
         raw_versions = d.get(where).get("versions")
         if raw_versions is None:
             version_paths = [where]
