@@ -1,0 +1,191 @@
+"""The scenario library: every shipped scenario replays, and each one's key verdicts are pinned."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from engine.events import DeadlineExpired
+from engine.machine import Finding, Step, Verdict
+from engine.replay import Timeline, replay_scenario
+from engine.scenario import load_scenario
+from engine.state import Level, Phase
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+LIBRARY = sorted(SCENARIOS.glob("*.yaml"))
+
+
+@cache
+def _timeline(name: str) -> Timeline:
+    return replay_scenario(load_scenario(SCENARIOS / f"{name}.yaml"))
+
+
+def _step(name: str, event_id: str) -> Step:
+    return next(s for s in _timeline(name).steps if s.event.id == event_id)
+
+
+def _finding(name: str, event_id: str, rule: str, reading: str | None = None) -> Finding:
+    return next(f for f in _step(name, event_id).findings if f.rule == rule and f.interpretation == reading)
+
+
+def _last_on(name: str, day: str) -> Step:
+    """The last step dated on or before ``day``."""
+    return [s for s in _timeline(name).steps if s.event.at <= date.fromisoformat(day)][-1]
+
+
+class TestLibrary:
+    def test_library_is_not_empty(self) -> None:
+        """The Cambodian elections 1998-2018 are all shipped."""
+        names = {p.stem for p in LIBRARY}
+        assert {"cambodia-1998", "cambodia-2003", "cambodia-2008", "cambodia-2013", "cambodia-2018"} <= names
+
+    @pytest.mark.parametrize("path", LIBRARY, ids=lambda p: p.name)
+    def test_replays_without_engine_errors(self, path: Path) -> None:
+        """Each shipped scenario loads and replays to the end without an engine error."""
+        scenario = load_scenario(path)
+        timeline = replay_scenario(scenario)
+        recorded = [s for s in timeline.steps if not s.derived]
+        assert len(recorded) == len(scenario.events)
+
+    @pytest.mark.parametrize("path", LIBRARY, ids=lambda p: p.name)
+    def test_every_event_is_sourced(self, path: Path) -> None:
+        """Every recorded event cites at least one non-empty source."""
+        for event in load_scenario(path).events:
+            assert event.source and all(s.strip() for s in event.source), event.id
+
+
+class TestCambodia1998:
+    def test_assembly_of_122(self) -> None:
+        """The 1998 Assembly has 122 seats, all allocated."""
+        final = _timeline("cambodia-1998").final
+        assert final.body_size == 122
+        assert final.seats_total == 122
+
+    def test_confidence_vote_meets_two_thirds(self) -> None:
+        """99 in favour of 122 meets the two-thirds rule in force in 1998 (82 required)."""
+        vote = _finding("cambodia-1998", "confidence-vote", "confidence-vote")
+        assert (vote.verdict, vote.required, vote.count) == (Verdict.OK, 82, 99)
+
+    def test_opening_quorate_on_the_sixtieth_day(self) -> None:
+        """121 present meets 7/10 of 122 (86), and 24 Sep is day 60: the deadline is met."""
+        quorum = _finding("cambodia-1998", "opening-sitting", "opening-quorum")
+        assert (quorum.verdict, quorum.required, quorum.count) == (Verdict.OK, 86, 121)
+        deadline = _finding("cambodia-1998", "opening-sitting", "first-session-deadline")
+        assert (deadline.verdict, deadline.count, deadline.required) == (Verdict.OK, 60, 60)
+        assert not any(s.derived for s in _timeline("cambodia-1998").steps)
+
+    def test_boycott_blocks_the_opening(self) -> None:
+        """While FUNCINPEC and the SRP boycott, the CPP's 64 cannot open the Assembly (86 required)."""
+        state = _last_on("cambodia-1998", "1998-09-22").state
+        assert state.impasse.level is Level.DEADLOCK
+        assert any("64 members can't open the assembly: 86 required" in r for r in state.impasse.reasons)
+
+    def test_government_formed_lawfully(self) -> None:
+        """The government of 30 Nov is installed by a lawful vote; the SRP's rejection is never recorded ended."""
+        final = _timeline("cambodia-1998").final
+        assert final.phase is Phase.GOVERNMENT_FORMED
+        assert final.government_lawful == ((None, True),)
+        assert final.rejecting == frozenset({"SRP"})
+
+
+class TestCambodia2003:
+    def test_opening_below_the_seven_tenths_quorum(self) -> None:
+        """73 present at the opening of 27 Sep 2003 is below 7/10 of 123 (87): a violation."""
+        quorum = _finding("cambodia-2003", "opening-sitting", "opening-quorum")
+        assert (quorum.verdict, quorum.required, quorum.count) == (Verdict.VIOLATION, 87, 73)
+
+    def test_sixty_day_deadline_expires(self) -> None:
+        """The engine derives a missed deadline: due 25 Sep, expired on 26 Sep, before the opening of 27 Sep."""
+        derived = [s for s in _timeline("cambodia-2003").steps if s.derived]
+        assert len(derived) == 1
+        event = derived[0].event
+        assert isinstance(event, DeadlineExpired)
+        assert (event.rule, event.due, event.at) == ("first-session-deadline", date(2003, 9, 25), date(2003, 9, 26))
+        assert [f.verdict for f in derived[0].findings] == [Verdict.VIOLATION]
+        opening = _step("cambodia-2003", "opening-sitting")
+        assert not any(f.rule == "first-session-deadline" for f in opening.findings)
+
+    def test_boycott_is_a_deadlock(self) -> None:
+        """Once FUNCINPEC and the SRP both boycott, the CPP's 73 can neither open the Assembly nor install a government."""
+        before = _step("cambodia-2003", "funcinpec-boycott").state
+        assert before.impasse.level is Level.DEADLOCK
+        assert any("73 members can't open the assembly: 87 required" in r for r in before.impasse.reasons)
+        after = _step("cambodia-2003", "opening-sitting").state
+        assert after.impasse.level is Level.DEADLOCK
+        assert any("73 members can't install a government: 82 required" in r for r in after.impasse.reasons)
+
+    def test_deadlock_until_the_government(self) -> None:
+        """The impasse stays a deadlock from the boycott to the government of July 2004."""
+        steps = _timeline("cambodia-2003").steps
+        start = next(i for i, s in enumerate(steps) if s.event.id == "funcinpec-boycott")
+        for step in steps[start:]:
+            if step.event.at < date(2004, 7, 16):
+                assert step.state.impasse.level is Level.DEADLOCK, step.event.id
+
+    def test_assembly_constituted_on_15_december(self) -> None:
+        """118 present on 15 Dec 2003 meets the 87 the opening lacked."""
+        cure = _finding("cambodia-2003", "validation-sitting", "opening-quorum")
+        assert (cure.verdict, cure.required, cure.count) == (Verdict.INFO, 87, 118)
+
+    def test_package_vote_law_is_not_a_confidence_vote(self) -> None:
+        """The Additional Constitutional Law of 8 Jul 2004 (96 yes) is an amendment: no confidence rule applies."""
+        step = _step("cambodia-2003", "package-vote-law")
+        assert step.event.motion == "constitutional_amendment"
+        assert [f.verdict for f in step.findings] == [Verdict.INFO]
+        assert step.state.confidence_lawful == ()
+
+    def test_confidence_vote_meets_two_thirds(self) -> None:
+        """96 in favour on 15 Jul 2004 meets two-thirds of 123 (82)."""
+        vote = _finding("cambodia-2003", "confidence-vote", "confidence-vote")
+        assert (vote.verdict, vote.required, vote.count) == (Verdict.OK, 82, 96)
+
+    def test_ends_with_the_srp_boycotting(self) -> None:
+        """A lawful government; the SRP still boycotts and rejects the results at the end of the record."""
+        final = _timeline("cambodia-2003").final
+        assert final.phase is Phase.GOVERNMENT_FORMED
+        assert final.government_lawful == ((None, True),)
+        assert final.impasse.level is Level.BOYCOTT
+        assert final.boycotting("parliament") == frozenset({"SRP"})
+
+
+class TestCambodia2008:
+    def test_confidence_vote_meets_absolute_majority(self) -> None:
+        """94 in favour of 123 meets the post-2006 rule, more than half of all members (62)."""
+        vote = _finding("cambodia-2008", "government-vote", "confidence-vote")
+        assert (vote.verdict, vote.required, vote.count) == (Verdict.OK, 62, 94)
+
+    def test_opening_by_the_king_within_the_deadline(self) -> None:
+        """The King opens the Assembly on 24 Sep, 59 days after the poll."""
+        convened = _finding("cambodia-2008", "opening-sitting", "opening-convened-by-king")
+        assert convened.verdict is Verdict.OK
+        deadline = _finding("cambodia-2008", "opening-sitting", "first-session-deadline")
+        assert (deadline.verdict, deadline.count) == (Verdict.OK, 59)
+
+    def test_hrp_boycott_is_no_deadlock(self) -> None:
+        """HRP's 3 boycott the opening; the others can act, so it is a boycott, later resolved."""
+        assert _step("cambodia-2008", "opening-sitting").state.impasse.level is Level.BOYCOTT
+        assert not any(s.state.impasse.level is Level.DEADLOCK for s in _timeline("cambodia-2008").steps)
+        assert _timeline("cambodia-2008").final.impasse.level is Level.RESOLVED
+
+
+class TestCambodia2018:
+    def test_assembly_of_125_all_cpp(self) -> None:
+        """The 2018 Assembly has 125 seats, all won by the CPP."""
+        final = _timeline("cambodia-2018").final
+        assert final.body_size == 125
+        assert final.seats == (("CPP", 125),)
+
+    def test_opening_and_vote(self) -> None:
+        """All 125 present at the opening (63 required); 125 in favour of the government (63 required)."""
+        quorum = _finding("cambodia-2018", "opening-sitting", "opening-quorum")
+        assert (quorum.verdict, quorum.required, quorum.count) == (Verdict.OK, 63, 125)
+        vote = _finding("cambodia-2018", "government-vote", "confidence-vote")
+        assert (vote.verdict, vote.required, vote.count) == (Verdict.OK, 63, 125)
+
+    def test_no_impasse(self) -> None:
+        """Nothing in the 2018 record is an impasse."""
+        assert all(s.state.impasse.level is Level.NONE for s in _timeline("cambodia-2018").steps)
+        assert not any(f.verdict is Verdict.VIOLATION for f in _timeline("cambodia-2018").findings)
