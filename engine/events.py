@@ -30,6 +30,7 @@ __all__ = [
     "ElectionHeld",
     "Event",
     "GovernmentFormed",
+    "LegislatureInOffice",
     "ParliamentConvened",
     "PartyDissolved",
     "Protest",
@@ -271,9 +272,9 @@ class ParliamentConvened(Event):
 
 def _votes_fit(instance: Any, attribute: attrs.Attribute, value: int | None) -> None:
     _nonneg(instance, attribute, value)
-    voting = instance.yes + instance.no + instance.abstain
+    voting = instance.ballots
     if value is not None and voting > value:
-        msg = f"'present' ({value}) is less than yes + no + abstain ({voting})"
+        msg = f"'present' ({value}) is less than yes + no + abstain + invalid ({voting})"
         raise ValueError(msg)
 
 
@@ -283,13 +284,29 @@ class VoteHeld(Event):
 
     TYPE: ClassVar[str] = "vote"
     motion: str = attrs.field(validator=_one_of(MOTIONS))
-    yes: int = attrs.field(validator=_nonneg)
+    yes: int | None = attrs.field(validator=_nonneg)  # null: the tally is not known
     no: int = attrs.field(default=0, validator=_nonneg)
     abstain: int = attrs.field(default=0, validator=_nonneg)
+    invalid: int = attrs.field(default=0, validator=_nonneg)
     present: int | None = attrs.field(default=None, validator=_votes_fit)
     outcome: str = attrs.field(default="adopted", validator=_one_of(OUTCOMES))
     subject: str | None = None
     method: str | None = None
+
+    @property
+    def ballots(self) -> int:
+        """Yes + no + abstain + invalid (0 for an unknown yes)."""
+        return (self.yes or 0) + self.no + self.abstain + self.invalid
+
+
+@attrs.frozen(kw_only=True)
+class LegislatureInOffice(Event):
+    """Where a scenario starts mid-legislature: the seats per party of the assembly in office."""
+
+    TYPE: ClassVar[str] = "legislature_in_office"
+    seats: Tally = attrs.field(converter=_pairs, validator=[_tally, _nonempty])
+    government: str | None = None
+    body: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -353,7 +370,7 @@ class DeadlineExpired(Event):
 REGISTRY: dict[str, type[Event]] = {
     cls.TYPE: cls
     for cls in (
-        ElectionHeld, ResultsAnnounced, ComplaintFiled, ComplaintRuled, ResultsRejected, ResultsAccepted,
+        LegislatureInOffice, ElectionHeld, ResultsAnnounced, ComplaintFiled, ComplaintRuled, ResultsRejected, ResultsAccepted,
         Rally, Protest, BoycottDeclared, BoycottEnded, TalksHeld, ParliamentConvened, VoteHeld,
         GovernmentFormed, AgreementReached, AssemblyDissolved, SeatsTaken, PartyDissolved, DeadlineExpired,
     )

@@ -31,6 +31,7 @@ from engine.events import (
     ElectionHeld,
     Event,
     GovernmentFormed,
+    LegislatureInOffice,
     ParliamentConvened,
     PartyDissolved,
     Protest,
@@ -171,6 +172,20 @@ def _(event: ElectionHeld, state: State, rules: Rules) -> Result:
                   gatherings=state.gatherings, missed=state.missed, had_impasse=state.had_impasse,
                   deadlines=state.deadlines)
     return fresh, []
+
+
+@_apply.register
+def _(event: LegislatureInOffice, state: State, rules: Rules) -> Result:
+    if state.phase is not Phase.BEFORE_POLL or state.sittings:
+        msg = "legislature_in_office can only start a scenario (before any poll or sitting)"
+        raise EngineError(msg, event, "type")
+    total = sum(n for _, n in event.seats)
+    if state.body_size is not None and total > state.body_size:
+        msg = f"{total} seats in office, but the body has {state.body_size} seats"
+        raise EngineError(msg, event, "seats")
+    phase = Phase.GOVERNMENT_FORMED if event.government else Phase.ASSEMBLY_CONVENED
+    return attrs.evolve(state, seats=event.seats, seated=event.seats, sittings=1, phase=phase,
+                        government=event.government), []
 
 
 @_apply.register
@@ -402,12 +417,12 @@ def _(event: VoteHeld, state: State, rules: Rules) -> Result:
         msg = "can't hold a vote when parliament has not convened (record a parliament_convened event first)"
         raise EngineError(msg, event, "type")
     present = event.present if event.present is not None else state.last_present
-    voting = event.yes + event.no + event.abstain
+    voting = event.ballots
     if present is not None and voting > present:
-        msg = f"yes + no + abstain ({voting}) exceed the {present} members present at the sitting"
+        msg = f"yes + no + abstain + invalid ({voting}) exceed the {present} members present at the sitting"
         raise EngineError(msg, event, "yes")
     if state.body_size is not None and voting > state.body_size:
-        msg = f"yes + no + abstain ({voting}) exceed the {state.body_size} seats of the body"
+        msg = f"yes + no + abstain + invalid ({voting}) exceed the {state.body_size} seats of the body"
         raise EngineError(msg, event, "yes")
     findings: list[Finding] = []
     confidence = state.confidence_lawful
@@ -416,6 +431,13 @@ def _(event: VoteHeld, state: State, rules: Rules) -> Result:
         if not decision:
             findings.append(Finding(Verdict.INFO, f"no decision rule for {event.motion} in the pack; "
                                     f"declared {event.outcome}", interpretation=reading))
+            continue
+        if event.yes is None:
+            findings.append(Finding(Verdict.INFO, f"{event.motion.replace('_', ' ')} declared {event.outcome}; "
+                                    f"the tally is not recorded, so the rule can't be judged",
+                                    decision[0].id, decision[0].article, reading))
+            if event.motion in CONFIDENCE_MOTIONS and event.outcome == "adopted":
+                confidence = put(confidence, reading, None)
             continue
         lawful_all = True
         for rule in decision:
@@ -461,12 +483,15 @@ def _(event: GovernmentFormed, state: State, rules: Rules) -> Result:
         needed = any(
             r.applies(m) for r in rules.on(event.at, reading).of_kind(RuleKind.DECISION, rules.body)
             for m in CONFIDENCE_MOTIONS if r.applies_to)
-        verdict_ok = get(state.confidence_lawful, reading)
+        verdict_ok = get(state.confidence_lawful, reading, "absent")
         if not needed:
             findings.append(Finding(Verdict.INFO, "no confidence rule in the pack; formation not judged",
                                     interpretation=reading))
             continue
         if verdict_ok is None:
+            findings.append(Finding(Verdict.INFO, "government formed after a vote of confidence whose tally is not "
+                                    "recorded: its lawfulness can't be judged", interpretation=reading))
+        elif verdict_ok == "absent":
             findings.append(Finding(Verdict.VIOLATION, f"government formed without an adopted vote of confidence "
                                     f"{'under ' + rules.name(reading)}", interpretation=reading))
             lawful = put(lawful, reading, False)
@@ -479,7 +504,13 @@ def _(event: GovernmentFormed, state: State, rules: Rules) -> Result:
                                     f"{rules.name(reading)}", interpretation=reading))
             lawful = put(lawful, reading, False)
     phase = Phase.GOVERNMENT_FORMED if state.phase is not Phase.DISSOLVED else state.phase
-    return attrs.evolve(state, phase=phase, government=event.head or "formed", government_lawful=lawful), findings
+    refusing = state.boycotting("government")
+    if refusing:
+        # a refusal to support any government is moot once one is formed: it is opposition now
+        findings.append(Finding(Verdict.INFO, f"{_names(refusing)}'s refusal to support a government ends with its "
+                                "formation"))
+    return attrs.evolve(state, phase=phase, government=event.head or "formed", government_lawful=lawful,
+                        boycotts=frozenset(b for b in state.boycotts if b[1] != "government")), findings
 
 
 @_apply.register
@@ -529,7 +560,7 @@ def _(event: DeadlineExpired, state: State, rules: Rules) -> Result:
                       f"({(d.due - d.start).days} days after {d.start.isoformat()}) (Art. {d.article})",
                       d.rule, d.article)
     return attrs.evolve(state, deadlines=tuple(x for x in state.deadlines if x.rule != event.rule),
-                        missed=(*state.missed, event.rule)), [finding]
+                        missed=(*state.missed, event.rule), overdue=(*state.overdue, event.rule)), [finding]
 
 
 # --------------------------------------------------------------------------- deadlines
@@ -560,6 +591,12 @@ def _deadlines(state: State, event: Event, rules: Rules) -> Result:
             findings.append(Finding(Verdict.OK, f"deadline met: {d.title}; {days} days after "
                                     f"{d.start.isoformat()}, due by {d.due.isoformat()} (Art. {d.article})",
                                     d.rule, d.article, required=(d.due - d.start).days, count=days))
+    for rule_id in state.overdue:
+        rule = by_id.get(rule_id)
+        if rule is not None and _meets(rule, event):
+            findings.append(Finding(Verdict.INFO, f"done late: {rule.title} (Art. {rule.article})", rule.id,
+                                    rule.article))
+            state = attrs.evolve(state, overdue=tuple(x for x in state.overdue if x != rule_id))
     for rule in by_id.values():
         if rule.anchor == event.TYPE and rule.days is not None:
             running = [d for d in running if d.rule != rule.id]
@@ -590,9 +627,9 @@ def _with_impasse(state: State, rules: Rules) -> State:
     if blocked:
         level = Level.DEADLOCK
         reasons.append(blocked)
-    if level is not Level.NONE and state.missed and state.phase.rank < Phase.GOVERNMENT_FORMED.rank:
+    if level is not Level.NONE and state.overdue:
         level = Level.DEADLOCK
-        reasons.append(f"deadline missed: {', '.join(state.missed)}")
+        reasons.append(f"deadline missed and not yet met: {', '.join(state.overdue)}")
     had = state.had_impasse or level is not Level.NONE
     if level is Level.NONE and state.had_impasse:
         level = Level.RESOLVED
@@ -608,11 +645,13 @@ def _blocked(state: State, rules: Rules) -> str | None:
     """Why the parties that attend cannot do what the constitution requires next, if they can't."""
     if state.on is None or state.body_size is None or not state.seats:
         return None
+    ruleset = rules.on(state.on)
     away = state.boycotting("parliament")
+    if state.phase is Phase.ASSEMBLY_CONVENED:
+        away = away | state.boycotting("government")  # parties refusing to support any government
     if not away:
         return None
     available = sum(n for p, n in state.seats if p not in away)
-    ruleset = rules.on(state.on)
     if Phase.OFFICIAL_RESULTS.rank <= state.phase.rank < Phase.ASSEMBLY_CONVENED.rank:
         needs: list[tuple[Rule, Subject]] = [(r, Subject.PRESENT) for r in
                                              ruleset.of_kind(RuleKind.QUORUM, rules.body, "opening")]

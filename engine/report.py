@@ -23,6 +23,7 @@ from engine.events import (
     DeadlineExpired,
     Event,
     GovernmentFormed,
+    LegislatureInOffice,
     ParliamentConvened,
     PartyDissolved,
     Protest,
@@ -190,7 +191,8 @@ def describe(event: Event) -> str:
             parts.append(f"convened by {e.convened_by}")
         return ", ".join(parts)
     if isinstance(e, VoteHeld):
-        return f"vote on {e.motion.replace('_', ' ')}: {e.yes} yes, {e.no} no, {e.abstain} abstain; {e.outcome}"
+        tally = "tally not recorded" if e.yes is None else f"{e.yes} yes, {e.no} no, {e.abstain} abstain"
+        return f"vote on {e.motion.replace('_', ' ')}: {tally}; {e.outcome}"
     if isinstance(e, (BoycottDeclared, BoycottEnded)):
         verb = "boycotts" if isinstance(e, BoycottDeclared) else "ends its boycott of"
         return f"{e.party} {verb} {e.of}"
@@ -216,6 +218,8 @@ def describe(event: Event) -> str:
         return f"DEADLINE MISSED: {e.rule} (due {e.due.isoformat()})"
     if isinstance(e, PartyDissolved):
         return f"{e.party} dissolved"
+    if isinstance(e, LegislatureInOffice):
+        return "legislature in office: " + ", ".join(f"{p} {n}" for p, n in e.seats)
     return kind
 
 
@@ -254,6 +258,7 @@ def state_data(state: State, rules: Rules) -> dict[str, Any]:
         "government": state.government,
         "deadlines": _deadline_data(state, state.on),
         "missed_deadlines": list(state.missed),
+        "overdue": list(state.overdue),
         "upcoming": [{"id": g.id, "kind": g.kind, "organiser": g.organiser, "from": g.first_day, "to": g.last_day}
                      for g in state.upcoming()],
         "readings": [
@@ -313,8 +318,10 @@ def timeline_table(scenario: Scenario, timeline: Timeline, color: bool = True) -
     table.add_column("event", min_width=24, ratio=2)
     table.add_column("phase", min_width=10, ratio=1)
     table.add_column("impasse", min_width=8)
-    table.add_column("all readings", ratio=1)
     cols = _columns(timeline.rules)
+    single = len(cols) == 1 and cols[0][1] is None
+    if not single:
+        table.add_column("all readings", ratio=1)
     for name, _ in cols:
         table.add_column(name.replace("-", " "), ratio=1, min_width=14)
     for step in timeline.steps:
@@ -325,9 +332,8 @@ def timeline_table(scenario: Scenario, timeline: Timeline, color: bool = True) -
             if reading is None:
                 mine = [f for f in step.findings if f.rule is not None and f.interpretation is None]
             cells.append(_cell(mine, color))
-        if len(cols) == 1 and cols[0][1] is None:
-            cells = cells[:1] + [_cell([f for f in step.findings if f.verdict.value != "info"], color)]
-            cells[0] = ""
+        if single:
+            cells = [_cell(list(step.findings), color)]
         level = step.state.impasse.level.value
         style = {"deadlock": "bold red", "boycott": "yellow", "disputed": "magenta", "resolved": "green"}.get(level, "")
         event = describe(step.event)
@@ -341,7 +347,7 @@ def _cell(findings: list[Finding], color: bool) -> str:
     for f in findings:
         if f.verdict.value == "info":
             continue
-        text = _short(f) + (f" {f.rule}" if f.rule and f.interpretation is None else "")
+        text = _short(f) + (f" {f.rule}" if f.rule and (f.interpretation is None) else "")
         out.append(f"[{_STYLE[f.verdict.value]}]{text}[/]" if color else text)
     return "\n".join(out)
 

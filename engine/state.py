@@ -107,7 +107,8 @@ class State:
     seated: Tally = ()
     government: str | None = None
     deadlines: tuple[Deadline, ...] = ()
-    missed: tuple[str, ...] = ()
+    missed: tuple[str, ...] = ()  # every deadline that expired unmet
+    overdue: tuple[str, ...] = ()  # of those, the ones whose act has still not happened
     opened_lawfully: tuple[tuple[Reading, bool], ...] = ()
     confidence_lawful: tuple[tuple[Reading, bool], ...] = ()
     government_lawful: tuple[tuple[Reading, bool], ...] = ()

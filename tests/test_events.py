@@ -43,7 +43,7 @@ class TestStructuring:
 
     def test_votes_cannot_exceed_present(self) -> None:
         """yes + no + abstain above the members present is refused, naming 'present'."""
-        with pytest.raises(ValueError, match="'present' \\(68\\) is less than yes \\+ no \\+ abstain \\(70\\)"):
+        with pytest.raises(ValueError, match="'present' \\(68\\) is less than yes \\+ no \\+ abstain \\+ invalid \\(70\\)"):
             VoteHeld(at=date(2013, 9, 24), source="x", motion="vote_of_confidence", yes=70, present=68)
 
     def test_present_by_party_must_add_up(self) -> None:

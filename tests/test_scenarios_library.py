@@ -106,7 +106,9 @@ class TestCambodia2003:
         assert (event.rule, event.due, event.at) == ("first-session-deadline", date(2003, 9, 25), date(2003, 9, 26))
         assert [f.verdict for f in derived[0].findings] == [Verdict.VIOLATION]
         opening = _step("cambodia-2003", "opening-sitting")
-        assert not any(f.rule == "first-session-deadline" for f in opening.findings)
+        late = [f for f in opening.findings if f.rule == "first-session-deadline"]
+        assert [(f.verdict, f.message.startswith("done late")) for f in late] == [(Verdict.INFO, True)]
+        assert opening.state.overdue == () and opening.state.missed == ("first-session-deadline",)
 
     def test_boycott_is_a_deadlock(self) -> None:
         """Once FUNCINPEC and the SRP both boycott, the CPP's 73 can neither open the Assembly nor install a government."""
@@ -117,13 +119,18 @@ class TestCambodia2003:
         assert after.impasse.level is Level.DEADLOCK
         assert any("73 members can't install a government: 82 required" in r for r in after.impasse.reasons)
 
-    def test_deadlock_until_the_government(self) -> None:
-        """The impasse stays a deadlock from the boycott to the government of July 2004."""
+    def test_deadlock_until_the_coalition(self) -> None:
+        """A deadlock from the boycott until the CPP-FUNCINPEC agreement of 25 Jun 2004 gives 99 votes (82
+        needed); from then on the SRP's boycott remains until and beyond the 15 Jul vote (96 yes)."""
         steps = _timeline("cambodia-2003").steps
         start = next(i for i, s in enumerate(steps) if s.event.id == "funcinpec-boycott")
         for step in steps[start:]:
-            if step.event.at < date(2004, 7, 16):
+            if step.event.at < date(2004, 6, 25):
                 assert step.state.impasse.level is Level.DEADLOCK, step.event.id
+            else:
+                assert step.state.impasse.level is Level.BOYCOTT, step.event.id
+        sittings_resumed = _step("cambodia-2003", "validation-sitting").state
+        assert any("can't install a government: 82 required" in r for r in sittings_resumed.impasse.reasons)
 
     def test_assembly_constituted_on_15_december(self) -> None:
         """118 present on 15 Dec 2003 meets the 87 the opening lacked."""
