@@ -201,3 +201,41 @@ class CrisisMachine(RuleBasedStateMachine):
 
 TestCrisisMachine = CrisisMachine.TestCase
 TestCrisisMachine.settings = settings(max_examples=60, stateful_step_count=25, deadline=None)
+
+
+class TestScenarioMechanisms:
+    def test_legislature_in_office_then_dissolution(self) -> None:
+        """A scenario may start mid-term; a party dissolved then loses its real seats."""
+        from engine.events import LegislatureInOffice, PartyDissolved
+
+        steps = _run(LegislatureInOffice(at=date(2017, 11, 1), source="s", seats={"CPP": 68, "CNRP": 55}, government="X"),
+                     PartyDissolved(at=date(2017, 11, 16), source="s", party="CNRP"))
+        assert steps[0].state.phase is Phase.GOVERNMENT_FORMED
+        assert dict(steps[1].state.seats) == {"CPP": 68}
+        assert "55 seats lost" in steps[1].findings[0].message
+        with pytest.raises(EngineError, match="only start a scenario"):
+            transition(steps[1].state, LegislatureInOffice(at=date(2017, 12, 1), source="s", seats={"CPP": 1}), RULES)
+
+    def test_unknown_tally_is_not_judged(self) -> None:
+        """A vote with yes: null is recorded; its rule gives info, and the government's lawfulness is open."""
+        steps = _run(*_poll(date(2013, 7, 28), {"CPP": 68, "CNRP": 55}),
+                     ParliamentConvened(at=date(2013, 9, 23), source="s", sitting="opening", present=123,
+                                        convened_by="King"),
+                     VoteHeld(at=date(2013, 9, 24), source="s", motion="vote_of_confidence", yes=None),
+                     GovernmentFormed(at=date(2013, 9, 24), source="s"))
+        assert {f.verdict for f in steps[-2].findings} == {Verdict.INFO}
+        assert {f.verdict for f in steps[-1].findings} == {Verdict.INFO}
+
+    def test_government_boycott_blocks_the_confidence_vote(self) -> None:
+        """Parties that attend but refuse any government leave 73 of 82: a deadlock, ended by the government."""
+        steps = _run(*_poll(date(2003, 7, 27), {"CPP": 73, "FUNCINPEC": 26, "SRP": 24}),
+                     BoycottDeclared(at=date(2003, 9, 1), source="s", party="FUNCINPEC", of="government"),
+                     BoycottDeclared(at=date(2003, 9, 1), source="s", party="SRP", of="government"),
+                     ParliamentConvened(at=date(2003, 9, 20), source="s", sitting="opening", present=123,
+                                        convened_by="King"),
+                     AgreementReached(at=date(2004, 6, 25), source="s", parties=("CPP", "FUNCINPEC")),
+                     GovernmentFormed(at=date(2004, 7, 15), source="s"))
+        assert steps[2].state.impasse.level is Level.BOYCOTT  # opening needs attendance only
+        assert steps[4].state.impasse.level is Level.DEADLOCK
+        assert steps[5].state.impasse.level is Level.BOYCOTT  # SRP alone can't block 99 of 82
+        assert steps[6].state.boycotts == frozenset()
