@@ -487,7 +487,8 @@ def unstructure_event(event: Event) -> dict[str, Any]:
     defaults = {a.name: a.default for a in attrs.fields(type(event))}
     for key, value in raw.items():
         default = defaults.get(key)
-        if value is None or (value in ((), [], {}) and default is not attrs.NOTHING):
+        required = default is attrs.NOTHING
+        if (value is None and not required) or (value in ((), [], {}) and not required):
             continue
         out[key] = list(value) if isinstance(value, tuple) else value
     return out

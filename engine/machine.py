@@ -109,7 +109,10 @@ class Rules:
         return found
 
     def size_on(self, day: date) -> int | None:
-        return self.constitution.body(self.body).size_on(day)
+        key = ("size", day)
+        if key not in self._cache:
+            self._cache[key] = self.constitution.body(self.body).size_on(day)
+        return self._cache[key]
 
     def name(self, reading: Reading) -> str:
         if reading is None:
@@ -143,7 +146,9 @@ def transition(state: State, event: Event, rules: Rules) -> Step:
         msg = f"event dated {event.at} comes after one dated {state.on}: events must be in date order"
         raise EngineError(msg, event, "at")
     size = rules.size_on(event.at)
-    state = attrs.evolve(state, on=event.at, body_size=size if size is not None else state.body_size)
+    size = size if size is not None else state.body_size
+    if state.on != event.at or state.body_size != size:
+        state = state.replace(on=event.at, body_size=size)
     new, findings = _apply(event, state, rules)
     new, more = _deadlines(new, event, rules)
     new = _with_impasse(new, rules)
@@ -184,7 +189,7 @@ def _(event: LegislatureInOffice, state: State, rules: Rules) -> Result:
         msg = f"{total} seats in office, but the body has {state.body_size} seats"
         raise EngineError(msg, event, "seats")
     phase = Phase.GOVERNMENT_FORMED if event.government else Phase.ASSEMBLY_CONVENED
-    return attrs.evolve(state, seats=event.seats, seated=event.seats, sittings=1, phase=phase,
+    return state.replace(seats=event.seats, seated=event.seats, sittings=1, phase=phase,
                         government=event.government), []
 
 
@@ -214,12 +219,12 @@ def _(event: ResultsAnnounced, state: State, rules: Rules) -> Result:
     exhausted = state.avenues_exhausted or event.stage == "final"
     if event.stage == "final":
         findings.append(Finding(Verdict.INFO, f"final results by {event.by}: no further challenge is open"))
-    return attrs.evolve(state, seats=seats, seats_stage=event.stage, phase=phase, avenues_exhausted=exhausted), findings
+    return state.replace(seats=seats, seats_stage=event.stage, phase=phase, avenues_exhausted=exhausted), findings
 
 
 @_apply.register
 def _(event: ComplaintFiled, state: State, rules: Rules) -> Result:
-    return attrs.evolve(state, complaints_pending=state.complaints_pending + (event.count or 1)), []
+    return state.replace(complaints_pending=state.complaints_pending + (event.count or 1)), []
 
 
 @_apply.register
@@ -230,13 +235,13 @@ def _(event: ComplaintRuled, state: State, rules: Rules) -> Result:
     findings = []
     if event.final:
         findings.append(Finding(Verdict.INFO, f"{event.by} ruled finally ({event.outcome}): legal avenues exhausted"))
-    return attrs.evolve(state, complaints_pending=pending,
+    return state.replace(complaints_pending=pending,
                         avenues_exhausted=state.avenues_exhausted or event.final), findings
 
 
 @_apply.register
 def _(event: ResultsRejected, state: State, rules: Rules) -> Result:
-    return attrs.evolve(state, rejecting=state.rejecting | {event.party}), []
+    return state.replace(rejecting=state.rejecting | {event.party}), []
 
 
 @_apply.register
@@ -244,7 +249,7 @@ def _(event: ResultsAccepted, state: State, rules: Rules) -> Result:
     if event.party not in state.rejecting:
         msg = f"{event.party} can't accept results it has not rejected"
         raise EngineError(msg, event, "party")
-    return attrs.evolve(state, rejecting=state.rejecting - {event.party}), []
+    return state.replace(rejecting=state.rejecting - {event.party}), []
 
 
 def _gathering(event: Rally | Protest, state: State) -> Result:
@@ -261,7 +266,7 @@ def _gathering(event: Rally | Protest, state: State) -> Result:
                                     last_day=event.last_day if event.status == "held" else items[index].last_day)
     else:
         items.append(gathering)
-    return attrs.evolve(state, gatherings=tuple(items)), []
+    return state.replace(gatherings=tuple(items)), []
 
 
 _apply.register(Rally, lambda e, s, r: _gathering(e, s))
@@ -273,7 +278,7 @@ def _(event: BoycottDeclared, state: State, rules: Rules) -> Result:
     findings = []
     if (event.party, event.of) in state.boycotts:
         findings.append(Finding(Verdict.INFO, f"{event.party} reaffirms its boycott of {event.of}"))
-    return attrs.evolve(state, boycotts=state.boycotts | {(event.party, event.of)}), findings
+    return state.replace(boycotts=state.boycotts | {(event.party, event.of)}), findings
 
 
 @_apply.register
@@ -281,7 +286,7 @@ def _(event: BoycottEnded, state: State, rules: Rules) -> Result:
     if (event.party, event.of) not in state.boycotts:
         msg = f"{event.party} has no boycott of {event.of} to end"
         raise EngineError(msg, event, "party")
-    return attrs.evolve(state, boycotts=state.boycotts - {(event.party, event.of)}), []
+    return state.replace(boycotts=state.boycotts - {(event.party, event.of)}), []
 
 
 @_apply.register
@@ -294,7 +299,7 @@ def _(event: AgreementReached, state: State, rules: Rules) -> Result:
     parties = set(event.parties)
     boycotts = frozenset(b for b in state.boycotts if not (event.ends_boycott and b[0] in parties))
     rejecting = state.rejecting - parties if event.ends_dispute else state.rejecting
-    return attrs.evolve(state, boycotts=boycotts, rejecting=rejecting), []
+    return state.replace(boycotts=boycotts, rejecting=rejecting), []
 
 
 # --------------------------------------------------------------------------- parliament
@@ -344,14 +349,14 @@ def _(event: ParliamentConvened, state: State, rules: Rules) -> Result:
             if cure is not None:
                 findings.append(cure)
                 lawful = put(lawful, reading, True)
-    new = attrs.evolve(state, sittings=state.sittings + 1, last_present=present, opened_lawfully=lawful)
+    new = state.replace(sittings=state.sittings + 1, last_present=present, opened_lawfully=lawful)
     if opening:
         seated = event.present_by_party or tuple(
             (p, n) for p, n in state.seats if p not in state.boycotting("parliament"))
-        new = attrs.evolve(new, seated=seated, sittings=1, government=None, government_lawful=(),
+        new = new.replace(seated=seated, sittings=1, government=None, government_lawful=(),
                            confidence_lawful=())
         if state.phase.rank < Phase.ASSEMBLY_CONVENED.rank or state.phase is Phase.DISSOLVED:
-            new = attrs.evolve(new, phase=Phase.ASSEMBLY_CONVENED)
+            new = new.replace(phase=Phase.ASSEMBLY_CONVENED)
     return new, findings
 
 
@@ -446,7 +451,7 @@ def _(event: VoteHeld, state: State, rules: Rules) -> Result:
             lawful_all = lawful_all and finding.verdict is Verdict.OK
         if event.motion in CONFIDENCE_MOTIONS and event.outcome == "adopted":
             confidence = put(confidence, reading, lawful_all)
-    return attrs.evolve(state, last_present=present, confidence_lawful=confidence), findings
+    return state.replace(last_present=present, confidence_lawful=confidence), findings
 
 
 def _decision(rule: Rule, state: State, event: VoteHeld, present: int | None, rules: Rules,
@@ -509,13 +514,13 @@ def _(event: GovernmentFormed, state: State, rules: Rules) -> Result:
         # a refusal to support any government is moot once one is formed: it is opposition now
         findings.append(Finding(Verdict.INFO, f"{_names(refusing)}'s refusal to support a government ends with its "
                                 "formation"))
-    return attrs.evolve(state, phase=phase, government=event.head or "formed", government_lawful=lawful,
+    return state.replace(phase=phase, government=event.head or "formed", government_lawful=lawful,
                         boycotts=frozenset(b for b in state.boycotts if b[1] != "government")), findings
 
 
 @_apply.register
 def _(event: AssemblyDissolved, state: State, rules: Rules) -> Result:
-    return attrs.evolve(state, phase=Phase.DISSOLVED, sittings=0, seated=(), government=None, last_present=None,
+    return state.replace(phase=Phase.DISSOLVED, sittings=0, seated=(), government=None, last_present=None,
                         opened_lawfully=(), confidence_lawful=(), government_lawful=()), []
 
 
@@ -529,7 +534,7 @@ def _(event: SeatsTaken, state: State, rules: Rules) -> Result:
     if state.seats and now > held:  # type: ignore[operator]
         msg = f"{now} members of {event.party} would be seated, but it holds {held} seats"
         raise EngineError(msg, event, "members")
-    return attrs.evolve(state, seated=put(state.seated, event.party, now)), []
+    return state.replace(seated=put(state.seated, event.party, now)), []
 
 
 @_apply.register
@@ -544,7 +549,7 @@ def _(event: PartyDissolved, state: State, rules: Rules) -> Result:
         seats = put(seats, party, get(seats, party, 0) + n)  # type: ignore[operator]
     seated = tuple((p, n) for p, n in state.seated if p != event.party)
     findings = [Finding(Verdict.INFO, f"{event.party} dissolved: {held} seats lost, {moved} reallocated")]
-    return attrs.evolve(state, seats=seats, seated=seated,
+    return state.replace(seats=seats, seated=seated,
                         boycotts=frozenset(b for b in state.boycotts if b[0] != event.party),
                         rejecting=state.rejecting - {event.party}), findings
 
@@ -559,7 +564,7 @@ def _(event: DeadlineExpired, state: State, rules: Rules) -> Result:
     finding = Finding(Verdict.VIOLATION, f"deadline missed: {d.title}; due {d.due.isoformat()} "
                       f"({(d.due - d.start).days} days after {d.start.isoformat()}) (Art. {d.article})",
                       d.rule, d.article)
-    return attrs.evolve(state, deadlines=tuple(x for x in state.deadlines if x.rule != event.rule),
+    return state.replace(deadlines=tuple(x for x in state.deadlines if x.rule != event.rule),
                         missed=(*state.missed, event.rule), overdue=(*state.overdue, event.rule)), [finding]
 
 
@@ -596,13 +601,15 @@ def _deadlines(state: State, event: Event, rules: Rules) -> Result:
         if rule is not None and _meets(rule, event):
             findings.append(Finding(Verdict.INFO, f"done late: {rule.title} (Art. {rule.article})", rule.id,
                                     rule.article))
-            state = attrs.evolve(state, overdue=tuple(x for x in state.overdue if x != rule_id))
+            state = state.replace(overdue=tuple(x for x in state.overdue if x != rule_id))
     for rule in by_id.values():
         if rule.anchor == event.TYPE and rule.days is not None:
             running = [d for d in running if d.rule != rule.id]
             running.append(Deadline(rule.id, rule.title, rule.article, event.at,
                                     event.at + timedelta(days=rule.days), event.id))
-    return attrs.evolve(state, deadlines=tuple(running)), findings
+    if running == list(state.deadlines):
+        return state, findings
+    return state.replace(deadlines=tuple(running)), findings
 
 
 # --------------------------------------------------------------------------- impasse
@@ -634,7 +641,10 @@ def _with_impasse(state: State, rules: Rules) -> State:
     if level is Level.NONE and state.had_impasse:
         level = Level.RESOLVED
         reasons.append("no dispute or boycott remains")
-    return attrs.evolve(state, impasse=Impasse(level, tuple(reasons)), had_impasse=had)
+    impasse = Impasse(level, tuple(reasons))
+    if impasse == state.impasse and had == state.had_impasse:
+        return state
+    return state.replace(impasse=impasse, had_impasse=had)
 
 
 def _names(parties: frozenset[str] | set[str]) -> str:
@@ -651,6 +661,13 @@ def _blocked(state: State, rules: Rules) -> str | None:
         away = away | state.boycotting("government")  # parties refusing to support any government
     if not away:
         return None
+    key = ("blocked", id(ruleset), state.phase, away, state.seats, state.body_size)
+    if key not in rules._cache:
+        rules._cache[key] = _blocking(state, rules, ruleset, away)
+    return rules._cache[key]
+
+
+def _blocking(state: State, rules: Rules, ruleset: RuleSet, away: frozenset[str]) -> str | None:
     available = sum(n for p, n in state.seats if p not in away)
     if Phase.OFFICIAL_RESULTS.rank <= state.phase.rank < Phase.ASSEMBLY_CONVENED.rank:
         needs: list[tuple[Rule, Subject]] = [(r, Subject.PRESENT) for r in

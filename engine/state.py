@@ -32,7 +32,10 @@ class Phase(enum.Enum):
 
     @property
     def rank(self) -> int:
-        return list(Phase).index(self)
+        return _RANK[self]
+
+
+_RANK: dict = {}
 
 
 class Level(enum.Enum):
@@ -81,7 +84,7 @@ class Gathering:
     size: int | None = None
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)  # a __dict__ makes replace() a dict copy
 class State:
     """The state of the crisis after some events.
 
@@ -115,6 +118,17 @@ class State:
     impasse: Impasse = Impasse()
     had_impasse: bool = False
 
+    def replace(self, **changes: object) -> State:
+        """A copy with ``changes``; like :func:`attrs.evolve`, several times faster (State has no validators)."""
+        if not _NAMES.issuperset(changes):
+            msg = f"State has no field(s) {', '.join(set(changes) - _NAMES)}"
+            raise TypeError(msg)
+        new = object.__new__(State)
+        fields = new.__dict__
+        fields.update(self.__dict__)
+        fields.update(changes)
+        return new
+
     @property
     def seats_total(self) -> int:
         return sum(n for _, n in self.seats)
@@ -128,6 +142,11 @@ class State:
         if self.on is None:
             return tuple(g for g in self.gatherings if g.status == "planned")
         return tuple(g for g in self.gatherings if g.status == "planned" and g.first_day > self.on)
+
+
+_FIELDS = tuple(a.name for a in attrs.fields(State))
+_NAMES = frozenset(_FIELDS)
+_RANK.update({phase: i for i, phase in enumerate(Phase)})
 
 
 def get(tally: Tally | tuple[tuple[Reading, bool], ...], key: object, default: object = None) -> object:
