@@ -294,13 +294,12 @@ def evaluate(threshold: Threshold, counts: Counts, subject: Subject = Subject.PR
         CountsError: when a count the threshold needs is missing.
     """
     if isinstance(threshold, Share):
-        required = _need(threshold.comparator, threshold.fraction * _base_value(threshold.base, counts))
+        required = _clause_required(threshold, counts)
         count, measures = _subject_value(subject, counts)
-        return Outcome(threshold, required + threshold.offset, count, measures)
-    if isinstance(threshold, Count):
-        required = threshold.number + (1 if threshold.comparator is Comparator.MORE_THAN else 0)
-        count, measures = _counted_value(threshold.counted, counts, subject)
         return Outcome(threshold, required, count, measures)
+    if isinstance(threshold, Count):
+        count, measures = _counted_value(threshold.counted, counts, subject)
+        return Outcome(threshold, _clause_required(threshold, counts), count, measures)
     parts = tuple(evaluate(p, counts, subject) for p in threshold.parts)
     pick = min if threshold.op is Op.AND else max
     binding = pick(parts, key=lambda o: o.margin)
@@ -316,7 +315,14 @@ def required_count(threshold: Threshold, counts: Counts, subject: Subject = Subj
     if isinstance(threshold, Combined):
         reqs = [required_count(p, counts, subject) for p in threshold.parts]
         return max(reqs) if threshold.op is Op.AND else min(reqs)
-    return evaluate(threshold, counts, subject).required
+    # a requirement needs the bases only, not the count it is compared with: that may be unknown
+    return _clause_required(threshold, counts)
+
+
+def _clause_required(threshold: Share | Count, counts: Counts) -> int:
+    if isinstance(threshold, Share):
+        return _need(threshold.comparator, threshold.fraction * _base_value(threshold.base, counts)) + threshold.offset
+    return threshold.number + (1 if threshold.comparator is Comparator.MORE_THAN else 0)
 
 
 # --------------------------------------------------------------------------- rendering
@@ -370,7 +376,7 @@ def _tokenize(text: str) -> list[_Tok]:
             raise ThresholdSyntaxError(text, start, "a word, a number or a parenthesis", repr(text[start]))
         kind = m.lastgroup or "end"
         start = m.start(kind)
-        tokens.append(_Tok(kind, m.group(kind), start))
+        tokens.append(_Tok(kind, m.group(kind).rstrip(), start))  # a number's match may end in spaces
         pos = m.end()
     tokens.append(_Tok("end", "", len(text)))
     return tokens

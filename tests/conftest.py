@@ -16,4 +16,5 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 @pytest.fixture
 def runner() -> CliRunner:
+    """A click test runner; click 8.2+ keeps ``result.stdout`` and ``result.stderr`` apart."""
     return CliRunner()
