@@ -316,6 +316,64 @@ def whatif(file: str, drops: tuple[str, ...], sets: tuple[str, ...], shifts: tup
         click.echo(report.comparison_text(comparison))
 
 
+@cli.command()
+@click.argument("file", type=_SCENARIO, metavar="FILE")
+@click.option("--runs", "-n", type=click.IntRange(min=1), default=1000, show_default=True, help="Number of runs.")
+@click.option("--seed", "-s", type=int, default=0, show_default=True,
+              help="Seed: the same seed gives the same ensemble, whatever --workers is.")
+@click.option("--workers", "-w", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes.")
+@click.option("--interpretation", "-i", "interpretations", multiple=True, help="Judge under this reading only (repeatable).")
+@click.option("--plot", type=click.Path(dir_okay=False, writable=True), help="Write a figure (PNG or SVG; needs matplotlib).")
+@_FORMAT
+def simulate(file: str, runs: int, seed: int, workers: int, interpretations: tuple[str, ...], plot: str | None,
+             fmt: str) -> None:
+    """Run a seeded ensemble of FILE's uncertain elements and print outcome probabilities.
+
+    The scenario's 'uncertain:' section says what varies: members defecting from a boycott,
+    whether and when an event happens, delays, talks that succeed (docs/simulation.md).
+    Probabilities come with 95 % Wilson intervals.
+
+    \b
+    Example:
+      impasse simulate scenarios/cambodia-2013.yaml --runs 10000 --seed 1 --workers 2
+    """
+    from engine.simulate import simulate as run_ensemble
+
+    scenario = _load(file)
+    if scenario.uncertain.empty:
+        raise CliError(f"{file}: has no 'uncertain:' section: every run would be the replay (see docs/simulation.md)")
+    progress, finish = _progress(runs)
+    try:
+        ensemble = run_ensemble(scenario, runs, seed, workers=workers, interpretations=interpretations or None,
+                                progress=progress)
+    finally:
+        finish()
+    data = ensemble.to_dict()
+    if plot:
+        from engine.plots import plot_ensemble
+
+        plot_ensemble(data, plot)
+    if fmt == "json":
+        click.echo(report.dumps(data))
+    else:
+        names = {r: scenario.constitution.interpretation(r).name if r else "the pack's reading" for r in ensemble.readings}
+        click.echo(report.ensemble_text(data, names))
+
+
+def _progress(total: int):  # noqa: ANN202
+    """A rich progress bar on stderr when it is a terminal; otherwise nothing."""
+    if not sys.stderr.isatty():
+        return None, lambda: None
+    from rich.console import Console
+    from rich.progress import Progress
+
+    bar = Progress(console=Console(stderr=True), transient=True)
+    task = bar.add_task("simulating", total=total)
+    bar.start()
+    return (lambda done: bar.update(task, completed=done)), bar.stop
+
+
 @cli.command(name="packs")
 def packs_command() -> None:
     """List the built-in constitution packs."""

@@ -149,6 +149,7 @@ class RuleSet:
     on: date
     interpretation: Interpretation | None
     rules: tuple[Rule, ...]
+    _memo: dict = attrs.field(factory=dict, eq=False, repr=False, hash=False)
 
     @property
     def reading(self) -> str | None:
@@ -157,6 +158,13 @@ class RuleSet:
 
     def of_kind(self, kind: RuleKind, body: str | None = None, applies_to: str | None = None) -> tuple[Rule, ...]:
         """Rules of ``kind`` for ``body`` that govern ``applies_to`` (a sitting kind or motion)."""
+        key = (kind, body, applies_to)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._of_kind(kind, body, applies_to)
+        return found
+
+    def _of_kind(self, kind: RuleKind, body: str | None, applies_to: str | None) -> tuple[Rule, ...]:
         return tuple(
             r
             for r in self.rules

@@ -105,7 +105,10 @@ class Rules:
         key = (day, reading)
         found = self._cache.get(key)
         if found is None:
-            found = self._cache[key] = self.constitution.rules_on(day, reading)
+            fresh = self.constitution.rules_on(day, reading)
+            # one RuleSet per regime, so memos keyed on it are shared by every day it covers
+            regime = ("regime", reading, tuple(map(id, fresh.rules)))
+            found = self._cache[key] = self._cache.setdefault(regime, fresh)
         return found
 
     def size_on(self, day: date) -> int | None:
@@ -616,6 +619,19 @@ def _deadlines(state: State, event: Event, rules: Rules) -> Result:
 
 
 def _with_impasse(state: State, rules: Rules) -> State:
+    # the level depends only on these; memoised per Rules, since simulations revisit the same states
+    key = ("impasse", state.rejecting, state.complaints_pending, state.boycotts, state.overdue, state.had_impasse,
+           state.phase, state.seats, state.body_size, id(rules.on(state.on)) if state.on else None)
+    found = rules._cache.get(key)
+    if found is None:
+        found = rules._cache[key] = _impasse(state, rules)
+    impasse, had = found
+    if impasse == state.impasse and had == state.had_impasse:
+        return state
+    return state.replace(impasse=impasse, had_impasse=had)
+
+
+def _impasse(state: State, rules: Rules) -> tuple[Impasse, bool]:
     reasons: list[str] = []
     level = Level.NONE
     if state.rejecting:
@@ -641,10 +657,7 @@ def _with_impasse(state: State, rules: Rules) -> State:
     if level is Level.NONE and state.had_impasse:
         level = Level.RESOLVED
         reasons.append("no dispute or boycott remains")
-    impasse = Impasse(level, tuple(reasons))
-    if impasse == state.impasse and had == state.had_impasse:
-        return state
-    return state.replace(impasse=impasse, had_impasse=had)
+    return Impasse(level, tuple(reasons)), had
 
 
 def _names(parties: frozenset[str] | set[str]) -> str:

@@ -20,7 +20,7 @@ from engine.machine import Rules, Step, initial_state, transition
 from engine.scenario import Scenario
 from engine.state import Deadline, State
 
-__all__ = ["Timeline", "replay", "replay_scenario", "rules_for", "state_at"]
+__all__ = ["Clock", "Timeline", "replay", "replay_scenario", "rules_for", "state_at"]
 
 # A deadline expires at the very end of its due day: before anything dated the next day.
 _EPSILON = 1e-6
@@ -41,23 +41,56 @@ class Timeline:
         return tuple(f for step in self.steps for f in step.findings)
 
 
-class _Run:
-    def __init__(self, rules: Rules, origin: date) -> None:
-        self.env = simpy.Environment()
-        self.rules = rules
+class Clock:
+    """A SimPy environment that applies events to the state machine and watches deadlines.
+
+    Used by :func:`replay` and by the simulator, which starts several from one snapshot state.
+
+    Args:
+        rules: what to judge by.
+        origin: day 0 of the SimPy clock.
+        state: the state to start from (default: before any event).
+        lenient: skip events that cannot happen (counted in ``skipped``) instead of raising.
+        keep_steps: keep every :class:`Step` (a simulation only needs the state).
+    """
+
+    def __init__(self, rules: Rules, origin: date, state: State | None = None, *, lenient: bool = False,
+                 keep_steps: bool = True, start: date | None = None) -> None:
         self.origin = origin.toordinal()
-        self.state = initial_state(rules)
+        self.env = simpy.Environment(initial_time=0 if start is None else start.toordinal() - self.origin)
+        self.rules = rules
+        self.state = initial_state(rules) if state is None else state
         self.steps: list[Step] = []
         self.watched: dict[tuple[str, date], simpy.Event] = {}
+        self.lenient = lenient
+        self.keep_steps = keep_steps
+        self.skipped = 0
+        if self.state.deadlines:
+            self._track(self.state)
 
-    def day(self, when: date) -> int:
+    def day(self, when: date) -> float:
         return when.toordinal() - self.origin
 
-    def apply(self, event: Event) -> None:
-        step = transition(self.state, event, self.rules)
+    def date_of(self, now: float) -> date:
+        return date.fromordinal(self.origin + int(now))
+
+    def apply(self, event: Event) -> Step | None:
+        try:
+            step = transition(self.state, event, self.rules)
+        except EngineError:
+            if not self.lenient:
+                raise
+            self.skipped += 1
+            return None
         self.state = step.state
-        self.steps.append(step)
-        running = {(d.rule, d.start): d for d in step.state.deadlines}
+        if self.keep_steps:
+            self.steps.append(step)
+        if step.state.deadlines or self.watched:
+            self._track(step.state)
+        return step
+
+    def _track(self, state: State) -> None:
+        running = {(d.rule, d.start): d for d in state.deadlines}
         for key, met in list(self.watched.items()):
             if key not in running:
                 del self.watched[key]
@@ -112,7 +145,7 @@ def replay(events: Iterable[Event], rules: Rules, until: date | None = None) -> 
     if not events:
         empty = initial_state(rules)
         return Timeline(rules, (), attrs.evolve(empty, on=until) if until else empty, until)
-    run = _Run(rules, events[0].at)
+    run = Clock(rules, events[0].at)
     end = until if until is not None else events[-1].at
     run.env.process(run.feed(events, until))
     try:

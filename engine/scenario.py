@@ -18,11 +18,12 @@ from engine.constitution import Constitution
 from engine.errors import ImpasseError, ScenarioError
 from engine.events import DERIVED_TYPES, Event, converter, event_type, unstructure_event
 from engine.packs import load_pack
+from engine.uncertainty import Defection, Delay, Happens, Talks, Uncertainty
 from engine.yamlsrc import Located, Path, load_located
 
 __all__ = ["Party", "Scenario", "dump_scenario", "load_scenario", "parse_scenario"]
 
-_TOP = ("scenario", "parties", "events")
+_TOP = ("scenario", "parties", "events", "uncertain")
 _META = ("id", "title", "country", "constitution", "body", "interpretations", "sources", "notes", "description")
 _PARTY = ("id", "name", "role", "note", "source")
 
@@ -57,6 +58,7 @@ class Scenario:
     sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     path: str = "<scenario>"
+    uncertain: Uncertainty = Uncertainty()
 
     def line_of(self, event: Event) -> int | None:
         """The line an event starts on in its file (None for events made by the engine)."""
@@ -159,6 +161,7 @@ class _Reader:
             lines.append(d.position(where)[0])
         if not events:
             raise d.fail(("events",), "a scenario needs at least one event")
+        uncertain = self.uncertain(ids, party_ids)
         return Scenario(
             id=d.text(("scenario", "id")),  # type: ignore[arg-type]
             title=d.text(("scenario", "title")),  # type: ignore[arg-type]
@@ -172,7 +175,77 @@ class _Reader:
             sources=d.texts(("scenario", "sources")),
             notes=d.texts(("scenario", "notes")),
             path=d.path,
+            uncertain=uncertain,
         )
+
+    def uncertain(self, ids: dict[str, int], parties: list[str]) -> Uncertainty:
+        d = self.doc
+        if d.get(()).get("uncertain") is None:
+            return Uncertainty()
+        top = ("uncertain",)
+        d.mapping(top, ("horizon", "defection", "happens", "delay", "talks"))
+
+        def prob(where: Path) -> float:
+            value = d.get(where) if isinstance(d.get(where[:-1]), dict) and where[-1] in d.get(where[:-1]) else None
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+                raise d.fail(where, f"must be a probability between 0 and 1 (got {value!r})")
+            return float(value)
+
+        def event_id(where: Path) -> str:
+            name = d.text(where)
+            if name not in ids:
+                hint = difflib.get_close_matches(str(name), list(ids), n=1)
+                extra = f"; did you mean {hint[0]!r}?" if hint else ""
+                raise d.fail(where, f"no event {name!r} in this scenario{extra}")
+            return name  # type: ignore[return-value]
+
+        def party(where: Path) -> str:
+            name = d.text(where)
+            if parties and name not in parties:
+                raise d.fail(where, f"unknown party {name!r}; parties: {', '.join(parties)}")
+            return name  # type: ignore[return-value]
+
+        defection = []
+        for i in range(len(d.items((*top, "defection")))):
+            w = (*top, "defection", i)
+            d.mapping(w, ("party", "weekly", "from"), required=("party", "weekly"))
+            defection.append(Defection(party((*w, "party")), prob((*w, "weekly")), d.day((*w, "from"), required=False)))
+        happens = []
+        for i in range(len(d.items((*top, "happens")))):
+            w = (*top, "happens", i)
+            d.mapping(w, ("event", "probability", "window"), required=("event", "probability"))
+            window = None
+            if d.get(w).get("window") is not None:
+                raw = d.items((*w, "window"))
+                if len(raw) != 2:
+                    raise d.fail((*w, "window"), "must be [first day, last day]")
+                first, last = d.day((*w, "window", 0)), d.day((*w, "window", 1))
+                if last < first:  # type: ignore[operator]
+                    raise d.fail((*w, "window", 1), f"last day {last} is before first day {first}")
+                window = (first, last)
+            happens.append(Happens(event_id((*w, "event")), prob((*w, "probability")), window))  # type: ignore[arg-type]
+        delay = []
+        for i in range(len(d.items((*top, "delay")))):
+            w = (*top, "delay", i)
+            d.mapping(w, ("event", "days"), required=("event", "days"))
+            d.mapping((*w, "days"), ("min", "max", "mode"), required=("min", "max"))
+            low = d.integer((*w, "days", "min"), minimum=None)
+            high = d.integer((*w, "days", "max"), minimum=None)
+            mode = d.integer((*w, "days", "mode"), required=False, minimum=None)
+            if high < low or (mode is not None and not low <= mode <= high):  # type: ignore[operator]
+                raise d.fail((*w, "days"), f"needs min <= mode <= max (got {low}, {mode}, {high})")
+            delay.append(Delay(event_id((*w, "event")), low, high, mode))  # type: ignore[arg-type]
+        talks = []
+        for i in range(len(d.items((*top, "talks")))):
+            w = (*top, "talks", i)
+            d.mapping(w, ("parties", "weekly", "from", "ends_dispute"), required=("parties", "weekly"))
+            names = tuple(party((*w, "parties", j)) for j in range(len(d.items((*w, "parties")))))
+            ends = d.get(w).get("ends_dispute", True)
+            if not isinstance(ends, bool):
+                raise d.fail((*w, "ends_dispute"), f"must be true or false (got {ends!r})")
+            talks.append(Talks(names, prob((*w, "weekly")), d.day((*w, "from"), required=False), ends))
+        return Uncertainty(tuple(defection), tuple(happens), tuple(delay), tuple(talks),
+                           d.day((*top, "horizon"), required=False))
 
     def _relative(self, name: str) -> str:
         base = FsPath(self.doc.path).parent

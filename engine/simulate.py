@@ -1,0 +1,457 @@
+"""Seeded stochastic ensembles: many runs of a scenario's uncertain elements on the SimPy clock.
+
+Each run draws from its own generator, ``random.Random(f"impasse:{seed}:{index}")``, so a run's
+result depends only on the seed and its index, never on scheduling: any number of workers gives
+the same ensemble. A run is SimPy processes that *generate* events (members defecting from a
+boycott, talks that succeed) beside the recorded ones (possibly delayed, moved or dropped), all fed
+through the same :func:`engine.machine.transition` as replay. Events that cannot happen in a run's
+history (a vote after a sitting that did not take place) are skipped.
+
+The recorded prefix before the first uncertain element is replayed once, and every run starts
+from that snapshot.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from datetime import date, timedelta
+from typing import Any
+
+import attrs
+
+from engine.events import (
+    AgreementReached,
+    BoycottDeclared,
+    BoycottEnded,
+    Event,
+    ParliamentConvened,
+    SeatsTaken,
+    VoteHeld,
+)
+from engine.constitution import RuleKind
+from engine.machine import Rules
+from engine.replay import Clock, replay, rules_for
+from engine.scenario import Scenario, load_scenario
+from engine.state import Level, Reading, State, get
+from engine.uncertainty import Uncertainty
+
+__all__ = ["Ensemble", "Interval", "RunResult", "Simulator", "simulate", "wilson"]
+
+
+@attrs.frozen
+class Interval:
+    """A proportion with its 95 % Wilson score interval."""
+
+    successes: int
+    runs: int
+    low: float
+    high: float
+
+    @property
+    def p(self) -> float:
+        return self.successes / self.runs if self.runs else 0.0
+
+
+def wilson(successes: int, runs: int, z: float = 1.959963984540054) -> Interval:
+    """The Wilson score interval for ``successes`` out of ``runs``."""
+    if runs == 0:
+        return Interval(0, 0, 0.0, 1.0)
+    p = successes / runs
+    denom = 1 + z * z / runs
+    centre = (p + z * z / (2 * runs)) / denom
+    half = z * math.sqrt(p * (1 - p) / runs + z * z / (4 * runs * runs)) / denom
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == runs else min(1.0, centre + half)
+    return Interval(successes, runs, low, high)
+
+
+@attrs.frozen
+class RunResult:
+    """What one run produced, per reading in the order of ``Simulator.readings``."""
+
+    index: int
+    opened_by_deadline: tuple[bool, ...]
+    opened_ever: tuple[bool, ...]
+    government_lawful: tuple[bool, ...]
+    impasse_days: int | None  # days from the poll until the impasse was resolved; None if never
+    defected: int
+    skipped: int
+
+
+class Simulator:
+    """Runs of one scenario; build once per process, then call :meth:`run` for each index."""
+
+    def __init__(self, scenario: Scenario, interpretations: Sequence[str] | None = None,
+                 uncertainty: Uncertainty | None = None) -> None:
+        self.scenario = scenario
+        self.rules: Rules = rules_for(scenario, interpretations)
+        self.readings: tuple[Reading, ...] = self.rules.readings
+        self.u = scenario.uncertain if uncertainty is None else uncertainty
+        events = scenario.events
+        self.horizon = self.u.horizon or events[-1].at
+        touched = {h.event for h in self.u.happens} | {d.event for d in self.u.delay}
+        cut = min([*(e.at for e in events if e.id in touched),
+                   *(h.window[0] for h in self.u.happens if h.window),
+                   *(x.start for x in (*self.u.defection, *self.u.talks) if x.start),
+                   *([events[-1].at] if not (self.u.defection or self.u.talks) else []),
+                   *(_boycott_start(events, x.party) for x in self.u.defection),
+                   *(min(_boycott_starts(events, t.parties), default=events[-1].at) for t in self.u.talks if not t.start)])
+        self.cut = cut
+        prefix = [e for e in events if e.at < cut]
+        self.rest = [e for e in events if e.at >= cut]
+        self.snapshot = replay(prefix, self.rules).final if prefix else None
+        self.origin = events[0].at
+        self.poll = next((e.at for e in events if e.TYPE == "election_held"), events[0].at)
+        #: deadlines that an opening sitting meets: "opened by the deadline" means none of them expired
+        self.opening_deadlines = frozenset(
+            r.id for r in scenario.constitution.rules
+            if r.kind is RuleKind.DEADLINE and r.met_by == ParliamentConvened.TYPE and r.applies("opening"))
+
+    # ------------------------------------------------------------------ one run
+
+    def run(self, seed: int, index: int) -> RunResult:
+        rng = random.Random(f"impasse:{seed}:{index}")
+        events = self._draw_events(rng)
+        run = _SimRun(self, rng)
+        start = self.cut if self.snapshot is not None else None
+        clock = Clock(self.rules, self.origin, self.snapshot, lenient=True, keep_steps=False, start=start)
+        run.attach(clock)
+        clock.env.process(run.feed(events))
+        for d in self.u.defection:
+            clock.env.process(run.defect(d.party, d.weekly, d.start))
+        for t in self.u.talks:
+            clock.env.process(run.talk(t.parties, t.weekly, t.start, t.ends_dispute))
+        clock.env.run(until=clock.day(self.horizon) + 1 - 2e-6)
+        final = clock.state
+        return RunResult(
+            index=index,
+            opened_by_deadline=tuple(run.opened_by_deadline.get(r, False) for r in self.readings),
+            opened_ever=tuple(get(final.opened_lawfully, r) is True for r in self.readings),
+            government_lawful=tuple(get(final.government_lawful, r) is True for r in self.readings),
+            impasse_days=run.resolved_days,
+            defected=sum(run.defected.values()),
+            skipped=clock.skipped,
+        )
+
+    def _draw_events(self, rng: random.Random) -> list[Event]:
+        out: list[tuple[date, int, Event]] = []
+        happens = {h.event: h for h in self.u.happens}
+        delays = {d.event: d for d in self.u.delay}
+        for i, event in enumerate(self.rest):
+            at = event.at
+            h = happens.get(event.id or "")
+            if h is not None:
+                if rng.random() >= h.probability:
+                    continue
+                if h.window:
+                    span = (h.window[1] - h.window[0]).days
+                    at = h.window[0] + timedelta(days=rng.randint(0, span))
+            d = delays.get(event.id or "")
+            if d is not None:
+                mode = d.mode if d.mode is not None else (d.low + d.high) / 2
+                at = at + timedelta(days=round(rng.triangular(d.low, d.high, mode)))
+            if at < self.cut:
+                at = self.cut
+            out.append((at, i, event if at == event.at else attrs.evolve(event, at=at)))
+        out.sort(key=lambda item: (item[0], item[1]))
+        return [e for _, _, e in out]
+
+
+def _boycott_starts(events: Iterable[Event], parties: Iterable[str]) -> list[date]:
+    wanted = set(parties)
+    return [e.at for e in events if isinstance(e, BoycottDeclared) and e.party in wanted]
+
+
+def _boycott_start(events: Sequence[Event], party: str) -> date:
+    return min(_boycott_starts(events, [party]), default=events[-1].at)
+
+
+class _SimRun:
+    """The generating processes of one run, and what it observes."""
+
+    def __init__(self, sim: Simulator, rng: random.Random) -> None:
+        self.sim = sim
+        self.rng = rng
+        self.defected: dict[str, int] = {}
+        self.opened_by_deadline: dict[Reading, bool] = {}
+        self.resolved_days: int | None = None
+        self.clock: Clock
+        self.n = 0
+
+    def attach(self, clock: Clock) -> None:
+        self.clock = clock
+        original = clock.apply
+
+        def apply(event: Event):  # noqa: ANN202
+            step = original(event)
+            if step is not None:
+                self.observe(step.event, step.state)
+            return step
+
+        clock.apply = apply  # type: ignore[method-assign]
+
+    @property
+    def state(self) -> State:
+        return self.clock.state
+
+    def today(self) -> date:
+        return self.clock.date_of(self.clock.env.now)
+
+    def _source(self) -> tuple[str, ...]:
+        return ("simulated",)
+
+    def observe(self, event: Event, state: State) -> None:
+        if isinstance(event, ParliamentConvened) and event.sitting == "opening" and not self.opened_by_deadline:
+            late = any(m in self.sim.opening_deadlines for m in state.missed)
+            for r in self.sim.readings:
+                self.opened_by_deadline[r] = get(state.opened_lawfully, r) is True and not late
+        if self.resolved_days is None and state.impasse.level is Level.RESOLVED:
+            self.resolved_days = (event.at - self.sim.poll).days
+
+    # --- recorded events, adjusted for the members who have defected ----------------
+
+    def feed(self, events: list[Event]):  # noqa: ANN201
+        env, clock = self.clock.env, self.clock
+        for event in events:
+            wait = clock.day(event.at) - env.now
+            if wait > 0:
+                yield env.timeout(wait)
+            if isinstance(event, BoycottDeclared) and self._all_defected(event.party):
+                continue
+            clock.apply(self._attend(event))
+
+    def _all_defected(self, party: str) -> bool:
+        held = get(self.state.seats, party, 0)
+        return bool(held) and self.defected.get(party, 0) >= held  # type: ignore[operator]
+
+    def _attend(self, event: Event) -> Event:
+        extra = {p: n for p, n in self.defected.items() if n}
+        if not extra:
+            return event
+        if isinstance(event, ParliamentConvened):
+            by_party = dict(event.present_by_party)
+            if by_party:
+                for party, n in extra.items():
+                    held = get(self.state.seats, party, 0)
+                    by_party[party] = min(held, by_party.get(party, 0) + n)  # type: ignore[type-var]
+                return attrs.evolve(event, present_by_party=tuple(sorted(by_party.items())),
+                                    present=None if event.present is None else sum(by_party.values()))
+            if event.present is not None:
+                size = self.state.body_size or event.present
+                return attrs.evolve(event, present=min(size, event.present + sum(extra.values())))
+        if isinstance(event, SeatsTaken) and event.party in extra:
+            seated = get(self.state.seated, event.party, 0)
+            held = get(self.state.seats, event.party, 0)
+            return attrs.evolve(event, members=max(0, min(event.members, held - seated)))  # type: ignore[operator]
+        if isinstance(event, VoteHeld) and event.present is not None:
+            size = self.state.body_size or event.present
+            return attrs.evolve(event, present=min(size, event.present + sum(extra.values())))
+        return event
+
+    # --- generating processes ---------------------------------------------------------
+
+    def defect(self, party: str, weekly: float, start: date | None):  # noqa: ANN201
+        """Each boycotting member breaks ranks with probability ``weekly`` per week.
+
+        Instead of a tick per week, the process jumps to the next week in which at least one
+        member defects (a geometric number of weeks), then draws how many: the same law as
+        weekly Binomial(members left, weekly) draws, with far fewer events.
+        """
+        env, clock = self.clock.env, self.clock
+        if start is not None and clock.day(start) > env.now:
+            yield env.timeout(clock.day(start) - env.now)
+        if weekly <= 0:
+            return
+        log_q = math.log1p(-weekly) if weekly < 1 else -math.inf
+        while True:
+            if (party, "parliament") not in self.state.boycotts:
+                if self.defected.get(party, 0) and not any(b[0] == party for b in self.state.boycotts):
+                    return  # the boycott ended another way
+                yield env.timeout(7)
+                continue
+            held = get(self.state.seats, party, 0)
+            left = held - self.defected.get(party, 0)  # type: ignore[operator]
+            if left <= 0:
+                return
+            weeks, k = _next_defections(self.rng, left, weekly, log_q)
+            yield env.timeout(7 * weeks)
+            if (party, "parliament") not in self.state.boycotts:
+                continue
+            self.defected[party] = self.defected.get(party, 0) + k
+            if self.state.sittings:
+                clock.apply(SeatsTaken(at=self.today(), source=self._source(), party=party, members=k,
+                                       note="members breaking the boycott"))
+            if self.defected[party] >= held:  # type: ignore[operator]
+                clock.apply(BoycottEnded(at=self.today(), source=self._source(), party=party,
+                                         note="every member has broken the boycott"))
+                return
+
+    def talk(self, parties: tuple[str, ...], weekly: float, start: date | None, ends_dispute: bool):  # noqa: ANN201
+        """Talks succeed in week ``Geometric(weekly)``, unless nothing is left to settle by then."""
+        env, clock = self.clock.env, self.clock
+        if start is not None and clock.day(start) > env.now:
+            yield env.timeout(clock.day(start) - env.now)
+        if weekly <= 0:
+            return
+        weeks = 1 if weekly >= 1 else int(math.log(1.0 - self.rng.random()) / math.log1p(-weekly)) + 1
+        yield env.timeout(7 * weeks)
+        involved = set(parties)
+        if any(b[0] in involved for b in self.state.boycotts) or self.state.rejecting & involved:
+            clock.apply(AgreementReached(at=self.today(), source=self._source(), parties=parties,
+                                         ends_dispute=ends_dispute, note="talks succeed"))
+
+
+def _next_defections(rng: random.Random, n: int, p: float, log_q: float) -> tuple[int, int]:
+    """Weeks until the next week with at least one of ``n`` members defecting, and how many then."""
+    if p >= 1:
+        return 1, n
+    q_n = math.exp(n * log_q)  # chance that nobody defects in a week
+    weeks = int(math.log(1.0 - rng.random()) / (n * log_q)) + 1
+    # the first defector's position j among n, given at least one: P(j) ∝ q^j p, j < n
+    j = int(math.log(1.0 - rng.random() * (1.0 - q_n)) / log_q)
+    j = min(j, n - 1)
+    return weeks, 1 + _binomial(rng, n - j - 1, p)
+
+
+def _binomial(rng: random.Random, n: int, p: float) -> int:
+    if n <= 0 or p <= 0:
+        return 0
+    if p >= 1:
+        return n
+    # exact binomial by geometric jumps between successes: about k + 1 draws instead of n
+    log_q = math.log1p(-p)
+    k, i = 0, -1
+    while True:
+        i += int(math.log(1.0 - rng.random()) / log_q) + 1
+        if i >= n:
+            return k
+        k += 1
+
+
+# ----------------------------------------------------------------------- ensembles
+
+
+@attrs.frozen
+class Ensemble:
+    """The outcome of many runs: per reading, proportions with Wilson intervals; impasse lengths."""
+
+    scenario: str
+    seed: int
+    readings: tuple[Reading, ...]
+    results: tuple[RunResult, ...]
+
+    @property
+    def runs(self) -> int:
+        return len(self.results)
+
+    def proportion(self, field: str, reading_index: int) -> Interval:
+        hits = sum(1 for r in self.results if getattr(r, field)[reading_index])
+        return wilson(hits, self.runs)
+
+    def lengths(self) -> list[int]:
+        return sorted(r.impasse_days for r in self.results if r.impasse_days is not None)
+
+    def to_dict(self) -> dict[str, Any]:
+        outcomes = []
+        for i, reading in enumerate(self.readings):
+            row: dict[str, Any] = {"interpretation": reading}
+            for field in ("opened_by_deadline", "opened_ever", "government_lawful"):
+                iv = self.proportion(field, i)
+                row[field] = {"p": iv.p, "low": iv.low, "high": iv.high, "successes": iv.successes}
+            outcomes.append(row)
+        lengths = self.lengths()
+        resolved = wilson(len(lengths), self.runs)
+        summary: dict[str, Any] = {"resolved": {"p": resolved.p, "low": resolved.low, "high": resolved.high,
+                                                "runs": len(lengths)}}
+        if lengths:
+            mean = sum(lengths) / len(lengths)
+            sd = math.sqrt(sum((x - mean) ** 2 for x in lengths) / max(1, len(lengths) - 1))
+            half = 1.959963984540054 * sd / math.sqrt(len(lengths))
+            summary.update({"mean": mean, "mean_low": mean - half, "mean_high": mean + half,
+                            "median": _quantile(lengths, 0.5), "p10": _quantile(lengths, 0.1),
+                            "p90": _quantile(lengths, 0.9), "min": lengths[0], "max": lengths[-1]})
+        return {"scenario": self.scenario, "seed": self.seed, "runs": self.runs, "outcomes": outcomes,
+                "impasse_days": summary, "histogram": _histogram(lengths),
+                "defections": {"mean": sum(r.defected for r in self.results) / max(1, self.runs)},
+                "skipped_events": {"mean": sum(r.skipped for r in self.results) / max(1, self.runs)}}
+
+
+def _histogram(values: list[int], bins: int = 10) -> list[tuple[int, int, int]]:
+    """``[(low, high, count)]`` over equal-width bins of whole days."""
+    if not values:
+        return []
+    low, high = values[0], values[-1]
+    width = max(1, math.ceil((high - low + 1) / bins))
+    counts = [0] * math.ceil((high - low + 1) / width)
+    for v in values:
+        counts[(v - low) // width] += 1
+    return [(low + i * width, low + (i + 1) * width - 1, n) for i, n in enumerate(counts)]
+
+
+def _quantile(values: list[int], q: float) -> float:
+    pos = q * (len(values) - 1)
+    lo, hi = math.floor(pos), math.ceil(pos)
+    return values[lo] + (values[hi] - values[lo]) * (pos - lo)
+
+
+# worker-process state: one Simulator per process, built by the initializer
+_WORKER: dict[str, Simulator] = {}
+
+
+def _init_worker(path: str, interpretations: tuple[str, ...] | None) -> None:
+    _WORKER["sim"] = Simulator(load_scenario(path), interpretations)
+
+
+def _run_chunk(seed: int, indices: list[int]) -> list[RunResult]:
+    sim = _WORKER["sim"]
+    return [sim.run(seed, i) for i in indices]
+
+
+def simulate(scenario: Scenario, runs: int, seed: int, *, workers: int = 1,
+             interpretations: Sequence[str] | None = None, executor: Executor | None = None,
+             progress: Callable[[int], None] | None = None, chunk: int = 250) -> Ensemble:
+    """Run an ensemble of ``runs`` seeded runs.
+
+    Args:
+        scenario: a scenario with an ``uncertain:`` section (without one every run is the replay).
+        runs: how many runs.
+        seed: the ensemble's seed; run ``i`` draws from ``Random(f"impasse:{seed}:{i}")``.
+        workers: processes to use (1: in this process).
+        interpretations: readings to judge instead of the scenario's.
+        executor: any :class:`concurrent.futures.Executor` whose workers were initialised with
+            ``_init_worker`` (a cluster executor can replace the local pool); default: a local pool.
+        progress: called with the number of runs finished so far.
+        chunk: runs per task sent to a worker.
+
+    Returns:
+        The :class:`Ensemble`, identical for the same seed whatever ``workers`` is.
+    """
+    interps = tuple(interpretations) if interpretations else None
+    sim = Simulator(scenario, interps)  # validates, and serves the single-process case
+    indices = list(range(runs))
+    chunks = [indices[i:i + chunk] for i in range(0, runs, chunk)]
+    results: list[RunResult] = []
+    if workers <= 1 and executor is None:
+        for part in chunks:
+            results.extend(sim.run(seed, i) for i in part)
+            if progress:
+                progress(len(results))
+    else:
+        pool = executor or ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
+                                               initargs=(scenario.path, interps))
+        try:
+            futures = [pool.submit(_run_chunk, seed, part) for part in chunks]
+            done = 0
+            for future in futures:  # in submission order: results never depend on scheduling
+                part = future.result()
+                results.extend(part)
+                done += len(part)
+                if progress:
+                    progress(done)
+        finally:
+            if executor is None:
+                pool.shutdown()
+    return Ensemble(scenario.id, seed, sim.readings, tuple(results))

@@ -1,0 +1,102 @@
+"""Seeded ensembles: determinism across workers, extreme chances, and a case with a known answer."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from engine.errors import ScenarioError
+from engine.scenario import load_scenario, parse_scenario
+from engine.simulate import Simulator, simulate, wilson
+
+SOURCE = Path("scenarios/cambodia-2013.yaml").read_text()
+OPPOSITION = 1  # index of opposition-120-to-open among the scenario's readings
+
+
+def _with_uncertain(tmp_path: Path, block: str, name: str = "u.yaml") -> Path:
+    """The 2013 scenario with its uncertain: section replaced by ``block``."""
+    text = re.sub(r"(?ms)^uncertain:\n.*?(?=^parties:)", block + "\n", SOURCE)
+    assert text != SOURCE
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+class TestWilson:
+    def test_known_values(self) -> None:
+        """Wilson interval for 5 of 10 is about [0.237, 0.763]; for 0 of n the lower bound is 0."""
+        iv = wilson(5, 10)
+        assert (round(iv.low, 3), round(iv.high, 3)) == (0.237, 0.763)
+        assert wilson(0, 100).low == 0.0 and wilson(100, 100).high == 1.0
+
+    @given(st.integers(1, 500), st.data())
+    def test_contains_the_estimate(self, n: int, data) -> None:
+        k = data.draw(st.integers(0, n))
+        iv = wilson(k, n)
+        assert 0 <= iv.low <= k / n <= iv.high <= 1
+
+
+class TestEnsembles:
+    def test_same_seed_same_ensemble_with_one_or_two_workers(self) -> None:
+        """Results depend on the seed and run index only, never on the number of workers."""
+        scenario = load_scenario("scenarios/cambodia-2013.yaml")
+        one = simulate(scenario, 60, 7, workers=1)
+        two = simulate(scenario, 60, 7, workers=2, chunk=7)
+        assert one.results == two.results
+        assert one.to_dict() == two.to_dict()
+        assert simulate(scenario, 60, 8).results != one.results
+
+    def test_no_defection_never_breaks_the_boycott(self, tmp_path: Path) -> None:
+        """With a defection chance of 0 nobody defects, and the 120 reading is never met at the opening."""
+        path = _with_uncertain(tmp_path, "uncertain:\n  defection:\n    - {party: CNRP, weekly: 0}\n")
+        ensemble = simulate(load_scenario(path), 40, 3)
+        assert all(r.defected == 0 for r in ensemble.results)
+        assert ensemble.proportion("opened_by_deadline", OPPOSITION).successes == 0
+
+    def test_certain_defection_always_breaks_it(self, tmp_path: Path) -> None:
+        """With a chance of 1, all 55 defect in the first week: the opening has 123 present in every run."""
+        path = _with_uncertain(tmp_path, "uncertain:\n  defection:\n    - {party: CNRP, weekly: 1}\n")
+        ensemble = simulate(load_scenario(path), 40, 3)
+        assert all(r.defected == 55 for r in ensemble.results)
+        assert ensemble.proportion("opened_by_deadline", OPPOSITION).successes == 40
+
+    def test_binomial_quorum_question_inside_the_interval(self, tmp_path: Path) -> None:
+        """Two weekly draws at 1/2 before the 23 Sep opening: each member is back with chance 3/4, and the
+        120 quorum needs 52 of 55 back. The exact binomial answer lies inside the reported interval."""
+        path = _with_uncertain(tmp_path, "uncertain:\n  defection:\n    - {party: CNRP, weekly: 0.5}\n")
+        ensemble = simulate(load_scenario(path), 3000, 11)
+        exact = sum(math.comb(55, k) * 0.75**k * 0.25 ** (55 - k) for k in range(52, 56))
+        iv = ensemble.proportion("opened_by_deadline", OPPOSITION)
+        assert iv.low <= exact <= iv.high, (exact, iv)
+
+    def test_probability_of_an_event_happening(self, tmp_path: Path) -> None:
+        """An opening that happens with chance 0.3: the ruling party's 'opens lawfully' is near 0.3."""
+        path = _with_uncertain(tmp_path, "uncertain:\n  happens:\n    - {event: opening-sitting, probability: 0.3}\n")
+        ensemble = simulate(load_scenario(path), 2000, 5)
+        iv = ensemble.proportion("opened_by_deadline", 0)
+        assert iv.low <= 0.3 <= iv.high
+
+    def test_talks_end_the_impasse_early(self, tmp_path: Path) -> None:
+        """Talks certain to succeed in their first week resolve the impasse 7 days after they start."""
+        path = _with_uncertain(tmp_path, "uncertain:\n  talks:\n    - {parties: [CPP, CNRP], weekly: 1, from: 2013-09-14}\n")
+        sim = Simulator(load_scenario(path))
+        assert {sim.run(1, i).impasse_days for i in range(5)} == {55}  # 21 Sep 2013, 55 days after the poll
+
+
+class TestUncertainSection:
+    @pytest.mark.parametrize(("block", "message"), [
+        ("uncertain:\n  defection:\n    - {party: CNRP, weekly: 2}\n", "must be a probability between 0 and 1"),
+        ("uncertain:\n  defection:\n    - {party: CNPR, weekly: 0.1}\n", "unknown party 'CNPR'"),
+        ("uncertain:\n  happens:\n    - {event: opening, probability: 0.5}\n", "did you mean 'opening-sitting'"),
+        ("uncertain:\n  delay:\n    - {event: opening-sitting, days: {min: 5, max: 1}}\n", "needs min <= mode <= max"),
+        ("uncertain:\n  talk:\n    - {parties: [CPP], weekly: 0.1}\n", "Did you mean 'talks'"),
+    ])
+    def test_bad_uncertain_section(self, tmp_path: Path, block: str, message: str) -> None:
+        path = _with_uncertain(tmp_path, block)
+        with pytest.raises(ScenarioError, match=re.escape(message)):
+            parse_scenario(path.read_text(), str(path))
