@@ -100,7 +100,7 @@ def _texts(value: Any) -> tuple[str, ...]:
 Tally = tuple[tuple[str, int], ...]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class Event:
     """Fields every event has. Subclasses add their own; ``TYPE`` is the name used in files."""
 
@@ -116,7 +116,7 @@ class Event:
         return self.TYPE
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class ElectionHeld(Event):
     """Polling day. ``kind`` is general, repeat (after a dissolution) or by-election."""
 
@@ -125,7 +125,7 @@ class ElectionHeld(Event):
     kind: str = attrs.field(default="general", validator=_one_of(("general", "repeat", "by-election")))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class ResultsAnnounced(Event):
     """Results at a stage (preliminary, official, final) by an announcing body; seats and votes per party."""
 
@@ -136,7 +136,7 @@ class ResultsAnnounced(Event):
     votes: Tally = attrs.field(default=(), converter=_pairs, validator=_tally)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class ComplaintFiled(Event):
     """A party's complaint against the results, to an electoral body or court."""
 
@@ -147,7 +147,7 @@ class ComplaintFiled(Event):
     about: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class ComplaintRuled(Event):
     """A body rules on complaints; ``final`` when no appeal remains (legal avenues exhausted)."""
 
@@ -158,7 +158,7 @@ class ComplaintRuled(Event):
     final: bool = False
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class ResultsRejected(Event):
     """A party refuses to accept the results."""
 
@@ -166,7 +166,7 @@ class ResultsRejected(Event):
     party: str
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class ResultsAccepted(Event):
     """A party that rejected the results accepts them."""
 
@@ -180,7 +180,7 @@ def _dates_in_order(instance: Any, attribute: attrs.Attribute, value: date | Non
         raise ValueError(msg)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class _Gathering(Event):
     status: str = attrs.field(validator=_one_of(STATUSES))
     organiser: str
@@ -199,21 +199,21 @@ class _Gathering(Event):
         return self.end or self.first_day
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class Rally(_Gathering):
     """A rally: planned (announced), held or cancelled; start and end dates; size if sourced."""
 
     TYPE: ClassVar[str] = "rally"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class Protest(_Gathering):
     """Protests or demonstrations: planned, held or cancelled, over one or more days."""
 
     TYPE: ClassVar[str] = "protest"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class BoycottDeclared(Event):
     """A party boycotts parliament, talks, the election or the government."""
 
@@ -222,7 +222,7 @@ class BoycottDeclared(Event):
     of: str = attrs.field(default="parliament", validator=_one_of(BOYCOTT_TARGETS))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class BoycottEnded(Event):
     """A party ends its boycott."""
 
@@ -231,7 +231,7 @@ class BoycottEnded(Event):
     of: str = attrs.field(default="parliament", validator=_one_of(BOYCOTT_TARGETS))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class TalksHeld(Event):
     """Talks between parties (or mediated by someone); ``outcome`` in words."""
 
@@ -249,7 +249,7 @@ def _present_agrees(instance: Any, attribute: attrs.Attribute, value: Tally) -> 
         raise ValueError(msg)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class ParliamentConvened(Event):
     """A sitting of the body: who convened and presided, which sitting, who was present."""
 
@@ -278,7 +278,7 @@ def _votes_fit(instance: Any, attribute: attrs.Attribute, value: int | None) -> 
         raise ValueError(msg)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class VoteHeld(Event):
     """A vote on a motion at a sitting; ``outcome`` is what the chamber declared."""
 
@@ -299,7 +299,7 @@ class VoteHeld(Event):
         return (self.yes or 0) + self.no + self.abstain + self.invalid
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class LegislatureInOffice(Event):
     """Where a scenario starts mid-legislature: the seats per party of the assembly in office."""
 
@@ -309,7 +309,7 @@ class LegislatureInOffice(Event):
     body: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class GovernmentFormed(Event):
     """A government takes office; ``head`` is the Prime Minister (or equivalent)."""
 
@@ -318,7 +318,7 @@ class GovernmentFormed(Event):
     parties: tuple[str, ...] = attrs.field(default=(), converter=_texts)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class AgreementReached(Event):
     """An agreement between parties; by default it ends their boycotts and their dispute of the results."""
 
@@ -329,7 +329,7 @@ class AgreementReached(Event):
     terms: tuple[str, ...] = attrs.field(default=(), converter=_texts)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class AssemblyDissolved(Event):
     """The body is dissolved; a new election is due."""
 
@@ -338,7 +338,7 @@ class AssemblyDissolved(Event):
     reason: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class SeatsTaken(Event):
     """Members of a party take their seats (are sworn in) late, e.g. after a boycott."""
 
@@ -347,7 +347,7 @@ class SeatsTaken(Event):
     members: int = attrs.field(validator=_nonneg)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class PartyDissolved(Event):
     """A party is dissolved (e.g. by a court); its seats are lost or reallocated."""
 
@@ -357,7 +357,7 @@ class PartyDissolved(Event):
     seats_to: Tally = attrs.field(default=(), converter=_pairs, validator=_tally)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, cache_hash=True)
 class DeadlineExpired(Event):
     """Derived by the engine: a constitutional deadline passed without the act that meets it."""
 

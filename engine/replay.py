@@ -24,6 +24,7 @@ __all__ = ["Clock", "Timeline", "replay", "replay_scenario", "rules_for", "state
 
 # A deadline expires at the very end of its due day: before anything dated the next day.
 _EPSILON = 1e-6
+_MEMO_LIMIT = 200_000
 _END_OF_DAY = 1 - _EPSILON
 
 
@@ -52,10 +53,13 @@ class Clock:
         state: the state to start from (default: before any event).
         lenient: skip events that cannot happen (counted in ``skipped``) instead of raising.
         keep_steps: keep every :class:`Step` (a simulation only needs the state).
+        memo: a dict shared between clocks that replay similar histories; ``transition`` is pure,
+            so a (state, event) pair seen before gives the same step.
     """
 
     def __init__(self, rules: Rules, origin: date, state: State | None = None, *, lenient: bool = False,
-                 keep_steps: bool = True, start: date | None = None) -> None:
+                 keep_steps: bool = True, start: date | None = None, memo: dict | None = None) -> None:
+        self.memo = memo
         self.origin = origin.toordinal()
         self.env = simpy.Environment(initial_time=0 if start is None else start.toordinal() - self.origin)
         self.rules = rules
@@ -75,11 +79,21 @@ class Clock:
         return date.fromordinal(self.origin + int(now))
 
     def apply(self, event: Event) -> Step | None:
-        try:
-            step = transition(self.state, event, self.rules)
-        except EngineError:
-            if not self.lenient:
-                raise
+        memo = self.memo
+        key = (self.state, event) if memo is not None else None
+        step = memo.get(key) if memo is not None else None
+        if step is None:
+            try:
+                step = transition(self.state, event, self.rules)
+            except EngineError as exc:
+                if not self.lenient:
+                    raise
+                step = exc  # type: ignore[assignment]
+            if memo is not None:
+                if len(memo) > _MEMO_LIMIT:
+                    memo.clear()
+                memo[key] = step
+        if isinstance(step, EngineError):
             self.skipped += 1
             return None
         self.state = step.state

@@ -104,6 +104,7 @@ class Simulator:
         self.rest = [e for e in events if e.at >= cut]
         self.snapshot = replay(prefix, self.rules).final if prefix else None
         self.origin = events[0].at
+        self.memo: dict = {}
         self.poll = next((e.at for e in events if e.TYPE == "election_held"), events[0].at)
         #: deadlines that an opening sitting meets: "opened by the deadline" means none of them expired
         self.opening_deadlines = frozenset(
@@ -117,7 +118,8 @@ class Simulator:
         events = self._draw_events(rng)
         run = _SimRun(self, rng)
         start = self.cut if self.snapshot is not None else None
-        clock = Clock(self.rules, self.origin, self.snapshot, lenient=True, keep_steps=False, start=start)
+        clock = Clock(self.rules, self.origin, self.snapshot, lenient=True, keep_steps=False, start=start,
+                      memo=self.memo)
         run.attach(clock)
         clock.env.process(run.feed(events))
         for d in self.u.defection:

@@ -71,7 +71,7 @@ class Deadline:
         return (self.due - on).days
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Gathering:
     """A rally or protest, planned, held or cancelled."""
 
@@ -84,7 +84,7 @@ class Gathering:
     size: int | None = None
 
 
-@attrs.frozen(slots=False)  # a __dict__ makes replace() a dict copy
+@attrs.frozen(slots=False, cache_hash=True)  # a __dict__ makes replace() a dict copy
 class State:
     """The state of the crisis after some events.
 
@@ -127,6 +127,7 @@ class State:
         fields = new.__dict__
         fields.update(self.__dict__)
         fields.update(changes)
+        fields[_HASH_CACHE] = None  # the copy computes its own hash
         return new
 
     @property
@@ -146,6 +147,7 @@ class State:
 
 _FIELDS = tuple(a.name for a in attrs.fields(State))
 _NAMES = frozenset(_FIELDS)
+_HASH_CACHE = "_attrs_cached_hash"
 _RANK.update({phase: i for i, phase in enumerate(Phase)})
 
 
