@@ -36,6 +36,8 @@ class Timeline:
     steps: tuple[Step, ...]
     final: State
     as_of: date | None
+    #: events that could not happen and were skipped (lenient replays only), with the reason
+    skipped: tuple[tuple[Event, str], ...] = ()
 
     @property
     def findings(self) -> tuple:
@@ -69,6 +71,7 @@ class Clock:
         self.lenient = lenient
         self.keep_steps = keep_steps
         self.skipped = 0
+        self.refused: list[tuple[Event, str]] = []
         if self.state.deadlines:
             self._track(self.state)
 
@@ -89,6 +92,8 @@ class Clock:
                 if not self.lenient:
                     raise
                 step = exc  # type: ignore[assignment]
+                if self.keep_steps:
+                    self.refused.append((event, exc.reason))
             if memo is not None:
                 if len(memo) > _MEMO_LIMIT:
                     memo.clear()
@@ -141,13 +146,14 @@ class Clock:
         ))
 
 
-def replay(events: Iterable[Event], rules: Rules, until: date | None = None) -> Timeline:
+def replay(events: Iterable[Event], rules: Rules, until: date | None = None, *, lenient: bool = False) -> Timeline:
     """Fold events through the state machine on a SimPy clock.
 
     Args:
         events: recorded events, in date order.
         rules: the constitution, body and readings to judge.
         until: stop after this date (inclusive): the state at that date. Default: the last event's date.
+        lenient: skip events that cannot happen (listed in ``Timeline.skipped``) instead of raising.
 
     Returns:
         The :class:`Timeline`; ``final`` is the state as of ``until`` (or the last event).
@@ -159,7 +165,7 @@ def replay(events: Iterable[Event], rules: Rules, until: date | None = None) -> 
     if not events:
         empty = initial_state(rules)
         return Timeline(rules, (), attrs.evolve(empty, on=until) if until else empty, until)
-    run = Clock(rules, events[0].at)
+    run = Clock(rules, events[0].at, lenient=lenient)
     end = until if until is not None else events[-1].at
     run.env.process(run.feed(events, until))
     try:
@@ -170,7 +176,7 @@ def replay(events: Iterable[Event], rules: Rules, until: date | None = None) -> 
         original = exc.__cause__ if isinstance(exc.__cause__, EngineError) else exc
         raise original from None
     final = attrs.evolve(run.state, on=end) if run.state.on is None or run.state.on <= end else run.state
-    return Timeline(rules, tuple(run.steps), final, end)
+    return Timeline(rules, tuple(run.steps), final, end, tuple(run.refused))
 
 
 def state_at(events: Iterable[Event], rules: Rules, on: date) -> State:

@@ -457,6 +457,10 @@ def comparison_text(comparison: Any) -> str:
         out.append("Deadlines:")
         for d in comparison.deadlines:
             out.append(f"  {d['rule']}: baseline {d['baseline'] or 'not decided'}; variant {d['variant'] or 'not decided'}")
+    if comparison.skipped:
+        out.append("Events that cannot happen in the variant (skipped):")
+        for e in comparison.skipped:
+            out.append(f"  {e['at']} {e['event']}: {e['reason']}")
     if comparison.findings:
         out.append("Findings:")
         for f in comparison.findings:

@@ -18,7 +18,7 @@ import yaml
 from engine.constitution import Constitution
 from engine.errors import ScenarioError, ThresholdSyntaxError
 from engine.events import Event, converter, unstructure_event
-from engine.replay import Timeline, replay_scenario
+from engine.replay import Timeline, replay, replay_scenario, rules_for
 from engine.scenario import Scenario
 from engine.thresholds import parse_threshold
 
@@ -169,14 +169,15 @@ class Comparison:
     impasse: tuple[dict[str, Any], ...]
     findings: tuple[dict[str, Any], ...]
     deadlines: tuple[dict[str, Any], ...]
+    skipped: tuple[dict[str, Any], ...] = ()
 
     @property
     def same(self) -> bool:
-        return not (self.phases or self.impasse or self.findings or self.deadlines)
+        return not (self.phases or self.impasse or self.findings or self.deadlines or self.skipped)
 
     def to_dict(self) -> dict[str, Any]:
         return {"same": self.same, "phases": list(self.phases), "impasse": list(self.impasse),
-                "findings": list(self.findings), "deadlines": list(self.deadlines)}
+                "deadlines": list(self.deadlines), "findings": list(self.findings), "skipped": list(self.skipped)}
 
 
 def _phases(t: Timeline) -> dict[str, date]:
@@ -221,11 +222,9 @@ def _deadline_outcomes(t: Timeline) -> dict[str, str]:
 def compare(scenario: Scenario, variant: Variant, interpretations: tuple[str, ...] | None = None) -> Comparison:
     """Replay the baseline and the variant and list what differs."""
     base = replay_scenario(scenario, interpretations=interpretations)
-    try:
-        other = replay_scenario(apply_variant(scenario, variant), interpretations=interpretations)
-    except ScenarioError as exc:
-        raise ScenarioError(f"the variant cannot happen: {exc.reason}", path=exc.path, line=exc.line,
-                            field=exc.field) from None
+    changed = apply_variant(scenario, variant)
+    # in the variant's history some recorded events may no longer be possible: they are skipped, and listed
+    other = replay(changed.events, rules_for(changed, interpretations), lenient=True)
     pa, pb = _phases(base), _phases(other)
     phases = tuple({"phase": p, "baseline": pa.get(p), "variant": pb.get(p)}
                    for p in dict.fromkeys([*pa, *pb]) if pa.get(p) != pb.get(p))
@@ -245,7 +244,9 @@ def compare(scenario: Scenario, variant: Variant, interpretations: tuple[str, ..
             change = "verdict changes" if a["verdict"] != b["verdict"] else "numbers change"
             findings.append({"change": change, **b, "baseline_verdict": a["verdict"],
                              "baseline_message": a["message"]})
+    findings.sort(key=lambda f: f["at"])
     da, db = _deadline_outcomes(base), _deadline_outcomes(other)
     deadlines = tuple({"rule": r, "baseline": da.get(r), "variant": db.get(r)}
                       for r in dict.fromkeys([*da, *db]) if da.get(r) != db.get(r))
-    return Comparison(base, other, phases, impasse, tuple(findings), deadlines)
+    skipped = tuple({"event": e.id, "at": e.at, "type": e.TYPE, "reason": reason} for e, reason in other.skipped)
+    return Comparison(base, other, phases, impasse, tuple(findings), deadlines, skipped)

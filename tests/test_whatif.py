@@ -50,7 +50,6 @@ class TestErrors:
         ({"shifts": ("opening-sitting=soon",)}, "expected ID=\\+Nd"),
         ({"rules": ("opening-quorum=at most 3",)}, "column 4: expected .least."),
         ({"rules": ("no-such-rule=at least 3 members",)}, "has no rule 'no-such-rule'"),
-        ({"shifts": ("opening-sitting=+7d",)}, "the variant cannot happen"),
     ])
     def test_refused_with_a_clear_message(self, kwargs: dict, match: str) -> None:
         """A variant that names nothing real, or cannot happen, is one ScenarioError."""
@@ -81,3 +80,11 @@ def test_shift_keeps_date_order() -> None:
     moved = apply_variant(KH2013, parse_variant(shifts=("freedom-park-rally=+30d",)))
     dates = [e.at for e in moved.events]
     assert dates == sorted(dates)
+
+
+def test_events_that_become_impossible_are_skipped_and_listed() -> None:
+    """Moving the opening a week later leaves the 23-24 Sep votes without a sitting: they are listed as
+    skipped, and the 60-day deadline is missed."""
+    result = compare(KH2013, parse_variant(shifts=("opening-sitting=+7d",)))
+    assert [s["event"] for s in result.skipped] == ["vote@2013-09-23", "government-vote"]
+    assert result.deadlines[0]["variant"].startswith("missed")
