@@ -361,7 +361,7 @@ def findings_text(scenario: Scenario, timeline: Timeline) -> str:
             continue
         where = scenario.line_of(step.event)
         loc = f"{scenario.path}:{where}" if where else "derived"
-        lines.append(f"{step.event.at.isoformat()}  {describe(step.event)}  ({loc})")
+        lines.append(f"{step.event.at.isoformat()}  {describe(step.event)}  ({loc}; id {step.event.id})")
         for f in step.findings:
             reading = "" if f.interpretation is None else f" [{names.get(f.interpretation, f.interpretation)}]"
             lines.append(f"  {_MARK[f.verdict.value]:<9}{reading} {f.message}")
@@ -502,4 +502,7 @@ def ensemble_text(data: dict[str, Any], names: dict[Any, str]) -> str:
 
 
 def _pct(cell: dict[str, Any]) -> str:
-    return f"{100 * cell['p']:5.1f} % [{100 * cell['low']:.1f}, {100 * cell['high']:.1f}]"
+    def fmt(x: float) -> str:
+        return f"{100 * x:.1f}" if x == 0 or 100 * x >= 1 else f"{100 * x:.2f}"
+
+    return f"{100 * cell['p']:5.1f} % [{fmt(cell['low'])}, {fmt(cell['high'])}]"
