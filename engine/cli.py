@@ -193,25 +193,55 @@ def _load(path: str):  # noqa: ANN202
     return load_scenario(path)
 
 
+def _store_options(command):  # noqa: ANN001, ANN202
+    """--store/--stream/--known-at: read the crisis from an event store instead of a file."""
+    command = click.option("--known-at", "known_at", metavar="WHEN",
+                           help="With --store: the stream as it had been recorded by then (YYYY-MM-DD or an ISO time).")(command)
+    command = click.option("--stream", metavar="ID", help="With --store: the stream to read.")(command)
+    command = click.option("--store", "store", type=click.Path(dir_okay=False), metavar="STORE",
+                           help="Read the events from an event store (impasse log) instead of FILE.")(command)
+    return command
+
+
+def _crisis(file: str | None, store: str | None, stream: str | None, known_at: str | None, at: date | None = None):  # noqa: ANN202
+    """The scenario from FILE, or from a store's stream."""
+    if store is None:
+        if file is None:
+            raise click.UsageError("give a scenario FILE, or --store STORE --stream ID")
+        if stream or known_at:
+            raise click.UsageError("--stream and --known-at go with --store")
+        return _load(file)
+    if file is not None:
+        raise click.UsageError("give either a scenario FILE or --store, not both")
+    if not stream:
+        raise click.UsageError("--store needs --stream ID")
+    from engine.store import scenario_from_store
+
+    return scenario_from_store(store, stream, at=at, known_at=known_at)
+
+
 @cli.command()
-@click.argument("file", type=_SCENARIO, metavar="FILE")
+@click.argument("file", type=_SCENARIO, metavar="[FILE]", required=False)
+@_store_options
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
               help="text: a timeline table and every finding; json: one object (docs/replay-format.md); "
                    "markdown: a report.")
 @click.option("--interpretation", "-i", "interpretations", multiple=True,
               help="Judge under this reading only (repeatable); default: the readings the scenario lists.")
 @click.option("--until", type=DATE, help="Stop after this date (YYYY-MM-DD).")
-def replay(file: str, fmt: str, interpretations: tuple[str, ...], until: date | None) -> None:
+def replay(file: str | None, store: str | None, stream: str | None, known_at: str | None, fmt: str,
+           interpretations: tuple[str, ...], until: date | None) -> None:
     """Replay scenario FILE: the timeline, event by event, judged under each reading.
 
     \b
     Example:
       impasse replay scenarios/cambodia-2013.yaml
       impasse replay scenarios/cambodia-2013.yaml -i opposition-120-to-open --format json
+      impasse replay --store crisis.db --stream kh-2013 --known-at 2013-09-10
     """
     from engine.replay import replay_scenario
 
-    scenario = _load(file)
+    scenario = _crisis(file, store, stream, known_at)
     timeline = replay_scenario(scenario, until=until, interpretations=interpretations or None)
     if fmt == "json":
         click.echo(report.dumps(report.timeline_data(scenario, timeline)))
@@ -226,21 +256,24 @@ def replay(file: str, fmt: str, interpretations: tuple[str, ...], until: date | 
 
 
 @cli.command()
-@click.argument("file", type=_SCENARIO, metavar="FILE")
+@click.argument("file", type=_SCENARIO, metavar="[FILE]", required=False)
+@_store_options
 @click.option("--at", "at", type=DATE, required=True, help="The date (YYYY-MM-DD) to show the state at.")
 @click.option("--interpretation", "-i", "interpretations", multiple=True,
               help="Judge under this reading only (repeatable); default: the scenario's readings.")
 @_FORMAT
-def state(file: str, at: date, interpretations: tuple[str, ...], fmt: str) -> None:
+def state(file: str | None, store: str | None, stream: str | None, known_at: str | None, at: date,
+          interpretations: tuple[str, ...], fmt: str) -> None:
     """The state of the crisis in FILE as of a date: phase, impasse, boycotts, deadlines.
 
     \b
     Example:
       impasse state scenarios/cambodia-2013.yaml --at 2013-09-10
+      impasse state --store crisis.db --stream kh-2013 --at 2013-09-08 --known-at 2013-09-10
     """
     from engine.replay import replay_scenario
 
-    scenario = _load(file)
+    scenario = _crisis(file, store, stream, known_at, at)
     timeline = replay_scenario(scenario, until=at, interpretations=interpretations or None)
     if fmt == "json":
         click.echo(report.dumps(report.state_data(timeline.final, timeline.rules)))
@@ -386,6 +419,15 @@ def _width() -> int:
     import shutil
 
     return max(100, shutil.get_terminal_size((120, 24)).columns) if sys.stdout.isatty() else 160
+
+
+def _register_log() -> None:
+    from engine.cli_log import log
+
+    cli.add_command(log)
+
+
+_register_log()
 
 
 def main() -> None:

@@ -9,7 +9,9 @@
     │   └── ScenarioError                   a malformed scenario file
     ├── CountsError (ValueError)            counts that cannot coexist, or a count a rule needs is missing
     ├── UnknownNameError (LookupError)      an unknown pack, rule or interpretation name
-    └── EngineError (ValueError)            an event that cannot describe reality in the current state
+    ├── EngineError (ValueError)            an event that cannot describe reality in the current state
+    └── StoreError                          the event store refused an operation or holds bad records
+        └── StaleVersionError               an append whose expected version is no longer the stream's
 
 The CLI turns every ``ImpasseError`` into one line on stderr and exit code 2.
 """
@@ -23,6 +25,8 @@ __all__ = [
     "InputError",
     "PackError",
     "ScenarioError",
+    "StaleVersionError",
+    "StoreError",
     "ThresholdSyntaxError",
     "UnknownNameError",
 ]
@@ -118,3 +122,32 @@ class EngineError(ImpasseError, ValueError):
         self.event = event
         self.field = field
         super().__init__(reason)
+
+
+class StoreError(ImpasseError):
+    """Raised by the event store (:mod:`engine.store`): a file that is not a store, a record that
+    can't be read back, a correction naming no event, a stream without the metadata replay needs.
+
+    Nothing is written when it is raised.
+    """
+
+
+class StaleVersionError(StoreError):
+    """Raised when an append names an expected version the stream has moved past (or not reached).
+
+    Someone else appended since the caller last read the stream. Nothing is merged and nothing is
+    written: read the stream again, decide, and append with the new version.
+
+    Attributes:
+        stream: the stream appended to.
+        expected: the version the caller expected.
+        actual: the stream's version when the append was refused.
+    """
+
+    def __init__(self, stream: str, expected: int, actual: int) -> None:
+        self.stream = stream
+        self.expected = expected
+        self.actual = actual
+        msg = (f"stream {stream!r} is at version {actual}, not {expected} as expected: "
+               f"someone appended since it was read; nothing was written (read it again, then retry)")
+        super().__init__(msg)

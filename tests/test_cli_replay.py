@@ -103,3 +103,31 @@ class TestCheckAndErrors:
                               capture_output=True, text=True, check=False)
         assert proc.returncode == 0 and "Traceback" not in proc.stderr
         assert len(proc.stdout.splitlines()) == 3
+
+
+class TestFromAStore:
+    def test_replay_and_state_from_a_store_as_known_on_two_dates(self, tmp_path: Path) -> None:
+        """Import 2013, correct the opening's attendance later: the state as known before and after differs."""
+        store = str(tmp_path / "crisis.db")
+        assert _invoke("log", "init", store).exit_code == 0
+        result = _invoke("log", "import", store, "--stream", "kh", SCENARIO, "--recorded-at", "2013-09-09")
+        assert result.exit_code == 0, result.stderr
+        shown = json.loads(_invoke("log", "show", store, "--stream", "kh", "--format", "json").stdout)
+        events = shown["events"] if isinstance(shown, dict) else shown
+        version = next(e["version"] for e in events if e.get("id") == "opening-sitting")
+        result = _invoke("log", "correct", store, "-s", "kh", "--version", str(version),
+                         "-f", "present_by_party={CPP: 68, CNRP: 52}", "--source", "test", "--recorded-at", "2013-10-01")
+        assert result.exit_code == 0, result.stderr
+        before = json.loads(_invoke("state", "--store", store, "--stream", "kh", "--at", "2013-09-30",
+                                    "--known-at", "2013-09-20", "--format", "json").stdout)
+        after = json.loads(_invoke("state", "--store", store, "--stream", "kh", "--at", "2013-09-30",
+                                   "--known-at", "2013-10-02", "--format", "json").stdout)
+        opposition = {r["interpretation"]: r["opened_lawfully"] for r in before["readings"]}["opposition-120-to-open"]
+        corrected = {r["interpretation"]: r["opened_lawfully"] for r in after["readings"]}["opposition-120-to-open"]
+        assert (opposition, corrected) == (False, True)
+        replayed = _invoke("replay", "--store", store, "--stream", "kh", "--known-at", "2013-09-20", "--format", "json")
+        assert replayed.exit_code == 0 and json.loads(replayed.stdout)["final"]["impasse"] == "resolved"
+
+    def test_store_and_file_are_exclusive(self, tmp_path: Path) -> None:
+        result = _invoke("replay", SCENARIO, "--store", str(tmp_path / "x.db"), "--stream", "s")
+        assert result.exit_code == 2 and "not both" in result.stderr

@@ -1,0 +1,341 @@
+"""The event store's records: their fields and checksums, transaction-time stamps, schema versions
+and upcasters, and turning payloads into events and back.
+
+No storage here: :mod:`engine.store` builds the store on these. The only outside things read are
+the clock (:func:`utc_now`, the store's default) and constitution packs (:func:`check_metadata`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+import attrs
+import cattrs
+
+from engine.errors import StoreError
+from engine.events import DERIVED_TYPES, REGISTRY, Event, converter, event_type, unstructure_event
+
+__all__ = [
+    "CORRECTION",
+    "EVENT",
+    "KINDS",
+    "METADATA",
+    "METADATA_KEYS",
+    "RETRACTION",
+    "SCHEMAS",
+    "STAMP",
+    "Draft",
+    "Entry",
+    "Problem",
+    "Record",
+    "Schemas",
+    "Upcaster",
+    "check_metadata",
+    "checksum",
+    "dumps",
+    "event_draft",
+    "known_bound",
+    "strict_event",
+    "trusted_event",
+    "utc_now",
+    "utc_stamp",
+]
+
+EVENT = "event"
+CORRECTION = "correction"
+RETRACTION = "retraction"
+METADATA = "metadata"
+KINDS = (EVENT, CORRECTION, RETRACTION, METADATA)
+
+#: Keys a stream's metadata may hold (those of a scenario file's ``scenario:`` block, and parties).
+METADATA_KEYS = ("id", "title", "country", "constitution", "body", "interpretations", "sources", "notes",
+                 "description", "parties")
+
+STAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
+
+
+# --------------------------------------------------------------------------- records
+
+
+@attrs.frozen
+class Record:
+    """One stored row, as written. ``payload`` is the JSON text the checksum covers."""
+
+    stream: str
+    version: int
+    kind: str
+    type: str | None
+    schema: int
+    valid: str | None
+    recorded_at: str
+    target: int | None
+    payload: str
+    checksum: str
+
+    def data(self) -> Any:
+        """The payload as plain data."""
+        return json.loads(self.payload)
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as one JSON Lines object (the export format)."""
+        return {"stream": self.stream, "version": self.version, "kind": self.kind, "type": self.type,
+                "schema": self.schema, "valid": self.valid, "recorded_at": self.recorded_at,
+                "target": self.target, "payload": self.data(), "checksum": self.checksum}
+
+
+@attrs.frozen
+class Entry:
+    """An event as a reader sees it: the stream version it was recorded as, and the correction applied."""
+
+    version: int
+    event: Event
+    corrected_by: int | None = None
+
+
+@attrs.frozen
+class Problem:
+    """One thing :meth:`EventStore.verify` found wrong."""
+
+    stream: str
+    version: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = self.stream + (f"@{self.version}" if self.version is not None else "")
+        return f"{where}: {self.reason}"
+
+
+@attrs.frozen
+class Draft:
+    """A record before the store numbers, stamps and seals it."""
+
+    kind: str
+    type: str | None
+    schema: int
+    valid: str | None
+    target: int | None
+    payload: str
+    recorded_at: str | None = None  # None: stamped by the store's clock when written
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def checksum(version: int, kind: str, type_: str | None, schema: int, valid: str | None, recorded_at: str,
+             target: int | None, payload: str, previous: str) -> str:
+    """SHA-256 of a record's canonical form, chained to the previous record's checksum ("" for the first).
+
+    The stream name is left out, so that an exported stream keeps its checksums under another name.
+    """
+    canonical = dumps([version, kind, type_, schema, valid, recorded_at, target, payload, previous])
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def utc_stamp(moment: datetime | date | str) -> str:
+    """A transaction time written the one way the store compares them: ``YYYY-MM-DDTHH:MM:SS.ffffffZ``.
+
+    A date means midnight UTC; a naive datetime is taken as UTC.
+
+    Raises:
+        StoreError: text that is not an ISO date or date-time.
+    """
+    if isinstance(moment, str):
+        text = moment.strip()
+        try:
+            moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
+        except ValueError:
+            msg = f"recorded time must be an ISO date or date-time such as 2013-09-10T08:30Z (got {text!r})"
+            raise StoreError(msg) from None
+    if not isinstance(moment, datetime):
+        moment = datetime.combine(moment, time(), timezone.utc)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def known_bound(known_at: datetime | date | str | None) -> str | None:
+    """The first transaction time *not* known at ``known_at`` (exclusive bound), or None for all.
+
+    A date covers its whole day (UTC): "known at 2013-09-10" includes everything recorded that day.
+    """
+    if known_at is None:
+        return None
+    if isinstance(known_at, str) and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", known_at):
+        known_at = date.fromisoformat(known_at.strip())
+    if isinstance(known_at, date) and not isinstance(known_at, datetime):
+        return utc_stamp(known_at + timedelta(days=1))
+    exact = datetime.strptime(utc_stamp(known_at), "%Y-%m-%dT%H:%M:%S.%fZ")
+    return utc_stamp(exact + timedelta(microseconds=1))
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# --------------------------------------------------------------------------- schema versions
+
+#: A function from an old payload (plain data, without ``type``) to the next version's payload.
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+@attrs.frozen(eq=False)
+class Schemas:
+    """Current schema version per event type, and the upcasters from older ones.
+
+    A type not listed is at version 1. When an event class changes so that stored payloads no
+    longer structure (a field renamed or removed), bump its version and register an upcaster from
+    the old one: ``SCHEMAS.register("vote", 1, rename_in_favour)``.
+    """
+
+    versions: Mapping[str, int] = attrs.field(factory=dict)
+    upcasters: Mapping[tuple[str, int], Upcaster] = attrs.field(factory=dict)
+
+    def current(self, type_name: str) -> int:
+        """The version payloads of this type are written with now."""
+        return self.versions.get(type_name, 1)
+
+    def register(self, type_name: str, from_version: int, upcaster: Upcaster) -> Schemas:
+        """A registry that also turns ``from_version`` payloads of a type into ``from_version + 1`` ones."""
+        versions = {**self.versions, type_name: max(self.current(type_name), from_version + 1)}
+        return Schemas(versions, {**self.upcasters, (type_name, from_version): upcaster})
+
+    def upcast(self, type_name: str, schema: int, data: dict[str, Any]) -> dict[str, Any]:
+        """The payload brought up to the current version.
+
+        Raises:
+            StoreError: a version newer than this code knows, or a missing upcaster.
+        """
+        now = self.current(type_name)
+        if schema > now:
+            msg = (f"{type_name!r} payload has schema version {schema}, newer than this impasse knows "
+                   f"({now}): upgrade impasse to read it")
+            raise StoreError(msg)
+        while schema < now:
+            step = self.upcasters.get((type_name, schema))
+            if step is None:
+                msg = f"no upcaster for {type_name!r} payloads from schema version {schema} (current: {now})"
+                raise StoreError(msg)
+            data = step(dict(data))
+            schema += 1
+        return data
+
+
+#: The engine's registry. Every type is at its first version: no stored payload needs upcasting yet.
+SCHEMAS = Schemas()
+
+
+# --------------------------------------------------------------------------- payload <-> event
+
+
+def _field_readers(cls: type[Event]) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+    """For the fast read path: the fields whose JSON form needs turning back into Python values."""
+    attrs.resolve_types(cls)
+    out = []
+    for field in attrs.fields(cls):
+        text = str(field.type)
+        if "datetime.date" in text or field.type is date:
+            out.append((field.name, date.fromisoformat))
+        elif "datetime.time" in text or field.type is time:
+            out.append((field.name, time.fromisoformat))
+    return tuple(out)
+
+
+_READERS = {name: _field_readers(cls) for name, cls in REGISTRY.items()}
+
+
+def strict_event(type_name: str, data: Mapping[str, Any]) -> Event:
+    """Build an event from payload data, checking every field's type.
+
+    Raises:
+        StoreError: unknown type, or data that does not make a valid event.
+    """
+    try:
+        cls = event_type(type_name)
+    except KeyError as exc:
+        raise StoreError(str(exc.args[0])) from None
+    try:
+        return converter.structure(dict(data), cls)
+    except cattrs.BaseValidationError as exc:
+        reasons = "; ".join(cattrs.transform_error(exc, path=type_name, format_exception=_reason))
+        raise StoreError(f"not a valid {type_name} event: {reasons}") from None
+    except (ValueError, TypeError) as exc:
+        raise StoreError(f"not a valid {type_name} event: {exc}") from None
+
+
+def _reason(exc: BaseException, type_: type | None) -> str:
+    """How one failed field reads in a message: our validators' own words where they have them."""
+    from cattrs.v import format_exception
+
+    if isinstance(exc, (ValueError, TypeError)) and not isinstance(exc, cattrs.BaseValidationError) and str(exc):
+        return str(exc)
+    return format_exception(exc, type_)
+
+
+def trusted_event(type_name: str, data: dict[str, Any]) -> Event:
+    """Build an event from a payload the store wrote and checked; falls back to :func:`strict_event`.
+
+    Payloads are structured strictly on the way in and again by ``verify()``; reading them back
+    calls the class directly, which is about twice as fast as cattrs.
+    """
+    try:
+        for name, read in _READERS[type_name]:
+            value = data.get(name)
+            if value is not None:
+                data[name] = read(value)
+        return REGISTRY[type_name](**data)
+    except (KeyError, TypeError, ValueError):
+        return strict_event(type_name, data)
+
+
+def _payload(event: Event) -> str:
+    data = unstructure_event(event)
+    del data["type"]
+    return dumps(data)
+
+
+def event_draft(event: Event, schemas: Schemas, kind: str = EVENT, target: int | None = None) -> Draft:
+    if not isinstance(event, Event):
+        msg = f"only events can be appended (got {type(event).__name__})"
+        raise StoreError(msg)
+    if event.TYPE in DERIVED_TYPES:
+        msg = f"{event.TYPE!r} events are made by the engine during replay and can't be recorded"
+        raise StoreError(msg)
+    return Draft(kind, event.TYPE, schemas.current(event.TYPE), event.at.isoformat(), target, _payload(event))
+
+
+def check_metadata(metadata: Mapping[str, Any]) -> dict[str, Any]:
+    """Metadata as stored: known keys only, and a pack, body and readings that exist."""
+    from engine.packs import load_pack
+
+    data = {k: v for k, v in metadata.items() if v not in (None, (), [])}
+    unknown = sorted(set(data) - set(METADATA_KEYS))
+    if unknown:
+        msg = f"unknown stream metadata {', '.join(unknown)} (known: {', '.join(METADATA_KEYS)})"
+        raise StoreError(msg)
+    for key in ("interpretations", "sources", "notes", "parties"):
+        if key in data:
+            data[key] = [data[key]] if isinstance(data[key], (str, dict)) else list(data[key])
+    if "constitution" in data:
+        pack = load_pack(data["constitution"])
+        if "body" in data and data["body"] not in [b.id for b in pack.bodies]:
+            msg = f"pack {pack.id!r} has no body {data['body']!r} (bodies: {', '.join(b.id for b in pack.bodies)})"
+            raise StoreError(msg)
+        for name in data.get("interpretations", ()):
+            pack.interpretation(name)  # raises UnknownNameError, with a suggestion
+    parties = []
+    for party in data.get("parties", ()):
+        if isinstance(party, str):
+            party = {"id": party, "name": party}
+        if not isinstance(party, Mapping) or not party.get("id"):
+            msg = f"each party needs an id (got {party!r})"
+            raise StoreError(msg)
+        parties.append({k: v for k, v in party.items() if v is not None})
+    if parties:
+        data["parties"] = parties
+    return data

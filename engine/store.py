@@ -1,0 +1,615 @@
+"""The append-only event store: one stream per crisis, corrections kept, two time axes, schema versions.
+
+A stream is a sequence of **records**, numbered 1, 2, 3… with no gaps. A record is one of:
+
+* ``event`` — a recorded fact (an :class:`~engine.events.Event`), with its valid time (the
+  event's ``at``) and the transaction time it was recorded at;
+* ``correction`` — names an earlier event record (``target``) and carries the whole replacement;
+* ``retraction`` — names an earlier event record that should not have been recorded;
+* ``metadata`` — what replay needs besides events: constitution pack, body, readings, parties.
+
+Nothing is ever updated or deleted. Reading a stream applies corrections and retractions (the last
+one recorded for an event wins); :meth:`EventStore.history` shows every record as written.
+``read(at=D)`` keeps the events that happened by ``D``; ``read(known_at=D)`` uses only what had
+been recorded by the end of ``D`` (UTC), so a later correction is not applied.
+
+Every record carries the schema version its payload was written with; :class:`Schemas` upcasts
+old payloads to the current event classes on the way out. Each record also carries a SHA-256
+checksum of its contents chained to the previous record's, which :meth:`EventStore.verify` checks.
+
+Records, checksums, stamps and schemas are in :mod:`engine.records`;
+:class:`~engine.sqlitestore.SQLiteStore` is the implementation; :func:`open_store` opens one.
+"""
+
+from __future__ import annotations
+
+import abc
+import heapq
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import date, datetime
+from os import PathLike
+from typing import TYPE_CHECKING, Any, TextIO
+
+import attrs
+
+from engine.errors import ImpasseError, StoreError
+from engine.events import Event
+from engine.records import (
+    CORRECTION,
+    EVENT,
+    KINDS,
+    METADATA,
+    METADATA_KEYS,
+    RETRACTION,
+    SCHEMAS,
+    STAMP,
+    Draft,
+    Entry,
+    Problem,
+    Record,
+    Schemas,
+    Upcaster,
+    check_metadata,
+    checksum,
+    dumps,
+    event_draft,
+    known_bound,
+    strict_event,
+    trusted_event,
+    utc_now,
+    utc_stamp,
+)
+
+if TYPE_CHECKING:
+    from engine.scenario import Scenario
+
+__all__ = [
+    "CORRECTION",
+    "EVENT",
+    "KINDS",
+    "METADATA",
+    "METADATA_KEYS",
+    "RETRACTION",
+    "SCHEMAS",
+    "Entry",
+    "EventStore",
+    "Problem",
+    "Record",
+    "Schemas",
+    "Upcaster",
+    "checksum",
+    "known_bound",
+    "open_store",
+    "scenario_from_store",
+    "scenario_metadata",
+    "strict_event",
+    "utc_stamp",
+]
+
+_STREAM = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,199}")
+
+
+# --------------------------------------------------------------------------- the interface
+
+
+class EventStore(abc.ABC):
+    """Streams of records: append with an expected version, read with corrections applied.
+
+    Subclasses provide storage: :meth:`_commit` (number, seal and write drafts atomically, refusing
+    a stale expected version), :meth:`_records` (one stream's records in version order),
+    :meth:`_record` (one record), :meth:`_event_rows` (its event records in valid-time order) and
+    :meth:`versions`. Everything else — corrections, bitemporal reads, upcasting, verification,
+    JSON Lines — is done here, once for every storage.
+
+    Args:
+        schemas: the schema registry for writing and upcasting.
+        clock: returns the current time (aware); transaction times come from it unless given.
+    """
+
+    name: str = "<store>"
+
+    def __init__(self, *, schemas: Schemas = SCHEMAS, clock: Callable[[], datetime] | None = None) -> None:
+        self.schemas = schemas
+        self.clock = clock or utc_now
+
+    # --- storage primitives ---------------------------------------------------------
+
+    @abc.abstractmethod
+    def _commit(self, stream: str, drafts: Sequence[Draft], expected_version: int | None) -> int:
+        """Write drafts as the next records of a stream, all or none; return the new version.
+
+        Implementations hold an exclusive lock, find the stream's last record, refuse a stale
+        ``expected_version`` with :class:`StaleVersionError`, call :meth:`_seal` and write.
+        """
+
+    @abc.abstractmethod
+    def _records(self, stream: str, *, known_before: str | None = None,
+                 kinds: tuple[str, ...] | None = None) -> Iterator[Record]:
+        """A stream's records in version order, optionally only some kinds and only those recorded
+        before ``known_before``."""
+
+    @abc.abstractmethod
+    def _record(self, stream: str, version: int) -> Record | None:
+        """The record with this version, if there is one."""
+
+    @abc.abstractmethod
+    def _event_rows(self, stream: str, *, until: str | None,
+                    known_before: str | None) -> Iterator[tuple[int, str, int, str]]:
+        """``(version, type, schema, payload)`` of a stream's event records, ordered by valid date
+        then version; only those valid on or before ``until`` and recorded before ``known_before``."""
+
+    @abc.abstractmethod
+    def versions(self) -> dict[str, int]:
+        """Every stream and its current version."""
+
+    def version(self, stream: str) -> int:
+        """A stream's current version (0 for a stream with no records)."""
+        return self.versions().get(stream, 0)
+
+    def streams(self) -> tuple[str, ...]:
+        """The names of the streams, sorted."""
+        return tuple(sorted(self.versions()))
+
+    def close(self) -> None:
+        """Release the store's resources."""
+
+    def __enter__(self) -> EventStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _storage_problems(self) -> list[Problem]:
+        """Problems the storage itself reports (e.g. SQLite's integrity check)."""
+        return []
+
+    # --- writing ------------------------------------------------------------------
+
+    def append(self, stream: str, events: Iterable[Event], expected_version: int | None = None, *,
+               recorded_at: datetime | date | str | None = None,
+               metadata: Mapping[str, Any] | None = None) -> int:
+        """Append events to a stream, all or none.
+
+        Args:
+            stream: the stream's name (letters, digits, ``.``, ``_``, ``:``, ``-``).
+            events: the events, in any order: readers order them by date.
+            expected_version: the version the caller last read (0: a new stream); None to append
+                whatever the version.
+            recorded_at: the transaction time; default: the store's clock.
+            metadata: stream metadata to record first, in the same batch.
+
+        Returns:
+            The stream's new version (the version of the last record written).
+
+        Raises:
+            StaleVersionError: the stream is not at ``expected_version``; nothing is written.
+            StoreError: an event that can't be recorded, or a storage failure.
+        """
+        drafts = [Draft(METADATA, None, 1, None, None, dumps(check_metadata(metadata)))] if metadata else []
+        drafts += [event_draft(e, self.schemas) for e in events]
+        return self._write(stream, drafts, expected_version, recorded_at)
+
+    def correct(self, stream: str, version: int, replacement: Event, expected_version: int | None = None, *,
+                recorded_at: datetime | date | str | None = None) -> int:
+        """Record that the event recorded as ``version`` should read as ``replacement``.
+
+        The original stays in the history; readers see the replacement, from the time it is recorded.
+
+        Returns:
+            The stream's new version (that of the correction).
+        """
+        draft = event_draft(replacement, self.schemas, CORRECTION, version)
+        return self._write(stream, [draft], expected_version, recorded_at)
+
+    def retract(self, stream: str, version: int, *, reason: str | None = None, source: Iterable[str] = (),
+                expected_version: int | None = None, recorded_at: datetime | date | str | None = None) -> int:
+        """Record that the event recorded as ``version`` should not have been recorded.
+
+        Returns:
+            The stream's new version (that of the retraction).
+        """
+        data = {k: v for k, v in (("reason", reason), ("source", list(source))) if v}
+        draft = Draft(RETRACTION, None, 1, None, version, dumps(data))
+        return self._write(stream, [draft], expected_version, recorded_at)
+
+    def set_metadata(self, stream: str, metadata: Mapping[str, Any], expected_version: int | None = None, *,
+                     recorded_at: datetime | date | str | None = None) -> int:
+        """Record the stream's metadata (replacing, for readers, any recorded before).
+
+        Keys as in a scenario file's ``scenario:`` block, plus ``parties``; see :data:`METADATA_KEYS`.
+
+        Raises:
+            UnknownNameError: an unknown pack or interpretation.
+            StoreError: an unknown key, or a body the pack does not have.
+        """
+        draft = Draft(METADATA, None, 1, None, None, dumps(check_metadata(metadata)))
+        return self._write(stream, [draft], expected_version, recorded_at)
+
+    def _write(self, stream: str, drafts: Sequence[Draft], expected_version: int | None,
+               recorded_at: datetime | date | str | None) -> int:
+        if not isinstance(stream, str) or not _STREAM.fullmatch(stream):
+            msg = (f"stream name must start with a letter or digit and hold only letters, digits, "
+                   f"'.', '_', ':' and '-' (got {stream!r})")
+            raise StoreError(msg)
+        if expected_version is not None and (isinstance(expected_version, bool) or expected_version < 0):
+            msg = f"expected version must be a whole number >= 0 (got {expected_version!r})"
+            raise StoreError(msg)
+        if recorded_at is not None:
+            stamp = utc_stamp(recorded_at)
+            drafts = [d if d.recorded_at else attrs.evolve(d, recorded_at=stamp) for d in drafts]
+        if not drafts and expected_version is None:
+            return self.version(stream)
+        return self._commit(stream, drafts, expected_version)
+
+    def _seal(self, stream: str, drafts: Sequence[Draft], last: Record | None,
+              kind_of: Callable[[int], str | None]) -> list[Record]:
+        """Number, stamp and checksum drafts that follow ``last``; check what they name.
+
+        Called by :meth:`_commit` under its lock. ``kind_of(version)`` tells the kind of an existing
+        record (None if there is none).
+        """
+        version = last.version if last else 0
+        previous = last.checksum if last else ""
+        last_stamp = last.recorded_at if last else ""
+        now = utc_stamp(self.clock()) if any(d.recorded_at is None for d in drafts) else ""
+        kinds: dict[int, str] = {}
+        out = []
+        for draft in drafts:
+            version += 1
+            if draft.recorded_at is None:
+                stamp = max(now, last_stamp)  # a clock stepping back never reorders the stream
+            elif draft.recorded_at < last_stamp:
+                msg = (f"recorded time {draft.recorded_at} is before the stream's last record ({last_stamp}): "
+                       f"transaction time only moves forward")
+                raise StoreError(msg)
+            else:
+                stamp = draft.recorded_at
+            last_stamp = stamp
+            if draft.target is not None:
+                target_kind = kinds.get(draft.target) if draft.target in kinds else (
+                    kind_of(draft.target) if 0 < draft.target < version else None)
+                if target_kind != EVENT:
+                    what = f"a {target_kind} record" if target_kind else "no record"
+                    msg = (f"a {draft.kind} must name an event record of stream {stream!r}: "
+                           f"version {draft.target} is {what}")
+                    raise StoreError(msg)
+            kinds[version] = draft.kind
+            digest = checksum(version, draft.kind, draft.type, draft.schema, draft.valid, stamp, draft.target,
+                              draft.payload, previous)
+            out.append(Record(stream, version, draft.kind, draft.type, draft.schema, draft.valid, stamp,
+                              draft.target, draft.payload, digest))
+            previous = digest
+        return out
+
+    # --- reading ------------------------------------------------------------------
+
+    def read(self, stream: str, *, at: date | None = None,
+             known_at: datetime | date | str | None = None) -> Iterator[Event]:
+        """The stream's events as now understood, in date order (ties: order recorded), streamed.
+
+        Args:
+            at: only events that happened on or before this date (valid time).
+            known_at: only what had been recorded by then (transaction time; a date means its end).
+
+        Raises:
+            StoreError: a record that can't be read as a current event.
+        """
+        for _, event, _ in self._effective(stream, at, known_at):
+            yield event
+
+    def entries(self, stream: str, *, at: date | None = None,
+                known_at: datetime | date | str | None = None) -> Iterator[Entry]:
+        """Like :meth:`read`, with each event's stream version and the correction applied to it."""
+        for version, event, corrected_by in self._effective(stream, at, known_at):
+            yield Entry(version, event, corrected_by)
+
+    def history(self, stream: str, *, known_at: datetime | date | str | None = None) -> Iterator[Record]:
+        """Every record of the stream as written, in version order: events, corrections, retractions, metadata."""
+        return self._records(stream, known_before=known_bound(known_at))
+
+    def event(self, stream: str, version: int, *, known_at: datetime | date | str | None = None) -> Event:
+        """The event recorded as ``version``, as now understood (its latest correction applied).
+
+        Raises:
+            StoreError: no event record has that version, or it was retracted.
+        """
+        bound = known_bound(known_at)
+        found = self._record(stream, version)
+        if found is None or found.kind != EVENT or (bound is not None and found.recorded_at >= bound):
+            what = f"version {version} is a {found.kind} record" if found is not None and found.kind != EVENT \
+                else f"it is at version {self.version(stream)}"
+            msg = f"stream {stream!r} has no event at version {version} ({what})"
+            raise StoreError(msg)
+        for record in self._records(stream, known_before=bound, kinds=(CORRECTION, RETRACTION)):
+            if record.target == version:
+                found = record if record.kind == CORRECTION else None
+        if found is None:
+            msg = f"the event at version {version} of stream {stream!r} was retracted"
+            raise StoreError(msg)
+        return self._event_of(found)
+
+    def metadata(self, stream: str, *, known_at: datetime | date | str | None = None) -> dict[str, Any]:
+        """The stream's metadata as last recorded (by ``known_at``); empty if none."""
+        found: dict[str, Any] = {}
+        for record in self._records(stream, known_before=known_bound(known_at), kinds=(METADATA,)):
+            found = record.data()
+        return found
+
+    def _effective(self, stream: str, at: date | None,
+                   known_at: datetime | date | str | None) -> Iterator[tuple[int, Event, int | None]]:
+        bound = known_bound(known_at)
+        last: dict[int, Record] = {}
+        for record in self._records(stream, known_before=bound, kinds=(CORRECTION, RETRACTION)):
+            last[record.target] = record  # type: ignore[index]
+        # Corrected events leave their place in the stream and come back at their corrected date,
+        # merged in: the stream stays one ordered pass however many corrections there are.
+        moved = sorted(
+            (self._event_of(r).at, target, r.version)
+            for target, r in last.items() if r.kind == CORRECTION and (at is None or r.valid <= at.isoformat())  # type: ignore[operator]
+        )
+        replacements = {target: self._event_of(last[target]) for _, target, _ in moved}
+        rows = self._event_rows(stream, until=at.isoformat() if at else None, known_before=bound)
+        kept = self._kept(stream, rows, last)
+        if not moved:
+            yield from kept
+            return
+        again = ((target, replacements[target], version) for _, target, version in moved)
+        yield from heapq.merge(kept, again, key=lambda item: (item[1].at, item[0]))
+
+    def _kept(self, stream: str, rows: Iterator[tuple[int, str, int, str]],
+              superseded: Mapping[int, Record]) -> Iterator[tuple[int, Event, None]]:
+        current = self.schemas.current
+        for version, type_name, schema, payload in rows:
+            if superseded and version in superseded:
+                continue
+            try:
+                data = json.loads(payload)
+                if schema != current(type_name):
+                    data = self.schemas.upcast(type_name, schema, data)
+                event = trusted_event(type_name, data)
+            except (StoreError, ValueError) as exc:
+                msg = f"stream {stream!r} version {version}: {exc}"
+                raise StoreError(msg) from None
+            yield version, event, None
+
+    def _event_of(self, record: Record) -> Event:
+        """The event a record carries, upcast and strictly checked."""
+        try:
+            data = self.schemas.upcast(record.type or "", record.schema, record.data())
+            return strict_event(record.type or "", data)
+        except (StoreError, ValueError) as exc:
+            msg = f"stream {record.stream!r} version {record.version}: {exc}"
+            raise StoreError(msg) from None
+
+    # --- checking -----------------------------------------------------------------
+
+    def verify(self) -> tuple[Problem, ...]:
+        """Check every record: versions without gaps, checksums and their chain, transaction times in
+        order, known schema versions, payloads that upcast and structure, corrections that name events.
+
+        Returns:
+            The problems found; empty when the store is sound.
+        """
+        problems = list(self._storage_problems())
+        for stream in self.streams():
+            problems += self._verify_stream(stream)
+        return tuple(problems)
+
+    def _verify_stream(self, stream: str) -> list[Problem]:
+        problems: list[Problem] = []
+        expected, previous, last_stamp = 1, "", ""
+        kinds: dict[int, str] = {}
+        for r in self._records(stream):
+            def bad(reason: str, r: Record = r) -> None:
+                problems.append(Problem(stream, r.version, reason))
+
+            if r.version != expected:
+                what = f"versions jump from {expected - 1} to {r.version}" if r.version > expected else \
+                    f"version {r.version} appears again or out of order"
+                problems.append(Problem(stream, r.version, what))
+            expected = r.version + 1
+            digest = checksum(r.version, r.kind, r.type, r.schema, r.valid, r.recorded_at, r.target, r.payload,
+                              previous)
+            if digest != r.checksum:
+                bad("checksum does not match: the record was changed after it was written, or the one before it was")
+            previous = r.checksum
+            if not STAMP.fullmatch(r.recorded_at or ""):
+                bad(f"recorded time {r.recorded_at!r} is not written YYYY-MM-DDTHH:MM:SS.ffffffZ")
+            elif r.recorded_at < last_stamp:
+                bad(f"recorded time {r.recorded_at} is before the previous record's ({last_stamp})")
+            last_stamp = max(last_stamp, r.recorded_at or "")
+            kinds[r.version] = r.kind
+            if r.kind not in KINDS:
+                bad(f"unknown record kind {r.kind!r}")
+                continue
+            try:
+                data = r.data()
+            except ValueError as exc:
+                bad(f"payload is not JSON: {exc}")
+                continue
+            if r.kind in (CORRECTION, RETRACTION) and kinds.get(r.target) != EVENT:  # type: ignore[arg-type]
+                bad(f"{r.kind} names version {r.target}, which is not an earlier event record")
+            if r.kind in (EVENT, CORRECTION):
+                try:
+                    event = strict_event(r.type or "", self.schemas.upcast(r.type or "", r.schema, data))
+                except StoreError as exc:
+                    bad(str(exc))
+                    continue
+                if event.at.isoformat() != r.valid:
+                    bad(f"valid date {r.valid} differs from the event's date {event.at}")
+            elif not isinstance(data, dict):
+                bad(f"a {r.kind} payload must be a JSON object")
+        return problems
+
+    # --- JSON Lines ---------------------------------------------------------------
+
+    def export_jsonl(self, stream: str, out: TextIO) -> int:
+        """Write every record of a stream as JSON Lines (the full history); return how many."""
+        n = 0
+        for record in self._records(stream):
+            out.write(dumps(record.to_json()) + "\n")
+            n += 1
+        return n
+
+    def import_jsonl(self, stream: str, lines: Iterable[str], expected_version: int | None = None, *,
+                     recorded_at: datetime | date | str | None = None, path: str = "<jsonl>") -> int:
+        """Append JSON Lines to a stream, all or none.
+
+        Each line is either an exported record (with ``kind``; its checksum chain is checked, its
+        transaction time kept, and corrections renumbered to follow it) or a bare event
+        (``{"type": "vote", "at": ...}``, recorded now or at ``recorded_at``).
+
+        Raises:
+            StoreError: naming the line, for anything that can't be imported.
+        """
+        drafts: list[Draft] = []
+        renumber: dict[int, int] = {}
+        previous: str | None = None
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            where = f"{path}:{number}"
+            try:
+                item = json.loads(line)
+            except ValueError as exc:
+                raise StoreError(f"{where}: not JSON: {exc}") from None
+            if not isinstance(item, dict):
+                raise StoreError(f"{where}: each line must be a JSON object")
+            try:
+                if "kind" in item:
+                    draft, previous = self._imported_record(item, previous, renumber, len(drafts) + 1)
+                else:
+                    draft = event_draft(strict_event(str(item.pop("type", "")), item), self.schemas)
+            except StoreError as exc:
+                raise StoreError(f"{where}: {exc}") from None
+            drafts.append(draft)
+        if any(d.target is not None for d in drafts):
+            base = self.version(stream) if expected_version is None else expected_version
+            drafts = [attrs.evolve(d, target=d.target + base) if d.target is not None else d for d in drafts]
+            expected_version = base  # the renumbered targets hold only if nobody appends in between
+        return self._write(stream, drafts, expected_version, recorded_at)
+
+    def _imported_record(self, item: dict[str, Any], previous: str | None,
+                         renumber: dict[int, int], position: int) -> tuple[Draft, str]:
+        missing = {"version", "kind", "schema", "recorded_at", "payload", "checksum"} - set(item)
+        if missing:
+            raise StoreError(f"record lacks {', '.join(sorted(missing))}")
+        if item["kind"] not in KINDS:
+            raise StoreError(f"unknown record kind {item['kind']!r}")
+        payload = dumps(item["payload"])
+        chain = previous if previous is not None else ("" if item["version"] == 1 else None)
+        if chain is not None:
+            digest = checksum(item["version"], item["kind"], item.get("type"), item["schema"], item.get("valid"),
+                              item["recorded_at"], item.get("target"), payload, chain)
+            if digest != item["checksum"]:
+                raise StoreError(f"checksum does not match for version {item['version']}: the line was changed")
+        renumber[item["version"]] = position
+        target = item.get("target")
+        if target is not None:
+            if target not in renumber:
+                raise StoreError(f"{item['kind']} names version {target}, which is not in the file before it")
+            target = renumber[target]
+        stamp = utc_stamp(item["recorded_at"])
+        if item["kind"] in (EVENT, CORRECTION):
+            data = self.schemas.upcast(str(item.get("type")), item["schema"], item["payload"])
+            event = strict_event(str(item.get("type")), data)
+            draft = attrs.evolve(event_draft(event, self.schemas, item["kind"], target), recorded_at=stamp)
+        else:
+            draft = Draft(item["kind"], None, item["schema"], None, target, payload, stamp)
+        return draft, item["checksum"]
+
+
+# --------------------------------------------------------------------------- opening, scenarios
+
+
+def open_store(path: str | PathLike[str], *, create: bool = False, schemas: Schemas = SCHEMAS,
+               clock: Callable[[], datetime] | None = None) -> EventStore:
+    """Open the event store at ``path`` (a SQLite file).
+
+    Args:
+        create: make the store if there is none (as ``impasse log init`` does).
+
+    Raises:
+        StoreError: no store there (and ``create`` is false), or a file that is not one.
+    """
+    from engine.sqlitestore import SQLiteStore
+
+    return SQLiteStore(path, create=create, schemas=schemas, clock=clock)
+
+
+def scenario_from_store(store: EventStore | str | PathLike[str], stream: str, at: date | None = None,
+                        known_at: datetime | date | str | None = None) -> Scenario:
+    """A :class:`~engine.scenario.Scenario` made from a stream, ready for :func:`engine.replay.replay_scenario`.
+
+    The scenario's ``path`` is ``STORE#STREAM`` and its "lines" are the events' stream versions,
+    so an engine error reads ``store.db#kh-2013:7: events[3].present: …`` — version 7.
+
+    Args:
+        store: an open store, or the path of one.
+        stream: the stream.
+        at: only events that happened by this date.
+        known_at: the stream as it had been recorded by then.
+
+    Raises:
+        StoreError: the stream has no constitution pack in its metadata, or a bad record.
+    """
+    from engine.packs import load_pack
+    from engine.scenario import Party, Scenario
+
+    if not isinstance(store, EventStore):
+        with open_store(store) as opened:
+            return scenario_from_store(opened, stream, at, known_at)
+    meta = store.metadata(stream, known_at=known_at)
+    if not meta.get("constitution"):
+        if not store.version(stream):
+            msg = f"{store.name} has no stream {stream!r}" + (f" (streams: {', '.join(store.streams())})"
+                                                              if store.streams() else "")
+        else:
+            msg = (f"stream {stream!r} has no constitution pack recorded"
+                   f"{' by ' + str(known_at) if known_at else ''}: set one with 'impasse log init STORE "
+                   f"--stream {stream} --constitution PACK', or import a scenario file")
+        raise StoreError(msg)
+    try:
+        pack = load_pack(meta["constitution"])
+    except ImpasseError as exc:
+        raise StoreError(f"stream {stream!r}: {exc}") from None
+    events: list[Event] = []
+    versions: list[int | None] = []
+    used: set[str] = set()
+    for entry in store.entries(stream, at=at, known_at=known_at):
+        event = entry.event
+        if event.id is None or event.id in used:
+            base = event.id or f"{event.TYPE}@{event.at.isoformat()}"
+            ident, n = base, 2
+            while ident in used:
+                ident, n = f"{base}-{n}", n + 1
+            event = attrs.evolve(event, id=ident)
+        used.add(event.id)  # type: ignore[arg-type]
+        events.append(event)
+        versions.append(entry.version)
+    fields = {f.name for f in attrs.fields(Party)}
+    parties = tuple(Party(**{k: v for k, v in p.items() if k in fields}) for p in meta.get("parties", ()))
+    return Scenario(
+        id=meta.get("id") or stream,
+        title=meta.get("title") or stream,
+        country=meta.get("country") or "",
+        constitution=pack,
+        body=meta.get("body") or pack.bodies[0].id,
+        interpretations=tuple(meta.get("interpretations", ())),
+        parties=parties,
+        events=tuple(events),
+        lines=tuple(versions),
+        sources=tuple(meta.get("sources", ())),
+        notes=tuple(meta.get("notes", ())),
+        path=f"{store.name}#{stream}",
+    )
+
+
+def scenario_metadata(scenario: Scenario) -> dict[str, Any]:
+    """The stream metadata that describes a scenario (its ``scenario:`` block and parties)."""
+    from engine.scenario import dump_scenario
+
+    dumped = dump_scenario(attrs.evolve(scenario, events=()))
+    return {**dumped["scenario"], "parties": dumped["parties"]}
