@@ -391,6 +391,16 @@ def _convocation(rule: Rule, event: ParliamentConvened) -> Finding:
 
 def _quorum(rule: Rule, state: State, event: ParliamentConvened, present: int | None, rules: Rules,
             reading: Reading) -> Finding:
+    # a judgement depends only on these; memoised, since sittings with the same numbers recur
+    key = ("quorum", id(rule), event.sitting, present, state.body_size, state.seats_total, reading)
+    found = rules._cache.get(key)
+    if found is None:
+        found = rules._cache[key] = _judge_quorum(rule, state, event, present, rules, reading)
+    return found
+
+
+def _judge_quorum(rule: Rule, state: State, event: ParliamentConvened, present: int | None, rules: Rules,
+                  reading: Reading) -> Finding:
     under = _under(rules, reading, rule)
     if rule.threshold is None:
         shown = f"; {present} present" if present is not None else ""
@@ -459,6 +469,16 @@ def _(event: VoteHeld, state: State, rules: Rules) -> Result:
 
 def _decision(rule: Rule, state: State, event: VoteHeld, present: int | None, rules: Rules,
               reading: Reading) -> Finding:
+    key = ("decision", id(rule), event.motion, event.yes, event.no, event.abstain, event.outcome, present,
+           state.body_size, state.seats_total, get(state.opened_lawfully, reading), reading)
+    found = rules._cache.get(key)
+    if found is None:
+        found = rules._cache[key] = _judge_decision(rule, state, event, present, rules, reading)
+    return found
+
+
+def _judge_decision(rule: Rule, state: State, event: VoteHeld, present: int | None, rules: Rules,
+                    reading: Reading) -> Finding:
     under = _under(rules, reading, rule)
     what = event.motion.replace("_", " ")
     if rule.threshold is None:
@@ -588,9 +608,17 @@ def _deadlines(state: State, event: Event, rules: Rules) -> Result:
     if isinstance(event, DeadlineExpired):
         return state, []
     ruleset = rules.on(event.at)
+    by_id = ruleset._memo.get("deadlines")
+    if by_id is None:
+        by_id = ruleset._memo["deadlines"] = {r.id: r for r in ruleset.of_kind(RuleKind.DEADLINE, rules.body)}
+    anchored = ruleset._memo.get(("anchored", event.TYPE))
+    if anchored is None:
+        anchored = ruleset._memo[("anchored", event.TYPE)] = tuple(
+            r for r in by_id.values() if r.anchor == event.TYPE and r.days is not None)
+    if not (state.deadlines or state.overdue or anchored):
+        return state, []  # the common case: nothing to meet, nothing to start
     findings: list[Finding] = []
     running = list(state.deadlines)
-    by_id = {r.id: r for r in ruleset.of_kind(RuleKind.DEADLINE, rules.body)}
     for d in list(running):
         rule = by_id.get(d.rule)
         if rule is not None and _meets(rule, event):
@@ -605,11 +633,10 @@ def _deadlines(state: State, event: Event, rules: Rules) -> Result:
             findings.append(Finding(Verdict.INFO, f"done late: {rule.title} (Art. {rule.article})", rule.id,
                                     rule.article))
             state = state.replace(overdue=tuple(x for x in state.overdue if x != rule_id))
-    for rule in by_id.values():
-        if rule.anchor == event.TYPE and rule.days is not None:
-            running = [d for d in running if d.rule != rule.id]
-            running.append(Deadline(rule.id, rule.title, rule.article, event.at,
-                                    event.at + timedelta(days=rule.days), event.id))
+    for rule in anchored:
+        running = [d for d in running if d.rule != rule.id]
+        running.append(Deadline(rule.id, rule.title, rule.article, event.at,
+                                event.at + timedelta(days=rule.days), event.id))  # type: ignore[arg-type]
     if running == list(state.deadlines):
         return state, findings
     return state.replace(deadlines=tuple(running)), findings
