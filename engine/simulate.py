@@ -230,6 +230,17 @@ class _SimRun:
         return bool(held) and self.defected.get(party, 0) >= held  # type: ignore[operator]
 
     def _attend(self, event: Event) -> Event:
+        if not self.defected or not isinstance(event, (ParliamentConvened, SeatsTaken, VoteHeld)):
+            return event
+        state = self.state
+        key = ("attend", event, tuple(self.defected.items()), state.seats, state.seated, state.body_size)
+        memo = self.sim.memo
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = self._attended(event)
+        return found
+
+    def _attended(self, event: Event) -> Event:
         extra = {p: n for p, n in self.defected.items() if n}
         if not extra:
             return event
