@@ -13,28 +13,17 @@ from typing import Any, NoReturn
 import click
 
 from engine import report
-from engine.errors import ImpasseError, ThresholdSyntaxError
+from engine.cliparams import DATE, THRESHOLD, CliError, OneLineErrors
+from engine.errors import ImpasseError
 from engine.packs import builtin_packs, load_pack
 from engine.questions import ask_majority, ask_quorum
-from engine.thresholds import Threshold, parse_threshold
+from engine.thresholds import Threshold
 
 __all__ = ["cli", "main"]
 
 
-class CliError(click.ClickException):
-    """A user-facing error: printed as one line, exit code 2."""
-
-    exit_code = 2
-
-
-class _Cli(click.Group):
-    """A group that turns engine errors into one-line messages and exit code 2."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except ImpasseError as exc:
-            raise CliError(str(exc)) from None
+class _Cli(OneLineErrors):
+    """The top group: also usage errors become one line, and every exit code is set here."""
 
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
@@ -57,36 +46,6 @@ def _fail(exc: click.ClickException) -> NoReturn:
     sys.exit(2)
 
 
-class ThresholdType(click.ParamType):
-    """A threshold expression, parsed on the way in."""
-
-    name = "threshold"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Threshold:
-        if not isinstance(value, str):
-            return value
-        try:
-            return parse_threshold(value)
-        except ThresholdSyntaxError as exc:
-            self.fail(str(exc), param, ctx)
-
-
-class DateType(click.ParamType):
-    """A date written YYYY-MM-DD."""
-
-    name = "date"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(value)
-        except (TypeError, ValueError):
-            self.fail(f"{value!r} is not a date written YYYY-MM-DD", param, ctx)
-
-
-THRESHOLD = ThresholdType()
-DATE = DateType()
 _COUNT = click.IntRange(min=0)
 _FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
                        help="text for people, json for programs.")

@@ -16,7 +16,8 @@ from typing import Any
 
 import click
 
-from engine.errors import ImpasseError, ScenarioError, StoreError
+from engine.cliparams import DATE, OneLineErrors
+from engine.errors import ScenarioError, StoreError
 from engine.events import Event, unstructure_event
 from engine.store import (
     CORRECTION,
@@ -36,35 +37,7 @@ from engine.yamlsrc import dotted, load_located
 __all__ = ["entries_text", "history_text", "log", "parse_fields"]
 
 
-class _LogError(click.ClickException):
-    """An engine or store error, shown as one line with exit code 2."""
-
-    exit_code = 2
-
-
-class _LogGroup(click.Group):
-    """Turns every ImpasseError into a one-line click error (exit 2), also when run on its own."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except ImpasseError as exc:
-            raise _LogError(" ".join(str(exc).split())) from None
-
-
-class _Date(click.ParamType):
-    name = "date"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(value)
-        except (TypeError, ValueError):
-            self.fail(f"{value!r} is not a date written YYYY-MM-DD", param, ctx)
-
-
-_DATE = _Date()
+_DATE = DATE
 _STORE = click.argument("store", type=click.Path(dir_okay=False), metavar="STORE")
 _STREAM = click.option("--stream", "-s", required=True, metavar="ID", help="The stream (one per crisis).")
 _EXPECTED = click.option("--expected-version", "-e", type=click.IntRange(min=0), metavar="N",
@@ -107,7 +80,7 @@ def _open(path: str, *, create: bool = False) -> EventStore:
     return open_store(path, create=create)
 
 
-@click.group(name="log", cls=_LogGroup)
+@click.group(name="log", cls=OneLineErrors)
 def log() -> None:
     """Record a crisis as it unfolds: an append-only event store.
 

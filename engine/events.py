@@ -14,7 +14,6 @@ from typing import Any, ClassVar
 
 import attrs
 import cattrs
-from attrs import validators as v
 
 from engine.vocab import MOTIONS, SITTINGS
 

@@ -1,0 +1,65 @@
+"""Pieces shared by the command-line modules: the one-line error, the group that converts engine
+errors into it, and parameter types for dates and thresholds."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+import click
+
+from engine.errors import ImpasseError, ThresholdSyntaxError
+from engine.thresholds import Threshold, parse_threshold
+
+__all__ = ["DATE", "THRESHOLD", "CliError", "DateType", "OneLineErrors", "ThresholdType"]
+
+
+class CliError(click.ClickException):
+    """A user-facing error: printed as one line, exit code 2."""
+
+    exit_code = 2
+
+
+class OneLineErrors(click.Group):
+    """A group whose commands' :class:`ImpasseError` become one-line :class:`CliError` (exit 2)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ImpasseError as exc:
+            raise CliError(" ".join(str(exc).split())) from None
+
+
+class ThresholdType(click.ParamType):
+    """A threshold expression, parsed on the way in."""
+
+    name = "threshold"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Threshold:
+        if not isinstance(value, str):
+            return value
+        try:
+            return parse_threshold(value)
+        except ThresholdSyntaxError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class DateType(click.ParamType):
+    """A date written YYYY-MM-DD."""
+
+    name = "date"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            self.fail(f"{value!r} is not a date written YYYY-MM-DD", param, ctx)
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError as exc:
+            self.fail(f"{value!r} is not a real date ({exc})", param, ctx)
+
+
+THRESHOLD = ThresholdType()
+DATE = DateType()
