@@ -335,6 +335,10 @@ def simulate(file: str, runs: int, seed: int, workers: int, interpretations: tup
     scenario = _load(file)
     if scenario.uncertain.empty:
         raise CliError(f"{file}: has no 'uncertain:' section: every run would be the replay (see docs/simulation.md)")
+    if plot:
+        from engine.plots import require
+
+        require(plot)
     progress, finish = _progress(runs)
     try:
         ensemble = run_ensemble(scenario, runs, seed, workers=workers, interpretations=interpretations or None,

@@ -7,18 +7,20 @@ from typing import Any
 
 from engine.errors import ImpasseError
 
-__all__ = ["plot_ensemble"]
+__all__ = ["plot_ensemble", "require"]
 
 
-def plot_ensemble(data: dict[str, Any], path: str) -> None:
-    """Write a two-panel figure: outcome probabilities per reading with 95 % intervals, and the
-    distribution of the impasse's length. The format follows the suffix (``.png`` or ``.svg``).
+def require(path: str) -> None:
+    """Fail early, before a long ensemble, if a figure can't be written to ``path``.
 
     Raises:
         ImpasseError: matplotlib is not installed, or the suffix is not .png / .svg.
     """
-    suffix = Path(path).suffix.lower()
-    if suffix not in (".png", ".svg"):
+    _pyplot(path)
+
+
+def _pyplot(path: str):  # noqa: ANN202
+    if Path(path).suffix.lower() not in (".png", ".svg"):
         msg = f"--plot: {path!r} must end in .png or .svg"
         raise ImpasseError(msg)
     try:
@@ -29,6 +31,17 @@ def plot_ensemble(data: dict[str, Any], path: str) -> None:
     except ImportError:
         msg = "--plot needs matplotlib: pip install 'impasse-engine[plot]'"
         raise ImpasseError(msg) from None
+    return plt
+
+
+def plot_ensemble(data: dict[str, Any], path: str) -> None:
+    """Write a two-panel figure: outcome probabilities per reading with 95 % intervals, and the
+    distribution of the impasse's length. The format follows the suffix (``.png`` or ``.svg``).
+
+    Raises:
+        ImpasseError: matplotlib is not installed, or the suffix is not .png / .svg.
+    """
+    plt = _pyplot(path)
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
     labels = {"opened_by_deadline": "opens lawfully by deadline", "opened_ever": "opens lawfully at all",
               "government_lawful": "government lawful"}

@@ -100,3 +100,33 @@ class TestUncertainSection:
         path = _with_uncertain(tmp_path, block)
         with pytest.raises(ScenarioError, match=re.escape(message)):
             parse_scenario(path.read_text(), str(path))
+
+
+class TestCommand:
+    def test_simulate_json_and_bad_plot_suffix(self, runner) -> None:
+        """simulate --format json has the documented keys; a --plot path must end in .png or .svg."""
+        import json
+
+        from engine.cli import cli
+
+        result = runner.invoke(cli, ["simulate", "scenarios/cambodia-2013.yaml", "--runs", "20", "--seed", "2",
+                                     "--format", "json"])
+        data = json.loads(result.stdout)
+        assert {"scenario", "seed", "runs", "outcomes", "impasse_days", "histogram"} <= set(data)
+        assert data["outcomes"][0]["opened_by_deadline"].keys() >= {"p", "low", "high", "successes"}
+        bad = runner.invoke(cli, ["simulate", "scenarios/cambodia-2013.yaml", "--plot", "out.pdf"])
+        assert bad.exit_code == 2 and ".png or .svg" in bad.stderr
+
+    def test_plot_written(self, runner, tmp_path: Path) -> None:
+        pytest.importorskip("matplotlib")
+        from engine.cli import cli
+
+        out = tmp_path / "f.png"
+        result = runner.invoke(cli, ["simulate", "scenarios/cambodia-2013.yaml", "--runs", "20", "--plot", str(out)])
+        assert result.exit_code == 0 and out.stat().st_size > 1000
+
+    def test_scenario_without_uncertain_section(self, runner) -> None:
+        from engine.cli import cli
+
+        result = runner.invoke(cli, ["simulate", "scenarios/cambodia-2008.yaml"])
+        assert result.exit_code == 2 and "no 'uncertain:' section" in result.stderr
