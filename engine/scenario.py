@@ -377,5 +377,31 @@ def dump_scenario(scenario: Scenario) -> dict[str, Any]:
     if scenario.notes:
         meta["notes"] = list(scenario.notes)
     parties = [{k: v for k, v in attrs.asdict(p).items() if v is not None} for p in scenario.parties]
-    return {"scenario": meta, "parties": parties, "events": [unstructure_event(e) for e in scenario.events]}
+    out: dict[str, Any] = {"scenario": meta, "parties": parties}
+    uncertain = _dump_uncertain(scenario.uncertain)
+    if uncertain:
+        out["uncertain"] = uncertain
+    out["events"] = [unstructure_event(e) for e in scenario.events]
+    return out
+
+
+def _dump_uncertain(u: Uncertainty) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if u.horizon:
+        out["horizon"] = u.horizon.isoformat()
+    if u.defection:
+        out["defection"] = [{"party": d.party, "weekly": d.weekly, **({"from": d.start.isoformat()} if d.start else {})}
+                            for d in u.defection]
+    if u.happens:
+        out["happens"] = [{"event": h.event, "probability": h.probability,
+                           **({"window": [h.window[0].isoformat(), h.window[1].isoformat()]} if h.window else {})}
+                          for h in u.happens]
+    if u.delay:
+        out["delay"] = [{"event": d.event, "days": {"min": d.low, "max": d.high,
+                                                     **({"mode": d.mode} if d.mode is not None else {})}}
+                        for d in u.delay]
+    if u.talks:
+        out["talks"] = [{"parties": list(t.parties), "weekly": t.weekly, "ends_dispute": t.ends_dispute,
+                         **({"from": t.start.isoformat()} if t.start else {})} for t in u.talks]
+    return out
 

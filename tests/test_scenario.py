@@ -146,6 +146,7 @@ class TestLoading:
         text = yaml.safe_dump(dump_scenario(scenario), sort_keys=False, allow_unicode=True)
         again = parse_scenario(text, str(path))
         assert again.events == scenario.events
+        assert again.uncertain == scenario.uncertain
         first, second = replay_scenario(scenario), replay_scenario(again)
         assert [s.state for s in first.steps] == [s.state for s in second.steps]
         assert [s.findings for s in first.steps] == [s.findings for s in second.steps]
