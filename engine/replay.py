@@ -8,7 +8,7 @@ in file order within a day. A deadline started by an anchor event is a SimPy pro
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 import attrs
@@ -57,11 +57,14 @@ class Clock:
         keep_steps: keep every :class:`Step` (a simulation only needs the state).
         memo: a dict shared between clocks that replay similar histories; ``transition`` is pure,
             so a (state, event) pair seen before gives the same step.
+        observer: called with every step applied.
     """
 
     def __init__(self, rules: Rules, origin: date, state: State | None = None, *, lenient: bool = False,
-                 keep_steps: bool = True, start: date | None = None, memo: dict | None = None) -> None:
+                 keep_steps: bool = True, start: date | None = None, memo: dict | None = None,
+                 observer: Callable[[Step], None] | None = None) -> None:
         self.memo = memo
+        self.observer = observer
         self.origin = origin.toordinal()
         self.env = simpy.Environment(initial_time=0 if start is None else start.toordinal() - self.origin)
         self.rules = rules
@@ -104,6 +107,8 @@ class Clock:
         self.state = step.state
         if self.keep_steps:
             self.steps.append(step)
+        if self.observer is not None:
+            self.observer(step)
         if step.state.deadlines or self.watched:
             self._track(step.state)
         return step

@@ -32,7 +32,7 @@ from engine.events import (
     VoteHeld,
 )
 from engine.constitution import RuleKind
-from engine.machine import Rules
+from engine.machine import Rules, Step
 from engine.replay import Clock, replay, rules_for
 from engine.scenario import Scenario, load_scenario
 from engine.state import Level, Reading, State, get
@@ -119,8 +119,8 @@ class Simulator:
         run = _SimRun(self, rng)
         start = self.cut if self.snapshot is not None else None
         clock = Clock(self.rules, self.origin, self.snapshot, lenient=True, keep_steps=False, start=start,
-                      memo=self.memo)
-        run.attach(clock)
+                      memo=self.memo, observer=run.observe)
+        run.clock = clock
         clock.env.process(run.feed(events))
         for d in self.u.defection:
             clock.env.process(run.defect(d.party, d.weekly, d.start))
@@ -183,18 +183,6 @@ class _SimRun:
         self.clock: Clock
         self.n = 0
 
-    def attach(self, clock: Clock) -> None:
-        self.clock = clock
-        original = clock.apply
-
-        def apply(event: Event):  # noqa: ANN202
-            step = original(event)
-            if step is not None:
-                self.observe(step.event, step.state)
-            return step
-
-        clock.apply = apply  # type: ignore[method-assign]
-
     @property
     def state(self) -> State:
         return self.clock.state
@@ -205,7 +193,8 @@ class _SimRun:
     def _source(self) -> tuple[str, ...]:
         return ("simulated",)
 
-    def observe(self, event: Event, state: State) -> None:
+    def observe(self, step: Step) -> None:
+        event, state = step.event, step.state
         if isinstance(event, ParliamentConvened) and event.sitting == "opening" and not self.opened_by_deadline:
             late = any(m in self.sim.opening_deadlines for m in state.missed)
             for r in self.sim.readings:
