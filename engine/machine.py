@@ -15,6 +15,7 @@ from __future__ import annotations
 import enum
 import functools
 from datetime import date, timedelta
+from typing import Any
 
 import attrs
 
@@ -152,10 +153,17 @@ def transition(state: State, event: Event, rules: Rules) -> Step:
     size = size if size is not None else state.body_size
     if state.on != event.at or state.body_size != size:
         state = state.replace(on=event.at, body_size=size)
-    new, findings = _apply(event, state, rules)
+    cls = type(event)
+    handler = _HANDLERS.get(cls)
+    if handler is None:
+        handler = _HANDLERS[cls] = _apply.dispatch(cls)
+    new, findings = handler(event, state, rules)
     new, more = _deadlines(new, event, rules)
     new = _with_impasse(new, rules)
-    return Step(event, new, tuple(findings) + tuple(more))
+    return Step(event, new, tuple(findings + more) if more else tuple(findings))
+
+
+_HANDLERS: dict[type, Any] = {}  # singledispatch resolved once per event class
 
 
 Result = tuple[State, list[Finding]]
