@@ -181,7 +181,6 @@ class _SimRun:
         self.opened_by_deadline: dict[Reading, bool] = {}
         self.resolved_days: int | None = None
         self.clock: Clock
-        self.n = 0
 
     @property
     def state(self) -> State:
@@ -268,12 +267,14 @@ class _SimRun:
         if weekly <= 0:
             return
         log_q = math.log1p(-weekly) if weekly < 1 else -math.inf
+        seen = False
         while True:
             if (party, "parliament") not in self.state.boycotts:
-                if self.defected.get(party, 0) and not any(b[0] == party for b in self.state.boycotts):
-                    return  # the boycott ended another way
-                yield env.timeout(7)
+                if seen:
+                    return  # the boycott ended another way (an agreement, a declared end)
+                yield env.timeout(7)  # not boycotting yet: look again next week
                 continue
+            seen = True
             held = get(self.state.seats, party, 0)
             left = held - self.defected.get(party, 0)  # type: ignore[operator]
             if left <= 0:
