@@ -133,3 +133,21 @@ class TestProperties:
         for step in TIMELINE.steps:
             assert step.state.seats_total <= (step.state.body_size or 0)
             assert sum(n for _, n in step.state.seated) <= step.state.seats_total
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(min_value=1, max_value=len(KH2013.events) - 1))
+def test_replay_from_a_snapshot_gives_the_same_final_state(k: int) -> None:
+    """Splitting the log and replaying the rest from the prefix's final state gives the same end state."""
+    from engine.replay import Clock
+
+    rules = rules_for(KH2013)
+    events = list(KH2013.events)
+    cut = events[k].at
+    prefix = [e for e in events if e.at < cut]
+    rest = [e for e in events if e.at >= cut]
+    snapshot = replay(prefix, rules).final
+    clock = Clock(rules, events[0].at, snapshot, start=cut)
+    clock.env.process(clock.feed(rest, None))
+    clock.env.run(until=clock.day(events[-1].at) + 1 - 2e-6)
+    assert clock.state == TIMELINE.final
