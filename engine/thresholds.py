@@ -349,7 +349,7 @@ def render(threshold: Threshold) -> str:
 # --------------------------------------------------------------------------- parsing
 
 _TOKEN = re.compile(
-    r"\s*(?:(?P<num>\d+(?:\.\d+)?(?:\s*/\s*\d+)?\s*(?:%|percent\b)?)|(?P<word>[A-Za-z]+)|(?P<punct>[()]))"
+    r"\s*(?:(?P<num>[0-9]+(?:\.[0-9]+)?(?:\s*/\s*[0-9]+)?\s*(?:%|percent\b)?)|(?P<word>[A-Za-z]+)|(?P<punct>[()]))"
 )
 
 _BASES = {tuple(b.value.split()): b for b in Base}

@@ -67,7 +67,7 @@ def parse_variant(drops: tuple[str, ...] = (), sets: tuple[str, ...] = (), shift
         parsed_sets.append((m.group(1), m.group(2), value))
     parsed_shifts = []
     for text in shifts:
-        m = re.fullmatch(r"([^=]+)=([+-]\d+)d?", text)
+        m = re.fullmatch(r"([^=]+)=([+-][0-9]+)d?", text)
         if m is None:
             raise _fail("--shift", f"expected ID=+Nd or ID=-Nd (got {text!r})")
         parsed_shifts.append((m.group(1), int(m.group(2))))

@@ -156,7 +156,7 @@ def parse_day(value: Any, fail) -> date:  # noqa: ANN001
     """Read a date written ``YYYY-MM-DD``; ``fail(reason)`` builds the error to raise."""
     if isinstance(value, date):
         return value
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
         raise fail(f"must be a date written YYYY-MM-DD (got {value!r})")
     try:
         return date.fromisoformat(value.strip())

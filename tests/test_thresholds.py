@@ -453,3 +453,9 @@ def _parse_or_syntax_error(text: str) -> None:
         assert str(err).startswith(f"threshold {text!r}, column {err.position + 1}: expected ")
         return
     assert parse_threshold(render(threshold)) == threshold
+
+
+def test_only_ascii_digits_are_numbers() -> None:
+    """Digits of other scripts are not read as numbers (they would silently change a threshold)."""
+    with pytest.raises(ThresholdSyntaxError):
+        parse_threshold("at least \u0661\u0662 members")
