@@ -293,6 +293,8 @@ class _Reader:
             event = converter.structure(fields, cls)
         except cattrs.BaseValidationError as exc:
             field, reason = _first_problem(exc, cls)
+            if field and reason.startswith("unknown field"):
+                raise d.fail_key((*where, field), reason) from None
             raise d.fail((*where, field) if field else where, reason) from None
         except (ValueError, TypeError) as exc:
             raise d.fail(where, str(exc)) from None

@@ -25,6 +25,8 @@ __all__ = ["Located", "Path", "load_located"]
 
 Path = tuple[str | int, ...]
 
+_KEY = "\x00key"  # marks the position of a mapping key (not its value) in the position table
+
 
 class _Loader(yaml.SafeLoader):
     """SafeLoader without YAML 1.1 booleans (yes/no/on/off) or timestamps."""
@@ -65,6 +67,11 @@ class Located:
         line, column = self.position(where)
         return self.error(reason, path=self.path, line=line, column=column, field=field or dotted(where))
 
+    def fail_key(self, where: Path, reason: str) -> InputError:
+        """Like :meth:`fail`, placed at the mapping key (for unknown fields) rather than its value."""
+        line, column = self._positions.get((*where[:-1], _KEY, where[-1]), self.position(where))
+        return self.error(reason, path=self.path, line=line, column=column, field=dotted(where))
+
     # --- typed accessors used by the loaders -----------------------------------------
 
     def mapping(self, where: Path, allowed: Iterable[str], required: Iterable[str] = ()) -> dict[str, Any]:
@@ -79,7 +86,7 @@ class Located:
 
                 hint = difflib.get_close_matches(str(key), allowed, n=1)
                 extra = f". Did you mean {hint[0]!r}?" if hint else f" (expected one of: {', '.join(allowed)})"
-                raise self.fail((*where, key), f"unknown field {key!r}{extra}")
+                raise self.fail_key((*where, key), f"unknown field {key!r}{extra}")
         for key in required:
             if value.get(key) is None:
                 raise self.fail(where, f"missing required field {key!r}", field=dotted((*where, key)))
@@ -227,6 +234,7 @@ def _build(loader: _Loader, node: yaml.Node, where: Path, positions: dict, path:
             if key in out:
                 line = key_node.start_mark.line + 1
                 raise error(f"key {key!r} is given twice", path=path, line=line, field=dotted((*where, key)))
+            positions[(*where, _KEY, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             out[key] = _build(loader, value_node, (*where, key), positions, path, error)
         return out
     if isinstance(node, yaml.SequenceNode):
