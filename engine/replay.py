@@ -75,6 +75,7 @@ class Clock:
         self.keep_steps = keep_steps
         self.skipped = 0
         self.refused: list[tuple[Event, str]] = []
+        self._deadlines = self.state.deadlines
         if self.state.deadlines:
             self._track(self.state)
 
@@ -109,7 +110,8 @@ class Clock:
             self.steps.append(step)
         if self.observer is not None:
             self.observer(step)
-        if step.state.deadlines or self.watched:
+        if step.state.deadlines is not self._deadlines:  # only when the running deadlines changed
+            self._deadlines = step.state.deadlines
             self._track(step.state)
         return step
 
