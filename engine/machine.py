@@ -15,6 +15,7 @@ from __future__ import annotations
 import enum
 import functools
 from datetime import date, timedelta
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -73,6 +74,8 @@ class Finding:
     interpretation: Reading = None
     required: int | None = None
     count: int | None = None
+    #: why a violation stands although the numbers are met (e.g. the assembly was not lawfully opened)
+    reason: str | None = None
 
 
 @attrs.frozen
@@ -111,6 +114,14 @@ class Rules:
             regime = ("regime", reading, tuple(map(id, fresh.rules)))
             found = self._cache[key] = self._cache.setdefault(regime, fresh)
         return found
+
+    def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """The value for ``key``, computed once per Rules (everything memoised is a pure function of it)."""
+        try:
+            return self._cache[key]
+        except KeyError:
+            value = self._cache[key] = compute()
+            return value
 
     def size_on(self, day: date) -> int | None:
         key = ("size", day)
@@ -401,10 +412,7 @@ def _quorum(rule: Rule, state: State, event: ParliamentConvened, present: int | 
             reading: Reading) -> Finding:
     # a judgement depends only on these; memoised, since sittings with the same numbers recur
     key = ("quorum", id(rule), event.sitting, present, state.body_size, state.seats_total, reading)
-    found = rules._cache.get(key)
-    if found is None:
-        found = rules._cache[key] = _judge_quorum(rule, state, event, present, rules, reading)
-    return found
+    return rules.memo(key, lambda: _judge_quorum(rule, state, event, present, rules, reading))
 
 
 def _judge_quorum(rule: Rule, state: State, event: ParliamentConvened, present: int | None, rules: Rules,
@@ -479,10 +487,7 @@ def _decision(rule: Rule, state: State, event: VoteHeld, present: int | None, ru
               reading: Reading) -> Finding:
     key = ("decision", id(rule), event.motion, event.yes, event.no, event.abstain, event.outcome, present,
            state.body_size, state.seats_total, get(state.opened_lawfully, reading), reading)
-    found = rules._cache.get(key)
-    if found is None:
-        found = rules._cache[key] = _judge_decision(rule, state, event, present, rules, reading)
-    return found
+    return rules.memo(key, lambda: _judge_decision(rule, state, event, present, rules, reading))
 
 
 def _judge_decision(rule: Rule, state: State, event: VoteHeld, present: int | None, rules: Rules,
@@ -501,7 +506,7 @@ def _judge_decision(rule: Rule, state: State, event: VoteHeld, present: int | No
         if opened is False:
             return Finding(Verdict.VIOLATION, f"{what} adopted: {numbers}; but the assembly was not lawfully "
                            f"opened {under.split(' of Art.')[0]}", rule.id, rule.article, reading,
-                           outcome.required, event.yes)
+                           outcome.required, event.yes, reason="assembly not lawfully opened")
         return Finding(Verdict.OK, f"{what} adopted: {numbers}", rule.id, rule.article, reading,
                        outcome.required, event.yes)
     if outcome.satisfied:
@@ -657,10 +662,7 @@ def _with_impasse(state: State, rules: Rules) -> State:
     # the level depends only on these; memoised per Rules, since simulations revisit the same states
     key = ("impasse", state.rejecting, state.complaints_pending, state.boycotts, state.overdue, state.had_impasse,
            state.phase, state.seats, state.body_size, id(rules.on(state.on)) if state.on else None)
-    found = rules._cache.get(key)
-    if found is None:
-        found = rules._cache[key] = _impasse(state, rules)
-    impasse, had = found
+    impasse, had = rules.memo(key, lambda: _impasse(state, rules))
     if impasse == state.impasse and had == state.had_impasse:
         return state
     return state.replace(impasse=impasse, had_impasse=had)
@@ -710,9 +712,7 @@ def _blocked(state: State, rules: Rules) -> str | None:
     if not away:
         return None
     key = ("blocked", id(ruleset), state.phase, away, state.seats, state.body_size)
-    if key not in rules._cache:
-        rules._cache[key] = _blocking(state, rules, ruleset, away)
-    return rules._cache[key]
+    return rules.memo(key, lambda: _blocking(state, rules, ruleset, away))
 
 
 def _blocking(state: State, rules: Rules, ruleset: RuleSet, away: frozenset[str]) -> str | None:

@@ -233,7 +233,7 @@ def _reading_info(rules: Rules, reading: Reading) -> dict[str, Any]:
 
 def _finding_data(f: Finding) -> dict[str, Any]:
     return {"verdict": f.verdict.value, "interpretation": f.interpretation, "rule": f.rule, "article": f.article,
-            "message": f.message, "required": f.required, "count": f.count}
+            "message": f.message, "required": f.required, "count": f.count, "reason": f.reason}
 
 
 def _deadline_data(state: State, on: date | None) -> list[dict[str, Any]]:
@@ -299,10 +299,7 @@ def timeline_data(scenario: Scenario, timeline: Timeline) -> dict[str, Any]:
 def _short(f: Finding) -> str:
     mark = _MARK[f.verdict.value]
     if f.required is not None and f.count is not None:
-        text = f"{mark} {f.count}/{f.required}"
-        if f.verdict.value == "violation" and f.count >= f.required:
-            text += " (not lawfully opened)"
-        return text
+        return f"{mark} {f.count}/{f.required}" + (f" ({f.reason})" if f.reason else "")
     return mark
 
 
