@@ -8,7 +8,9 @@ under the pack's own reading. Loading packs from YAML lives in :mod:`engine.pack
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import attrs
 
@@ -158,11 +160,15 @@ class RuleSet:
 
     def of_kind(self, kind: RuleKind, body: str | None = None, applies_to: str | None = None) -> tuple[Rule, ...]:
         """Rules of ``kind`` for ``body`` that govern ``applies_to`` (a sitting kind or motion)."""
-        key = (kind, body, applies_to)
-        found = self._memo.get(key)
-        if found is None:
-            found = self._memo[key] = self._of_kind(kind, body, applies_to)
-        return found
+        return self.memo((kind, body, applies_to), lambda: self._of_kind(kind, body, applies_to))
+
+    def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """The value for ``key``, computed once per rule set (what is memoised derives from its rules)."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = compute()
+            return value
 
     def _of_kind(self, kind: RuleKind, body: str | None, applies_to: str | None) -> tuple[Rule, ...]:
         return tuple(

@@ -104,6 +104,10 @@ class Event:
     """Fields every event has. Subclasses add their own; ``TYPE`` is the name used in files."""
 
     TYPE: ClassVar[str] = ""
+    #: fields whose values name parties of the scenario (checked by the scenario loader)
+    PARTY_FIELDS: ClassVar[tuple[str, ...]] = ("party", "parties")
+    #: fields that map parties to counts
+    PARTY_KEYED: ClassVar[tuple[str, ...]] = ("seats", "votes", "present_by_party", "seats_to")
     at: date
     source: tuple[str, ...] = attrs.field(converter=_texts, validator=_nonempty)
     note: str | None = None
@@ -140,6 +144,7 @@ class ComplaintFiled(Event):
     """A party's complaint against the results, to an electoral body or court."""
 
     TYPE: ClassVar[str] = "complaint_filed"
+    PARTY_FIELDS: ClassVar[tuple[str, ...]] = ("by",)
     by: str
     to: str
     count: int | None = attrs.field(default=None, validator=_nonneg)

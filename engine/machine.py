@@ -621,13 +621,10 @@ def _deadlines(state: State, event: Event, rules: Rules) -> Result:
     if isinstance(event, DeadlineExpired):
         return state, []
     ruleset = rules.on(event.at)
-    by_id = ruleset._memo.get("deadlines")
-    if by_id is None:
-        by_id = ruleset._memo["deadlines"] = {r.id: r for r in ruleset.of_kind(RuleKind.DEADLINE, rules.body)}
-    anchored = ruleset._memo.get(("anchored", event.TYPE))
-    if anchored is None:
-        anchored = ruleset._memo[("anchored", event.TYPE)] = tuple(
-            r for r in by_id.values() if r.anchor == event.TYPE and r.days is not None)
+    by_id = ruleset.memo(("deadlines", rules.body),
+                         lambda: {r.id: r for r in ruleset.of_kind(RuleKind.DEADLINE, rules.body)})
+    anchored = ruleset.memo(("anchored", rules.body, event.TYPE), lambda: tuple(
+        r for r in by_id.values() if r.anchor == event.TYPE and r.days is not None))
     if not (state.deadlines or state.overdue or anchored):
         return state, []  # the common case: nothing to meet, nothing to start
     findings: list[Finding] = []

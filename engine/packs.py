@@ -238,7 +238,7 @@ class _PackReader:
                 hint = difflib.get_close_matches(name, vocabulary, n=1)
                 extra = f"; did you mean {hint[0]!r}?" if hint else f"; known: {', '.join(vocabulary)}"
                 p = pick("applies_to")[0]
-                raise d.fail((*p, i) if isinstance(d._opt(p), list) else p, f"unknown {'motion' if kind is RuleKind.DECISION else 'sitting'} {name!r}{extra}")
+                raise d.fail((*p, i) if isinstance(d.lookup(p), list) else p, f"unknown {'motion' if kind is RuleKind.DECISION else 'sitting'} {name!r}{extra}")
         if kind in (RuleKind.QUORUM, RuleKind.DECISION):
             p, raw = pick("threshold")
             if raw is None and "threshold" not in d.get(vp) and (defaults is None or "threshold" not in d.get(defaults)):

@@ -27,9 +27,6 @@ _TOP = ("scenario", "parties", "events", "uncertain")
 _META = ("id", "title", "country", "constitution", "body", "interpretations", "sources", "notes", "description")
 _PARTY = ("id", "name", "role", "note", "source")
 
-#: Fields whose values name parties of the scenario.
-_PARTY_FIELDS = ("party", "parties")
-_PARTY_KEYED = ("seats", "votes", "present_by_party", "seats_to")
 
 
 @attrs.frozen
@@ -186,7 +183,7 @@ class _Reader:
         d.mapping(top, ("horizon", "defection", "happens", "delay", "talks"))
 
         def prob(where: Path) -> float:
-            value = d.get(where) if isinstance(d.get(where[:-1]), dict) and where[-1] in d.get(where[:-1]) else None
+            value = d.lookup(where)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
                 raise d.fail(where, f"must be a probability between 0 and 1 (got {value!r})")
             return float(value)
@@ -312,14 +309,12 @@ class _Reader:
             place: Path = (*where, field) if key is None else (*where, field, key)
             return d.fail(place, f"unknown party {name!r}{extra}")
 
-        for field in _PARTY_FIELDS:
+        for field in event.PARTY_FIELDS:
             value = getattr(event, field, None)
             for i, name in enumerate((value,) if isinstance(value, str) else (value or ())):
                 if name not in parties:
                     raise bad(name, field, i if not isinstance(value, str) else None)
-        if type(event).__name__ == "ComplaintFiled" and event.by not in parties:  # type: ignore[attr-defined]
-            raise bad(event.by, "by")  # type: ignore[attr-defined]
-        for field in _PARTY_KEYED:
+        for field in event.PARTY_KEYED:
             for name, _ in getattr(event, field, ()) or ():
                 if name not in parties and name.lower() not in ("others", "other"):
                     raise bad(name, field, name)

@@ -99,7 +99,7 @@ class Located:
         return value
 
     def text(self, where: Path, *, required: bool = True) -> str | None:
-        value = self._opt(where)
+        value = self.lookup(where)
         if value is None:
             if required:
                 raise self.fail(where, "is required")
@@ -110,7 +110,7 @@ class Located:
 
     def texts(self, where: Path) -> tuple[str, ...]:
         """A string or a list of strings, as a tuple (empty when absent)."""
-        value = self._opt(where)
+        value = self.lookup(where)
         if value is None:
             return ()
         if isinstance(value, list):
@@ -118,7 +118,7 @@ class Located:
         return (self.text(where),)  # type: ignore[return-value]
 
     def integer(self, where: Path, *, required: bool = True, minimum: int | None = 0) -> int | None:
-        value = self._opt(where)
+        value = self.lookup(where)
         if value is None:
             if required:
                 raise self.fail(where, "is required")
@@ -130,7 +130,7 @@ class Located:
         return value
 
     def day(self, where: Path, *, required: bool = True) -> date | None:
-        value = self._opt(where)
+        value = self.lookup(where)
         if value is None:
             if required:
                 raise self.fail(where, "is required (a date, YYYY-MM-DD)")
@@ -138,14 +138,15 @@ class Located:
         return parse_day(value, lambda reason: self.fail(where, reason))
 
     def items(self, where: Path) -> list[Any]:
-        value = self._opt(where)
+        value = self.lookup(where)
         if value is None:
             return []
         if not isinstance(value, list):
             raise self.fail(where, f"must be a list (got {_kind(value)})")
         return value
 
-    def _opt(self, where: Path) -> Any:
+    def lookup(self, where: Path) -> Any:
+        """The value at ``where``, or None if any step of the path is missing."""
         value: Any = self.data
         for step in where:
             if isinstance(value, dict):
