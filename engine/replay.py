@@ -1,13 +1,15 @@
 """Replay on a SimPy clock: recorded events at their dates, deadline watchers, point-in-time state.
 
 SimPy time is a number of days since the first event. Each recorded event is applied on its day,
-in file order within a day. A deadline started by an anchor event is a SimPy process waiting on
-``any_of([its expiry, the act that meets it])``; when the expiry wins, the engine makes a
-``deadline_expired`` event dated the first day past the deadline.
+in file order within a day. A deadline started by an anchor event is watched by a SimPy timeout
+at the end of its due day; the act that meets it first withdraws the watcher (the timeout then
+does nothing), and an expiry that finds its watcher still there makes a ``deadline_expired``
+event dated the first day past the deadline.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
@@ -70,6 +72,7 @@ class Clock:
         self.rules = rules
         self.state = initial_state(rules) if state is None else state
         self.steps: list[Step] = []
+        #: the running deadlines, each with the timeout at which it expires unless met first
         self.watched: dict[tuple[str, date], simpy.Event] = {}
         self.lenient = lenient
         self.keep_steps = keep_steps
@@ -101,6 +104,8 @@ class Clock:
             if memo is not None:
                 if len(memo) > _MEMO_LIMIT:
                     memo.clear()
+                if not isinstance(step, EngineError):
+                    step = _interned(memo, step)
                 memo[key] = step
         if isinstance(step, EngineError):
             self.skipped += 1
@@ -117,16 +122,14 @@ class Clock:
 
     def _track(self, state: State) -> None:
         running = {(d.rule, d.start): d for d in state.deadlines}
-        for key, met in list(self.watched.items()):
-            if key not in running:
-                del self.watched[key]
-                if not met.triggered:
-                    met.succeed()
+        watched = self.watched
+        for key in [k for k in watched if k not in running]:
+            del watched[key]  # met or replaced: its expiry, when it comes, finds no watcher and does nothing
         for key, deadline in running.items():
-            if key not in self.watched:
-                met = self.env.event()
-                self.watched[key] = met
-                self.env.process(self.watch(deadline, met))
+            if key not in watched:
+                expiry = self.env.timeout(max(0, self.day(deadline.due) + _END_OF_DAY - self.env.now))
+                watched[key] = expiry
+                expiry.callbacks.append(functools.partial(self._expire, key, deadline))
 
     def feed(self, events: Iterable[Event], until: date | None):  # noqa: ANN201
         for event in events:
@@ -137,12 +140,11 @@ class Clock:
                 yield self.env.timeout(wait)
             self.apply(event)
 
-    def watch(self, deadline: Deadline, met: simpy.Event):  # noqa: ANN201
-        expiry = self.env.timeout(max(0, self.day(deadline.due) + _END_OF_DAY - self.env.now))
-        yield self.env.any_of([expiry, met])
-        if met.triggered:
+    def _expire(self, key: tuple[str, date], deadline: Deadline, expiry: simpy.Event) -> None:
+        """The deadline watcher: its expiry came, and nothing met the deadline before it."""
+        if self.watched.get(key) is not expiry:
             return
-        self.watched.pop((deadline.rule, deadline.start), None)
+        del self.watched[key]
         self.apply(DeadlineExpired(
             at=deadline.due + timedelta(days=1),
             source=(f"derived by the engine from rule {deadline.rule} (Art. {deadline.article})",),
@@ -151,6 +153,18 @@ class Clock:
             due=deadline.due,
             anchor=deadline.anchor,
         ))
+
+
+def _interned(memo: dict, step: Step) -> Step:
+    """The step, with its state replaced by an equal state already in ``memo`` if there is one.
+
+    Histories that differ (a member defecting in week 3 or in week 4) often reach equal states.
+    Making equal states one object lets later lookups match them by identity instead of comparing
+    them field by field.
+    """
+    state = step.state
+    canonical = memo.setdefault(("state", state), state)
+    return step if canonical is state else attrs.evolve(step, state=canonical)
 
 
 def replay(events: Iterable[Event], rules: Rules, until: date | None = None, *, lenient: bool = False) -> Timeline:

@@ -102,6 +102,13 @@ class Simulator:
         self.cut = cut
         prefix = [e for e in events if e.at < cut]
         self.rest = [e for e in events if e.at >= cut]
+        happens = {h.event: h for h in self.u.happens}
+        delays = {d.event: d for d in self.u.delay}
+        #: each recorded event after the cut with what may happen to it in a run
+        self._plan = [(i, e, happens.get(e.id or ""), delays.get(e.id or "")) for i, e in enumerate(self.rest)]
+        #: events made by the generating processes, one object per (type, day, fields): equal
+        #: events of different runs are then one object, found by identity in the step memo
+        self.generated: dict[tuple, Event] = {}
         self.snapshot = replay(prefix, self.rules).final if prefix else None
         self.origin = events[0].at
         self.memo: dict = {}
@@ -138,28 +145,31 @@ class Simulator:
             skipped=clock.skipped,
         )
 
-    def _draw_events(self, rng: random.Random) -> list[Event]:
-        out: list[tuple[date, int, Event]] = []
-        happens = {h.event: h for h in self.u.happens}
-        delays = {d.event: d for d in self.u.delay}
-        for i, event in enumerate(self.rest):
+    def _draw_events(self, rng: random.Random) -> list[tuple[int, Event]]:
+        """This run's recorded events after the cut, as ``(day, event)`` in the order they happen."""
+        out: list[tuple[int, int, Event]] = []
+        moved = False
+        origin = self.origin.toordinal()
+        for i, event, h, d in self._plan:
             at = event.at
-            h = happens.get(event.id or "")
             if h is not None:
                 if rng.random() >= h.probability:
                     continue
                 if h.window:
                     span = (h.window[1] - h.window[0]).days
                     at = h.window[0] + timedelta(days=rng.randint(0, span))
-            d = delays.get(event.id or "")
             if d is not None:
                 mode = d.mode if d.mode is not None else (d.low + d.high) / 2
                 at = at + timedelta(days=round(rng.triangular(d.low, d.high, mode)))
             if at < self.cut:
                 at = self.cut
-            out.append((at, i, event if at == event.at else attrs.evolve(event, at=at)))
-        out.sort(key=lambda item: (item[0], item[1]))
-        return [e for _, _, e in out]
+            if at != event.at:
+                moved = True
+                event = attrs.evolve(event, at=at)
+            out.append((at.toordinal() - origin, i, event))
+        if moved:
+            out.sort(key=lambda item: (item[0], item[1]))
+        return [(day, e) for day, _, e in out]
 
 
 def _boycott_starts(events: Iterable[Event], parties: Iterable[str]) -> list[date]:
@@ -189,12 +199,17 @@ class _SimRun:
     def today(self) -> date:
         return self.clock.date_of(self.clock.env.now)
 
-    def _source(self) -> tuple[str, ...]:
-        return ("simulated",)
+    def _generated(self, cls: type[Event], **fields: Any) -> Event:
+        """A generated event of type ``cls`` dated today, shared with the runs that made an equal one."""
+        key = (cls, self.clock.env.now, *fields.items())
+        found = self.sim.generated.get(key)
+        if found is None:
+            found = self.sim.generated[key] = cls(at=self.today(), source=("simulated",), **fields)
+        return found
 
     def observe(self, step: Step) -> None:
         event, state = step.event, step.state
-        if isinstance(event, ParliamentConvened) and event.sitting == "opening" and not self.opened_by_deadline:
+        if not self.opened_by_deadline and isinstance(event, ParliamentConvened) and event.sitting == "opening":
             late = any(m in self.sim.opening_deadlines for m in state.missed)
             for r in self.sim.readings:
                 self.opened_by_deadline[r] = get(state.opened_lawfully, r) is True and not late
@@ -203,10 +218,10 @@ class _SimRun:
 
     # --- recorded events, adjusted for the members who have defected ----------------
 
-    def feed(self, events: list[Event]):  # noqa: ANN201
+    def feed(self, events: list[tuple[int, Event]]):  # noqa: ANN201
         env, clock = self.clock.env, self.clock
-        for event in events:
-            wait = clock.day(event.at) - env.now
+        for day, event in events:
+            wait = day - env.now
             if wait > 0:
                 yield env.timeout(wait)
             if isinstance(event, BoycottDeclared) and self._all_defected(event.party):
@@ -285,11 +300,9 @@ class _SimRun:
                 continue
             self.defected[party] = self.defected.get(party, 0) + k
             if self.state.sittings:
-                clock.apply(SeatsTaken(at=self.today(), source=self._source(), party=party, members=k,
-                                       note="members breaking the boycott"))
+                clock.apply(self._generated(SeatsTaken, party=party, members=k, note="members breaking the boycott"))
             if self.defected[party] >= held:  # type: ignore[operator]
-                clock.apply(BoycottEnded(at=self.today(), source=self._source(), party=party,
-                                         note="every member has broken the boycott"))
+                clock.apply(self._generated(BoycottEnded, party=party, note="every member has broken the boycott"))
                 return
 
     def talk(self, parties: tuple[str, ...], weekly: float, start: date | None, ends_dispute: bool):  # noqa: ANN201
@@ -303,8 +316,8 @@ class _SimRun:
         yield env.timeout(7 * weeks)
         involved = set(parties)
         if any(b[0] in involved for b in self.state.boycotts) or self.state.rejecting & involved:
-            clock.apply(AgreementReached(at=self.today(), source=self._source(), parties=parties,
-                                         ends_dispute=ends_dispute, note="talks succeed"))
+            clock.apply(self._generated(AgreementReached, parties=parties, ends_dispute=ends_dispute,
+                                        note="talks succeed"))
 
 
 def _next_defections(rng: random.Random, n: int, p: float, log_q: float) -> tuple[int, int]:
