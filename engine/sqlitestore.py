@@ -21,6 +21,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
+from itertools import chain
 from os import PathLike, fspath
 from pathlib import Path
 
@@ -62,6 +63,7 @@ BEGIN SELECT RAISE(ABORT, 'event store records are append-only: no DELETE'); END
 
 _COLUMNS = "stream, version, kind, type, schema, valid, recorded_at, target, payload, checksum"
 _BUSY_MS = 30_000
+_BATCH = 512  # rows fetched at a time by a read
 
 
 class SQLiteStore(EventStore):
@@ -204,6 +206,10 @@ class SQLiteStore(EventStore):
 
     def _event_rows(self, stream: str, *, until: str | None,
                     known_before: str | None) -> Iterator[tuple[int, str, int, str]]:
+        return chain.from_iterable(self._event_batches(stream, until=until, known_before=known_before))
+
+    def _event_batches(self, stream: str, *, until: str | None,
+                       known_before: str | None) -> Iterator[list[tuple[int, str, int, str]]]:
         sql = "SELECT version, type, schema, payload FROM records WHERE stream = ? AND kind = 'event'"
         args: list[object] = [stream]
         if until is not None:
@@ -212,10 +218,15 @@ class SQLiteStore(EventStore):
         if known_before is not None:
             sql += " AND recorded_at < ?"
             args.append(known_before)
-        return self._query(sql + " ORDER BY valid, version", args)
+        return self._batches(sql + " ORDER BY valid, version", args)
 
     def _query(self, sql: str, args: Sequence[object]) -> Iterator[tuple]:
         """Rows streamed from a connection of their own, in one read transaction (one snapshot)."""
+        return chain.from_iterable(self._batches(sql, args))
+
+    def _batches(self, sql: str, args: Sequence[object]) -> Iterator[list[tuple]]:
+        """Like :meth:`_query`, in lists of up to ``_BATCH`` rows (the memory of one list, however long
+        the result)."""
         try:
             db = self._connect(readonly=True)
         except sqlite3.Error as exc:
@@ -224,10 +235,10 @@ class SQLiteStore(EventStore):
             db.execute("BEGIN")
             cursor = db.execute(sql, args)
             while True:
-                rows = cursor.fetchmany(512)
+                rows = cursor.fetchmany(_BATCH)
                 if not rows:
                     break
-                yield from rows
+                yield rows
         except sqlite3.Error as exc:
             raise StoreError(f"{self.name}: read failed: {exc}") from exc
         finally:

@@ -24,9 +24,10 @@ Records, checksums, stamps and schemas are in :mod:`engine.records`;
 from __future__ import annotations
 
 import abc
-import heapq
+import itertools
 import json
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from os import PathLike
@@ -43,6 +44,7 @@ from engine.records import (
     METADATA,
     METADATA_KEYS,
     RETRACTION,
+    BUILDERS,
     SCHEMAS,
     STAMP,
     Draft,
@@ -52,12 +54,12 @@ from engine.records import (
     Schemas,
     Upcaster,
     check_metadata,
+    checked_event,
     checksum,
     dumps,
     event_draft,
     known_bound,
     strict_event,
-    trusted_event,
     utc_now,
     utc_stamp,
 )
@@ -89,6 +91,9 @@ __all__ = [
 ]
 
 _STREAM = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,199}")
+
+#: The json module's scanner: ``_SCAN(text, 0)`` is ``(value, end)`` (what ``json.loads`` calls).
+_SCAN = json.JSONDecoder().scan_once
 
 
 # --------------------------------------------------------------------------- the interface
@@ -139,6 +144,14 @@ class EventStore(abc.ABC):
                     known_before: str | None) -> Iterator[tuple[int, str, int, str]]:
         """``(version, type, schema, payload)`` of a stream's event records, ordered by valid date
         then version; only those valid on or before ``until`` and recorded before ``known_before``."""
+
+    def _event_batches(self, stream: str, *, until: str | None,
+                       known_before: str | None) -> Iterator[Sequence[tuple[int, str, int, str]]]:
+        """The rows of :meth:`_event_rows` in lists; a storage that fetches rows in batches
+        overrides this, saving the reader a step per row."""
+        rows = iter(self._event_rows(stream, until=until, known_before=known_before))
+        while batch := list(itertools.islice(rows, 512)):
+            yield batch
 
     @abc.abstractmethod
     def versions(self) -> dict[str, int]:
@@ -289,6 +302,8 @@ class EventStore(abc.ABC):
              known_at: datetime | date | str | None = None) -> Iterator[Event]:
         """The stream's events as now understood, in date order (ties: order recorded), streamed.
 
+        Nothing is read until the first event is asked for.
+
         Args:
             at: only events that happened on or before this date (valid time).
             known_at: only what had been recorded by then (transaction time; a date means its end).
@@ -296,14 +311,12 @@ class EventStore(abc.ABC):
         Raises:
             StoreError: a record that can't be read as a current event.
         """
-        for _, event, _ in self._effective(stream, at, known_at):
-            yield event
+        return self._effective(stream, at, known_at, entries=False)
 
     def entries(self, stream: str, *, at: date | None = None,
                 known_at: datetime | date | str | None = None) -> Iterator[Entry]:
         """Like :meth:`read`, with each event's stream version and the correction applied to it."""
-        for version, event, corrected_by in self._effective(stream, at, known_at):
-            yield Entry(version, event, corrected_by)
+        return self._effective(stream, at, known_at, entries=True)
 
     def history(self, stream: str, *, known_at: datetime | date | str | None = None) -> Iterator[Record]:
         """Every record of the stream as written, in version order: events, corrections, retractions, metadata."""
@@ -337,42 +350,54 @@ class EventStore(abc.ABC):
             found = record.data()
         return found
 
-    def _effective(self, stream: str, at: date | None,
-                   known_at: datetime | date | str | None) -> Iterator[tuple[int, Event, int | None]]:
+    def _effective(self, stream: str, at: date | None, known_at: datetime | date | str | None,
+                   entries: bool) -> Iterator[Any]:
+        """The events (or, with ``entries``, the :class:`Entry` of each) as now understood, streamed.
+
+        One generator does it all, since it runs once per event of a replay: the corrections are
+        read first, then the event records in date order, each parsed and built as it comes.
+        """
         bound = known_bound(known_at)
         last: dict[int, Record] = {}
         for record in self._records(stream, known_before=bound, kinds=(CORRECTION, RETRACTION)):
             last[record.target] = record  # type: ignore[index]
         # Corrected events leave their place in the stream and come back at their corrected date,
         # merged in: the stream stays one ordered pass however many corrections there are.
-        moved = sorted(
-            (self._event_of(r).at, target, r.version)
-            for target, r in last.items() if r.kind == CORRECTION and (at is None or r.valid <= at.isoformat())  # type: ignore[operator]
-        )
-        replacements = {target: self._event_of(last[target]) for _, target, _ in moved}
-        rows = self._event_rows(stream, until=at.isoformat() if at else None, known_before=bound)
-        kept = self._kept(stream, rows, last)
-        if not moved:
-            yield from kept
-            return
-        again = ((target, replacements[target], version) for _, target, version in moved)
-        yield from heapq.merge(kept, again, key=lambda item: (item[1].at, item[0]))
-
-    def _kept(self, stream: str, rows: Iterator[tuple[int, str, int, str]],
-              superseded: Mapping[int, Record]) -> Iterator[tuple[int, Event, None]]:
-        current = self.schemas.current
-        for version, type_name, schema, payload in rows:
-            if superseded and version in superseded:
-                continue
-            try:
-                data = json.loads(payload)
-                if schema != current(type_name):
-                    data = self.schemas.upcast(type_name, schema, data)
-                event = trusted_event(type_name, data)
-            except (StoreError, ValueError) as exc:
-                msg = f"stream {stream!r} version {version}: {exc}"
-                raise StoreError(msg) from None
-            yield version, event, None
+        moved = [Entry(target, self._event_of(r), r.version) for target, r in last.items()
+                 if r.kind == CORRECTION and (at is None or r.valid <= at.isoformat())]  # type: ignore[operator]
+        pending = deque(sorted(moved, key=lambda e: (e.event.at, e.version)))
+        schemas = self.schemas
+        build = {(name, schemas.current(name)): builder for name, builder in BUILDERS.items()}.__getitem__
+        scan, size = _SCAN, len
+        for batch in self._event_batches(stream, until=at.isoformat() if at else None, known_before=bound):
+            for version, type_name, schema, payload in batch:
+                if last and version in last:
+                    continue
+                try:
+                    # the json module's own scanner, without json.loads's wrapper: the store wrote
+                    # the payload with no surrounding space; anything else goes through json.loads
+                    try:
+                        data, end = scan(payload, 0)
+                    except StopIteration:
+                        end = -1
+                    if end != size(payload):
+                        data = json.loads(payload)
+                    try:
+                        event = build((type_name, schema))(data)
+                    except (KeyError, TypeError, ValueError, AttributeError):
+                        # an older schema (upcast), or a payload that doesn't fit: checked strictly
+                        if schema != schemas.current(type_name):
+                            data = schemas.upcast(type_name, schema, data)
+                        event = checked_event(type_name, data)
+                except (StoreError, ValueError) as exc:
+                    msg = f"stream {stream!r} version {version}: {exc}"
+                    raise StoreError(msg) from None
+                while pending and (pending[0].event.at, pending[0].version) < (event.at, version):
+                    moved_entry = pending.popleft()
+                    yield moved_entry if entries else moved_entry.event
+                yield Entry(version, event) if entries else event
+        for moved_entry in pending:
+            yield moved_entry if entries else moved_entry.event
 
     def _event_of(self, record: Record) -> Event:
         """The event a record carries, upcast and strictly checked."""

@@ -20,7 +20,8 @@ import attrs
 import pytest
 
 from engine.errors import StoreError
-from engine.events import ParliamentConvened, VoteHeld
+from engine.events import REGISTRY, ParliamentConvened, VoteHeld, unstructure_event
+from engine.records import BUILDERS, strict_event
 from engine.replay import replay_scenario
 from engine.scenario import load_scenario
 from engine.sqlitestore import _SCHEMA, SQLiteStore
@@ -166,6 +167,60 @@ class TestVerify:
         """A correction pointing at metadata is reported."""
         _tamper(path, "UPDATE records SET target = 1 WHERE version = 5")
         assert any("names version 1, which is not an earlier event record" in p for p in self.problems(path))
+
+
+class TestTrustedRead:
+    """Reading builds events straight from the payloads the store wrote (their validators ran when
+    they were appended); a payload that does not fit its class goes the strict way and is reported."""
+
+    @pytest.fixture
+    def path(self, tmp_path: Path) -> Path:
+        path = tmp_path / "s.db"
+        with open_store(path, create=True) as store:
+            store.append("a", [talks(0), sitting(1, 120), talks(2)])
+        return path
+
+    def test_every_type_has_a_builder(self) -> None:
+        assert set(BUILDERS) == set(REGISTRY)
+
+    @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+    def test_builders_make_what_strict_structuring_makes(self, path: Path) -> None:
+        """Every event of every scenario, from its stored payload: equal, same hash, same repr."""
+        for event in load_scenario(path).events:
+            data = unstructure_event(event)
+            type_name = data.pop("type")
+            payload = json.dumps(data)
+            built, strict = BUILDERS[type_name](json.loads(payload)), strict_event(type_name, json.loads(payload))
+            assert built == strict == event
+            assert (hash(built), repr(built)) == (hash(strict), repr(strict))
+
+    def test_defaults_and_conversions(self) -> None:
+        """Fields left out of a payload take their defaults; texts, tallies, dates and times convert."""
+        data = {"at": "2013-09-23", "source": "s", "time": "09:30", "present_by_party": {"CPP": 68, "A": 1}}
+        built = BUILDERS["parliament_convened"](dict(data))
+        assert built == strict_event("parliament_convened", data)
+        assert built.present_by_party == (("A", 1), ("CPP", 68)) and built.sitting == "ordinary"
+
+    @pytest.mark.parametrize(("payload", "reason"), [
+        ('{"at":"2013-09-02","source":["s"],"parties":["CPP"],"venue":"x"}', "venue"),
+        ('{"at":"2013-09-02","source":["s"]}', "parties"),
+        ('{"at":"2013-09-02","source":["s"],"parties":7}', "parties"),
+        ('{"at":"2013-09-02","source":["s"],"parties":["CPP"]} x', "Extra data"),
+        ('', "Expecting value"),
+    ])
+    def test_a_payload_that_does_not_fit_is_reported(self, path: Path, payload: str, reason: str) -> None:
+        """An unknown or missing field, a value that does not convert, or text that is not JSON: the
+        read names the record and the reason, as the strict path words it."""
+        _tamper(path, "UPDATE records SET payload = ? WHERE version = 3", payload)
+        with open_store(path) as store, pytest.raises(StoreError, match=f"stream 'a' version 3: .*{reason}"):
+            list(store.read("a"))
+
+    def test_json_with_spaces_reads(self, path: Path) -> None:
+        """A payload another writer laid out differently is still read (by json.loads)."""
+        _tamper(path, "UPDATE records SET payload = ? WHERE version = 3",
+                ' {"at": "2013-09-03",\n "source": ["s"], "parties": ["CPP", "CNRP"]}\n')
+        with open_store(path) as store:
+            assert list(store.read("a"))[2] == talks(2)
 
 
 class TestSchemas:
