@@ -22,11 +22,10 @@ from engine.machine import Rules, Step, initial_state, transition
 from engine.scenario import Scenario
 from engine.state import Deadline, State
 
-__all__ = ["Clock", "Timeline", "replay", "replay_scenario", "rules_for", "state_at"]
+__all__ = ["Clock", "StepMemo", "Timeline", "replay", "replay_scenario", "rules_for", "state_at"]
 
 # A deadline expires at the very end of its due day: before anything dated the next day.
 _EPSILON = 1e-6
-_MEMO_LIMIT = 200_000
 _END_OF_DAY = 1 - _EPSILON
 
 
@@ -46,6 +45,54 @@ class Timeline:
         return tuple(f for step in self.steps for f in step.findings)
 
 
+class StepMemo:
+    """Steps already made, shared by clocks that replay similar histories.
+
+    ``transition`` is pure, so a (state, event) pair seen before gives the same step (or the same
+    refusal). Histories that differ (a member defecting in week 3 or in week 4) often reach equal
+    states: those are made one object, so that, with callers sharing equal events too, most
+    lookups match the pair by identity (a dict keyed by the two objects' ids, checked with
+    ``is``) instead of hashing and comparing states field by field.
+
+    Args:
+        limit: pairs kept before the memo starts afresh (bounds its memory).
+    """
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self.limit = limit
+        self._by_value: dict[tuple[State, Event], Step | EngineError] = {}
+        self._by_id: dict[tuple[int, int], tuple[State, Event, Step | EngineError]] = {}
+        self._states: dict[State, State] = {}
+
+    def __len__(self) -> int:
+        return len(self._by_value)
+
+    def get(self, state: State, event: Event) -> Step | EngineError | None:
+        """The step made before for this state and event, or None."""
+        key = (id(state), id(event))
+        found = self._by_id.get(key)
+        if found is not None and found[0] is state and found[1] is event:
+            return found[2]
+        step = self._by_value.get((state, event))
+        if step is not None:  # the entry keeps both objects alive, so their ids stay theirs
+            self._by_id[key] = (state, event, step)
+        return step
+
+    def put(self, state: State, event: Event, step: Step | EngineError) -> Step | EngineError:
+        """Remember ``step``; returns it with its state replaced by an equal one seen before."""
+        if len(self._by_value) >= self.limit:
+            self._by_value.clear()
+            self._by_id.clear()
+            self._states.clear()
+        if isinstance(step, Step):
+            canonical = self._states.setdefault(step.state, step.state)
+            if canonical is not step.state:
+                step = Step(step.event, canonical, step.findings)
+        self._by_value[(state, event)] = step
+        self._by_id[(id(state), id(event))] = (state, event, step)
+        return step
+
+
 class Clock:
     """A SimPy environment that applies events to the state machine and watches deadlines.
 
@@ -57,13 +104,12 @@ class Clock:
         state: the state to start from (default: before any event).
         lenient: skip events that cannot happen (counted in ``skipped``) instead of raising.
         keep_steps: keep every :class:`Step` (a simulation only needs the state).
-        memo: a dict shared between clocks that replay similar histories; ``transition`` is pure,
-            so a (state, event) pair seen before gives the same step.
+        memo: a :class:`StepMemo` shared between clocks that replay similar histories.
         observer: called with every step applied.
     """
 
     def __init__(self, rules: Rules, origin: date, state: State | None = None, *, lenient: bool = False,
-                 keep_steps: bool = True, start: date | None = None, memo: dict | None = None,
+                 keep_steps: bool = True, start: date | None = None, memo: StepMemo | None = None,
                  observer: Callable[[Step], None] | None = None) -> None:
         self.memo = memo
         self.observer = observer
@@ -89,12 +135,11 @@ class Clock:
         return date.fromordinal(self.origin + int(now))
 
     def apply(self, event: Event) -> Step | None:
-        memo = self.memo
-        key = (self.state, event) if memo is not None else None
-        step = memo.get(key) if memo is not None else None
+        state, memo = self.state, self.memo
+        step = memo.get(state, event) if memo is not None else None
         if step is None:
             try:
-                step = transition(self.state, event, self.rules)
+                step = transition(state, event, self.rules)
             except EngineError as exc:
                 if not self.lenient:
                     raise
@@ -102,22 +147,18 @@ class Clock:
                 if self.keep_steps:
                     self.refused.append((event, exc.reason))
             if memo is not None:
-                if len(memo) > _MEMO_LIMIT:
-                    memo.clear()
-                if not isinstance(step, EngineError):
-                    step = _interned(memo, step)
-                memo[key] = step
+                step = memo.put(state, event, step)
         if isinstance(step, EngineError):
             self.skipped += 1
             return None
-        self.state = step.state
+        self.state = state = step.state
         if self.keep_steps:
             self.steps.append(step)
         if self.observer is not None:
             self.observer(step)
-        if step.state.deadlines is not self._deadlines:  # only when the running deadlines changed
-            self._deadlines = step.state.deadlines
-            self._track(step.state)
+        if state.deadlines is not self._deadlines:  # only when the running deadlines changed
+            self._deadlines = state.deadlines
+            self._track(state)
         return step
 
     def _track(self, state: State) -> None:
@@ -153,18 +194,6 @@ class Clock:
             due=deadline.due,
             anchor=deadline.anchor,
         ))
-
-
-def _interned(memo: dict, step: Step) -> Step:
-    """The step, with its state replaced by an equal state already in ``memo`` if there is one.
-
-    Histories that differ (a member defecting in week 3 or in week 4) often reach equal states.
-    Making equal states one object lets later lookups match them by identity instead of comparing
-    them field by field.
-    """
-    state = step.state
-    canonical = memo.setdefault(("state", state), state)
-    return step if canonical is state else attrs.evolve(step, state=canonical)
 
 
 def replay(events: Iterable[Event], rules: Rules, until: date | None = None, *, lenient: bool = False) -> Timeline:

@@ -33,12 +33,15 @@ from engine.events import (
 )
 from engine.constitution import RuleKind
 from engine.machine import Rules, Step
-from engine.replay import Clock, replay, rules_for
+from engine.replay import Clock, StepMemo, replay, rules_for
 from engine.scenario import Scenario, load_scenario
 from engine.state import Level, Reading, State, get
 from engine.uncertainty import Uncertainty
 
 __all__ = ["Ensemble", "Interval", "RunResult", "Simulator", "simulate", "wilson"]
+
+_RESOLVED = Level.RESOLVED
+_SHARED_LIMIT = 100_000  # shared events kept before starting afresh (bounds memory)
 
 
 @attrs.frozen
@@ -106,12 +109,13 @@ class Simulator:
         delays = {d.event: d for d in self.u.delay}
         #: each recorded event after the cut with what may happen to it in a run
         self._plan = [(i, e, happens.get(e.id or ""), delays.get(e.id or "")) for i, e in enumerate(self.rest)]
-        #: events made by the generating processes, one object per (type, day, fields): equal
-        #: events of different runs are then one object, found by identity in the step memo
-        self.generated: dict[tuple, Event] = {}
+        #: events made by the generating processes (by type, day and fields) and recorded events
+        #: adjusted for the members who defected (by event and what the adjustment reads): equal
+        #: events of different runs are then one object, which the step memo finds by identity
+        self.shared: dict[tuple, Event] = {}
         self.snapshot = replay(prefix, self.rules).final if prefix else None
         self.origin = events[0].at
-        self.memo: dict = {}
+        self.memo = StepMemo()
         self.poll = next((e.at for e in events if e.TYPE == "election_held"), events[0].at)
         #: deadlines that an opening sitting meets: "opened by the deadline" means none of them expired
         self.opening_deadlines = frozenset(
@@ -199,22 +203,30 @@ class _SimRun:
     def today(self) -> date:
         return self.clock.date_of(self.clock.env.now)
 
-    def _generated(self, cls: type[Event], **fields: Any) -> Event:
-        """A generated event of type ``cls`` dated today, shared with the runs that made an equal one."""
-        key = (cls, self.clock.env.now, *fields.items())
-        found = self.sim.generated.get(key)
+    def _shared(self, key: tuple, make: Callable[[], Event]) -> Event:
+        """The event ``make()`` would give, shared with the runs that made an equal one before."""
+        shared = self.sim.shared
+        found = shared.get(key)
         if found is None:
-            found = self.sim.generated[key] = cls(at=self.today(), source=("simulated",), **fields)
+            if len(shared) >= _SHARED_LIMIT:
+                shared.clear()
+            found = shared[key] = make()
         return found
 
+    def _generated(self, cls: type[Event], **fields: Any) -> Event:
+        """A generated event of type ``cls`` dated today."""
+        return self._shared((cls, self.clock.env.now, *fields.items()),
+                            lambda: cls(at=self.today(), source=("simulated",), **fields))
+
     def observe(self, step: Step) -> None:
-        event, state = step.event, step.state
-        if not self.opened_by_deadline and isinstance(event, ParliamentConvened) and event.sitting == "opening":
+        state = step.state
+        if self.resolved_days is None and state.impasse.level is _RESOLVED:
+            self.resolved_days = (step.event.at - self.sim.poll).days
+        event = step.event
+        if event.__class__ is ParliamentConvened and event.sitting == "opening" and not self.opened_by_deadline:
             late = any(m in self.sim.opening_deadlines for m in state.missed)
             for r in self.sim.readings:
                 self.opened_by_deadline[r] = get(state.opened_lawfully, r) is True and not late
-        if self.resolved_days is None and state.impasse.level is Level.RESOLVED:
-            self.resolved_days = (event.at - self.sim.poll).days
 
     # --- recorded events, adjusted for the members who have defected ----------------
 
@@ -236,12 +248,8 @@ class _SimRun:
         if not self.defected or not isinstance(event, (ParliamentConvened, SeatsTaken, VoteHeld)):
             return event
         state = self.state
-        key = ("attend", event, tuple(self.defected.items()), state.seats, state.seated, state.body_size)
-        memo = self.sim.memo
-        found = memo.get(key)
-        if found is None:
-            found = memo[key] = self._attended(event)
-        return found
+        return self._shared((event, tuple(self.defected.items()), state.seats, state.seated, state.body_size),
+                            lambda: self._attended(event))
 
     def _attended(self, event: Event) -> Event:
         extra = {p: n for p, n in self.defected.items() if n}
