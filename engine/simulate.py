@@ -107,14 +107,19 @@ class Simulator:
         self.rest = [e for e in events if e.at >= cut]
         happens = {h.event: h for h in self.u.happens}
         delays = {d.event: d for d in self.u.delay}
-        #: each recorded event after the cut with what may happen to it in a run
-        self._plan = [(i, e, happens.get(e.id or ""), delays.get(e.id or "")) for i, e in enumerate(self.rest)]
+        #: the recorded events after the cut that may not happen or may move, with how (drawn per run)
+        self._uncertain = [(i, e, happens.get(e.id or ""), delays.get(e.id or "")) for i, e in enumerate(self.rest)
+                           if e.id in happens or e.id in delays]
         #: events made by the generating processes (by type, day and fields) and recorded events
         #: adjusted for the members who defected (by event and what the adjustment reads): equal
         #: events of different runs are then one object, which the step memo finds by identity
         self.shared: dict[tuple, Event] = {}
         self.snapshot = replay(prefix, self.rules).final if prefix else None
         self.origin = events[0].at
+        origin = self.origin.toordinal()
+        #: the recorded events after the cut as (day, index, event), as they are when nothing is uncertain
+        self._recorded = [(e.at.toordinal() - origin, i, e) for i, e in enumerate(self.rest)]
+        self._as_recorded = [(day, e) for day, _, e in self._recorded]
         self.memo = StepMemo()
         self.poll = next((e.at for e in events if e.TYPE == "election_held"), events[0].at)
         #: deadlines that an opening sitting meets: "opened by the deadline" means none of them expired
@@ -151,13 +156,13 @@ class Simulator:
 
     def _draw_events(self, rng: random.Random) -> list[tuple[int, Event]]:
         """This run's recorded events after the cut, as ``(day, event)`` in the order they happen."""
-        out: list[tuple[int, int, Event]] = []
-        moved = False
-        origin = self.origin.toordinal()
-        for i, event, h, d in self._plan:
+        dropped: set[int] = set()
+        moved: dict[int, Event] = {}
+        for i, event, h, d in self._uncertain:  # draws in file order, whatever the outcome
             at = event.at
             if h is not None:
                 if rng.random() >= h.probability:
+                    dropped.add(i)
                     continue
                 if h.window:
                     span = (h.window[1] - h.window[0]).days
@@ -165,14 +170,15 @@ class Simulator:
             if d is not None:
                 mode = d.mode if d.mode is not None else (d.low + d.high) / 2
                 at = at + timedelta(days=round(rng.triangular(d.low, d.high, mode)))
-            if at < self.cut:
-                at = self.cut
+            at = max(at, self.cut)
             if at != event.at:
-                moved = True
-                event = attrs.evolve(event, at=at)
-            out.append((at.toordinal() - origin, i, event))
+                moved[i] = attrs.evolve(event, at=at)
+        if not dropped and not moved:
+            return self._as_recorded  # shared between runs: the feed only reads it
+        origin = self.origin.toordinal()
+        out = [(day, i, moved.get(i, e)) for day, i, e in self._recorded if i not in dropped]
         if moved:
-            out.sort(key=lambda item: (item[0], item[1]))
+            out = sorted((e.at.toordinal() - origin, i, e) for _, i, e in out)
         return [(day, e) for day, _, e in out]
 
 
