@@ -48,7 +48,7 @@ from engine.events import (
 from engine.state import Deadline, Gathering, Impasse, Level, Phase, Reading, State, get, put
 from engine.thresholds import Counts, Outcome, Subject, evaluate, render
 
-__all__ = ["Finding", "Rules", "Step", "Verdict", "initial_state", "transition"]
+__all__ = ["Day", "Finding", "Rules", "Step", "Verdict", "initial_state", "transition"]
 
 #: Motions whose adoption installs a government (a vote of confidence or its equivalents).
 CONFIDENCE_MOTIONS = frozenset({"vote_of_confidence", "investiture", "package_vote"})
@@ -123,16 +123,70 @@ class Rules:
             value = self._cache[key] = compute()
             return value
 
+    def remember(self, key: tuple, value: Any) -> None:
+        """Set the memo for ``key`` (a value that is a pure function of these rules and the key)."""
+        self._cache[key] = value
+
     def size_on(self, day: date) -> int | None:
-        key = ("size", day)
-        if key not in self._cache:
-            self._cache[key] = self.constitution.body(self.body).size_on(day)
-        return self._cache[key]
+        return self.day(day).size
+
+    def day(self, day: date) -> Day:
+        """What ``transition`` consults for every event of a day, looked up once per day."""
+        found = self._cache.get(day)  # keyed by the date itself; every other key is a tuple
+        if found is None:
+            ruleset = self.on(day)
+            deadlines = ruleset.memo(("deadlines", self.body),
+                                     lambda: {r.id: r for r in ruleset.of_kind(RuleKind.DEADLINE, self.body)})
+            anchors: dict[str, list[Rule]] = {}
+            for rule in deadlines.values():
+                if rule.anchor is not None and rule.days is not None:
+                    anchors.setdefault(rule.anchor, []).append(rule)
+            found = self._cache[day] = Day(self.constitution.body(self.body).size_on(day), ruleset,
+                                           {k: tuple(v) for k, v in anchors.items()}, self.body,
+                                           tuple((reading, self.on(day, reading)) for reading in self.readings))
+        return found
 
     def name(self, reading: Reading) -> str:
         if reading is None:
             return "the pack's reading"
         return self.constitution.interpretation(reading).name
+
+
+@attrs.frozen
+class Day:
+    """The facts of one day that ``transition`` consults for every event: the body's size, the
+    rule set in force (the pack's own reading) and the deadline rules each event type anchors."""
+
+    size: int | None
+    ruleset: RuleSet
+    anchored: dict[str, tuple[Rule, ...]] = attrs.field(eq=False, hash=False)
+    body: str = "national-assembly"
+    #: the rule set in force under each reading judged
+    rulesets: tuple[tuple[Reading, RuleSet], ...] = ()
+    _tables: dict = attrs.field(factory=dict, eq=False, repr=False, hash=False)
+
+    def convocations(self, sitting: str) -> tuple[Rule, ...]:
+        """The convocation rules for a sitting, under the pack's own reading."""
+        return self._lookup(RuleKind.CONVOCATION, sitting, ((None, self.ruleset),))[0][1]
+
+    def quorums(self, sitting: str) -> tuple[tuple[Reading, tuple[Rule, ...]], ...]:
+        """The quorum rules for a sitting, under each reading."""
+        return self._lookup(RuleKind.QUORUM, sitting, self.rulesets)
+
+    def decisions(self, motion: str) -> tuple[tuple[Reading, tuple[Rule, ...]], ...]:
+        """The decision rules for a motion, under each reading."""
+        return self._lookup(RuleKind.DECISION, motion, self.rulesets)
+
+    def _lookup(self, kind: RuleKind, applies_to: str,
+                rulesets: tuple[tuple[Reading, RuleSet], ...]) -> tuple[tuple[Reading, tuple[Rule, ...]], ...]:
+        table = self._tables.get(kind.name)  # by name: an Enum member hashes in Python
+        if table is None:
+            table = self._tables[kind.name] = {}
+        found = table.get(applies_to)
+        if found is None:
+            found = table[applies_to] = tuple((reading, ruleset.of_kind(kind, self.body, applies_to))
+                                              for reading, ruleset in rulesets)
+        return found
 
 
 def initial_state(rules: Rules) -> State:
@@ -157,22 +211,49 @@ def transition(state: State, event: Event, rules: Rules) -> Step:
     Raises:
         EngineError: the event cannot happen in this state; nothing is applied.
     """
-    if state.on is not None and event.at < state.on:
-        msg = f"event dated {event.at} comes after one dated {state.on}: events must be in date order"
+    at = event.at
+    before = state
+    if state.on is not None and at < state.on:
+        msg = f"event dated {at} comes after one dated {state.on}: events must be in date order"
         raise EngineError(msg, event, "at")
-    size = rules.size_on(event.at)
-    size = size if size is not None else state.body_size
-    if state.on != event.at or state.body_size != size:
-        state = state.replace(on=event.at, body_size=size)
+    day = rules.day(at)
+    size = day.size if day.size is not None else state.body_size
+    if state.on != at or state.body_size != size:
+        state = state.replace(on=at, body_size=size)
     cls = type(event)
     handler = _HANDLERS.get(cls)
     if handler is None:
         handler = _HANDLERS[cls] = _apply.dispatch(cls)
     new, findings = handler(event, state, rules)
-    new, more = _deadlines(new, event, rules)
-    new = _with_impasse(new, rules)
-    return Step(event, new, tuple(findings + more) if more else tuple(findings))
+    more: list[Finding] = []
+    if cls is not DeadlineExpired and (new.deadlines or new.overdue or event.TYPE in day.anchored):
+        new, more = _deadlines(new, event, rules)
+    # the state this one follows is the last one made with these rules: its impasse is derived
+    # from its fields, which _with_impasse needn't look up again if the event left them alone
+    last_state, last_ruleset = rules.memo(_LAST, _nothing)
+    derived = before if before is last_state and day.ruleset is last_ruleset else None
+    new = _with_impasse(new, rules, derived, day.ruleset)
+    rules.remember(_LAST, (new, day.ruleset))
+    step = _new(Step)
+    _set_event(step, event)
+    _set_state(step, new)
+    _set_findings(step, tuple(findings + more) if more else tuple(findings))
+    return step
 
+
+_LAST = ("last step",)  # Rules' memo key for the state the last transition made, and its rule set
+
+
+def _nothing() -> tuple[None, None]:
+    return None, None
+
+
+# Steps are made for every event: set their three slots directly (what attrs' __init__ does,
+# without its per-call overhead)
+_new = object.__new__
+_set_event = Step.event.__set__  # type: ignore[attr-defined]
+_set_state = Step.state.__set__  # type: ignore[attr-defined]
+_set_findings = Step.findings.__set__  # type: ignore[attr-defined]
 
 _HANDLERS: dict[type, Any] = {}  # singledispatch resolved once per event class
 
@@ -357,11 +438,11 @@ def _(event: ParliamentConvened, state: State, rules: Rules) -> Result:
         raise EngineError(msg, event, "sitting")
     if opening and state.phase.rank < Phase.OFFICIAL_RESULTS.rank:
         findings.append(Finding(Verdict.WARNING, "the new assembly opens before official results were announced"))
-    for rule in rules.on(event.at).of_kind(RuleKind.CONVOCATION, rules.body, event.sitting):
+    day = rules.day(event.at)
+    for rule in day.convocations(event.sitting):
         findings.append(_convocation(rule, event))
     lawful = state.opened_lawfully
-    for reading in rules.readings:
-        quorum_rules = rules.on(event.at, reading).of_kind(RuleKind.QUORUM, rules.body, event.sitting)
+    for reading, quorum_rules in day.quorums(event.sitting):
         verdicts = [_quorum(rule, state, event, present, rules, reading) for rule in quorum_rules]
         findings.extend(verdicts)
         if opening:
@@ -412,7 +493,10 @@ def _quorum(rule: Rule, state: State, event: ParliamentConvened, present: int | 
             reading: Reading) -> Finding:
     # a judgement depends only on these; memoised, since sittings with the same numbers recur
     key = ("quorum", id(rule), event.sitting, present, state.body_size, state.seats_total, reading)
-    return rules.memo(key, lambda: _judge_quorum(rule, state, event, present, rules, reading))
+    found = rules._cache.get(key)  # Rules.memo, without making a closure for every sitting
+    if found is None:
+        found = rules._cache[key] = _judge_quorum(rule, state, event, present, rules, reading)
+    return found
 
 
 def _judge_quorum(rule: Rule, state: State, event: ParliamentConvened, present: int | None, rules: Rules,
@@ -460,8 +544,7 @@ def _(event: VoteHeld, state: State, rules: Rules) -> Result:
         raise EngineError(msg, event, "yes")
     findings: list[Finding] = []
     confidence = state.confidence_lawful
-    for reading in rules.readings:
-        decision = rules.on(event.at, reading).of_kind(RuleKind.DECISION, rules.body, event.motion)
+    for reading, decision in rules.day(event.at).decisions(event.motion):
         if not decision:
             findings.append(Finding(Verdict.INFO, f"no decision rule for {event.motion} in the pack; "
                                     f"declared {event.outcome}", interpretation=reading))
@@ -487,7 +570,10 @@ def _decision(rule: Rule, state: State, event: VoteHeld, present: int | None, ru
               reading: Reading) -> Finding:
     key = ("decision", id(rule), event.motion, event.yes, event.no, event.abstain, event.outcome, present,
            state.body_size, state.seats_total, get(state.opened_lawfully, reading), reading)
-    return rules.memo(key, lambda: _judge_decision(rule, state, event, present, rules, reading))
+    found = rules._cache.get(key)  # Rules.memo, without making a closure for every vote
+    if found is None:
+        found = rules._cache[key] = _judge_decision(rule, state, event, present, rules, reading)
+    return found
 
 
 def _judge_decision(rule: Rule, state: State, event: VoteHeld, present: int | None, rules: Rules,
@@ -655,12 +741,32 @@ def _deadlines(state: State, event: Event, rules: Rules) -> Result:
 # --------------------------------------------------------------------------- impasse
 
 
-def _with_impasse(state: State, rules: Rules) -> State:
-    # the level depends only on these; memoised per Rules, since simulations revisit the same states
-    key = ("impasse", state.rejecting, state.complaints_pending, state.boycotts, state.overdue, state.had_impasse,
-           state.phase, state.seats, state.body_size, id(rules.on(state.on)) if state.on else None)
-    impasse, had = rules.memo(key, lambda: _impasse(state, rules))
-    if impasse == state.impasse and had == state.had_impasse:
+def _with_impasse(state: State, rules: Rules, derived: State | None = None, ruleset: RuleSet | None = None) -> State:
+    """The state with its impasse level derived from its fields.
+
+    ``derived``: a state whose impasse was derived from its fields, under the same rule set; if
+    ``state`` has the same fields the level depends on, it has the same impasse. ``ruleset``: the
+    rule set in force on the state's date, if the caller has it.
+    """
+    if derived is not None and (state.rejecting is derived.rejecting and state.boycotts is derived.boycotts
+                                and state.complaints_pending == derived.complaints_pending
+                                and state.overdue is derived.overdue and state.had_impasse == derived.had_impasse
+                                and state.phase is derived.phase and state.seats is derived.seats
+                                and state.body_size == derived.body_size):
+        impasse, had = derived.impasse, derived.had_impasse
+    else:
+        # the level depends only on these; memoised per Rules, since simulations revisit the same states
+        # (the phase by name: an Enum member hashes in Python)
+        if ruleset is None and state.on:
+            ruleset = rules.on(state.on)
+        key = ("impasse", state.rejecting, state.complaints_pending, state.boycotts, state.overdue,
+               state.had_impasse, state.phase._name_, state.seats, state.body_size,
+               id(ruleset) if state.on else None)
+        found = rules._cache.get(key)  # Rules.memo, without making a closure for every event
+        if found is None:
+            found = rules._cache[key] = _impasse(state, rules)
+        impasse, had = found
+    if (impasse is state.impasse or impasse == state.impasse) and had == state.had_impasse:
         return state
     return state.replace(impasse=impasse, had_impasse=had)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date
+from operator import itemgetter
 
 import attrs
 
@@ -32,7 +33,7 @@ class Phase(enum.Enum):
 
     @property
     def rank(self) -> int:
-        return _RANK[self]
+        return self._rank  # type: ignore[attr-defined, no-any-return]  # set below; a dict lookup would hash in Python
 
 
 _RANK: dict = {}
@@ -139,16 +140,16 @@ class State:
         if not _NAMES.issuperset(changes):
             msg = f"State has no field(s) {', '.join(set(changes) - _NAMES)}"
             raise TypeError(msg)
-        new = object.__new__(State)
-        fields = new.__dict__
-        fields.update(self.__dict__)
+        fields = self.__dict__.copy()  # one copy of the whole dict, not an insertion per field
         fields.update(changes)
         fields[_HASH_CACHE] = None  # the copy computes its own hash
+        new = _new(State)
+        _setattr(new, "__dict__", fields)
         return new
 
     @property
     def seats_total(self) -> int:
-        return sum(n for _, n in self.seats)
+        return sum(map(_second, self.seats))
 
     def boycotting(self, target: str = "parliament") -> frozenset[str]:
         """Parties boycotting ``target``."""
@@ -165,6 +166,11 @@ _FIELDS = tuple(a.name for a in attrs.fields(State))
 _NAMES = frozenset(_FIELDS)
 _HASH_CACHE = "_attrs_cached_hash"
 _RANK.update({phase: i for i, phase in enumerate(Phase)})
+for _phase, _rank in _RANK.items():
+    _phase._rank = _rank  # type: ignore[attr-defined]
+_new = object.__new__
+_setattr = object.__setattr__
+_second = itemgetter(1)
 
 
 def get(tally: Tally | tuple[tuple[Reading, bool], ...], key: object, default: object = None) -> object:

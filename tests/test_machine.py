@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
@@ -20,15 +21,19 @@ from engine.events import (
     Protest,
     ResultsAnnounced,
     ResultsRejected,
+    TalksHeld,
     VoteHeld,
 )
 from engine.machine import Rules, Verdict, initial_state, transition
 from engine.packs import load_pack
+from engine.replay import rules_for
+from engine.scenario import load_scenario
 from engine.state import Level, Phase
 
 KH = load_pack("kh")
 READINGS = (None, "cpp-majority-suffices", "opposition-120-to-open", "two-thirds-valid-meeting")
 RULES = Rules(KH, "national-assembly", READINGS)
+SCENARIOS = sorted((Path(__file__).resolve().parent.parent / "scenarios").glob("*.yaml"))
 
 
 def _run(*events):
@@ -239,3 +244,32 @@ class TestScenarioMechanisms:
         assert steps[4].state.impasse.level is Level.DEADLOCK
         assert steps[5].state.impasse.level is Level.BOYCOTT  # SRP alone can't block 99 of 82
         assert steps[6].state.boycotts == frozenset()
+
+
+class TestWhatTransitionRemembers:
+    """transition keeps per-Rules caches (the facts of each day, judgements, the last state it made);
+    none of them may change a step."""
+
+    @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+    def test_shared_rules_make_the_steps_fresh_rules_make(self, path: Path) -> None:
+        """Every scenario folded with one Rules, and again with a new Rules for every event: equal steps."""
+        scenario = load_scenario(path)
+        shared = rules_for(scenario)
+        state = again = initial_state(shared)
+        for event in scenario.events:
+            try:
+                step = transition(state, event, shared)
+            except EngineError:
+                break
+            fresh = transition(again, event, rules_for(scenario))
+            assert (fresh.event, fresh.state, fresh.findings) == (step.event, step.state, step.findings)
+            assert fresh.state.impasse == step.state.impasse
+            state, again = step.state, fresh.state
+
+    def test_an_impasse_not_derived_by_transition_is_derived_again(self) -> None:
+        """A state made by hand, its impasse left at the default: the next step derives it."""
+        (step,) = _run(*_poll(date(2013, 7, 28), {"CPP": 68, "CNRP": 55})[:1])
+        by_hand = step.state.replace(boycotts=frozenset({("CNRP", "parliament")}))
+        assert by_hand.impasse.level is Level.NONE
+        talks = TalksHeld(at=date(2013, 8, 1), source="s", parties=("CPP", "CNRP"))
+        assert transition(by_hand, talks, RULES).state.impasse.level is Level.BOYCOTT
