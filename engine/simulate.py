@@ -221,8 +221,11 @@ class _SimRun:
 
     def _generated(self, cls: type[Event], **fields: Any) -> Event:
         """A generated event of type ``cls`` dated today."""
-        return self._shared((cls, self.clock.env.now, *fields.items()),
-                            lambda: cls(at=self.today(), source=("simulated",), **fields))
+        key = (cls, self.clock.env.now, *fields.items())
+        found = self.sim.shared.get(key)
+        if found is None:
+            found = self._shared(key, lambda: cls(at=self.today(), source=("simulated",), **fields))
+        return found
 
     def observe(self, step: Step) -> None:
         state = step.state
@@ -290,32 +293,35 @@ class _SimRun:
         member defects (a geometric number of weeks), then draws how many: the same law as
         weekly Binomial(members left, weekly) draws, with far fewer events.
         """
-        env, clock = self.clock.env, self.clock
+        env, clock, defected = self.clock.env, self.clock, self.defected
         if start is not None and clock.day(start) > env.now:
             yield env.timeout(clock.day(start) - env.now)
         if weekly <= 0:
             return
         log_q = math.log1p(-weekly) if weekly < 1 else -math.inf
+        boycott = (party, "parliament")
         seen = False
         while True:
-            if (party, "parliament") not in self.state.boycotts:
+            state = clock.state
+            if boycott not in state.boycotts:
                 if seen:
                     return  # the boycott ended another way (an agreement, a declared end)
                 yield env.timeout(7)  # not boycotting yet: look again next week
                 continue
             seen = True
-            held = get(self.state.seats, party, 0)
-            left = held - self.defected.get(party, 0)  # type: ignore[operator]
+            held = get(state.seats, party, 0)
+            left = held - defected.get(party, 0)  # type: ignore[operator]
             if left <= 0:
                 return
             weeks, k = _next_defections(self.rng, left, weekly, log_q)
             yield env.timeout(7 * weeks)
-            if (party, "parliament") not in self.state.boycotts:
+            state = clock.state
+            if boycott not in state.boycotts:
                 continue
-            self.defected[party] = self.defected.get(party, 0) + k
-            if self.state.sittings:
+            defected[party] = done = defected.get(party, 0) + k
+            if state.sittings:
                 clock.apply(self._generated(SeatsTaken, party=party, members=k, note="members breaking the boycott"))
-            if self.defected[party] >= held:  # type: ignore[operator]
+            if done >= held:  # type: ignore[operator]
                 clock.apply(self._generated(BoycottEnded, party=party, note="every member has broken the boycott"))
                 return
 
