@@ -75,6 +75,8 @@ class StepMemo:
             return found[2]
         step = self._by_value.get((state, event))
         if step is not None:  # the entry keeps both objects alive, so their ids stay theirs
+            if len(self._by_id) >= self.limit:
+                self._by_id.clear()  # only a shortcut to _by_value: dropping it loses nothing
             self._by_id[key] = (state, event, step)
         return step
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.machine import Verdict
-from engine.replay import replay, replay_scenario, rules_for, state_at
+from engine.errors import EngineError
+from engine.machine import Step, Verdict
+from engine.replay import Clock, StepMemo, replay, replay_scenario, rules_for, state_at
 from engine.scenario import load_scenario, parse_scenario
 from engine.state import Level, Phase
 from tests.helpers import scenario_text
@@ -139,8 +141,6 @@ class TestProperties:
 @given(st.integers(min_value=1, max_value=len(KH2013.events) - 1))
 def test_replay_from_a_snapshot_gives_the_same_final_state(k: int) -> None:
     """Splitting the log and replaying the rest from the prefix's final state gives the same end state."""
-    from engine.replay import Clock
-
     rules = rules_for(KH2013)
     events = list(KH2013.events)
     cut = events[k].at
@@ -151,3 +151,69 @@ def test_replay_from_a_snapshot_gives_the_same_final_state(k: int) -> None:
     clock.env.process(clock.feed(rest, None))
     clock.env.run(until=clock.day(events[-1].at) + 1 - 2e-6)
     assert clock.state == TIMELINE.final
+
+
+class TestStepMemo:
+    def _pair(self):
+        step = TIMELINE.steps[5]
+        before = TIMELINE.steps[4].state
+        return before, step
+
+    def test_a_pair_seen_before_gives_the_same_step(self) -> None:
+        """The step remembered for (state, event) comes back for those objects."""
+        before, step = self._pair()
+        memo = StepMemo()
+        kept = memo.put(before, step.event, step)
+        assert kept is step
+        assert memo.get(before, step.event) is step
+        assert len(memo) == 1
+
+    def test_equal_objects_find_the_step_too(self) -> None:
+        """An equal state and an equal event, distinct objects, find the remembered step."""
+        before, step = self._pair()
+        memo = StepMemo()
+        memo.put(before, step.event, step)
+        twin_state = before.replace()  # equal, not the same object
+        twin_event = attrs.evolve(step.event)
+        assert twin_state is not before and twin_event is not step.event
+        assert memo.get(twin_state, twin_event) is step
+        assert memo.get(twin_state, TIMELINE.steps[6].event) is None
+
+    def test_equal_states_are_made_one_object(self) -> None:
+        """A step whose state equals one remembered before comes back holding that earlier object."""
+        before, step = self._pair()
+        memo = StepMemo()
+        memo.put(before, step.event, step)
+        other = Step(TIMELINE.steps[6].event, step.state.replace(), ())
+        kept = memo.put(step.state, other.event, other)
+        assert kept.state is step.state and kept.event is other.event
+
+    def test_a_refusal_is_remembered(self) -> None:
+        """An engine error is remembered as it is, for the lenient clocks that skip the event."""
+        before, step = self._pair()
+        memo = StepMemo()
+        refusal = EngineError("cannot happen", step.event)
+        assert memo.put(before, step.event, refusal) is refusal
+        assert memo.get(before, step.event) is refusal
+
+    def test_the_limit_bounds_the_memo(self) -> None:
+        """Past its limit the memo starts afresh instead of growing."""
+        memo = StepMemo(limit=3)
+        for i in range(1, 8):
+            memo.put(TIMELINE.steps[i - 1].state, TIMELINE.steps[i].event, TIMELINE.steps[i])
+            assert len(memo) <= 3
+
+    @settings(max_examples=25, deadline=None)
+    @given(st.integers(min_value=1, max_value=len(KH2013.events) - 1))
+    def test_a_shared_memo_changes_no_replay(self, k: int) -> None:
+        """Clocks sharing one memo (and starting from different snapshots) end as clocks without one."""
+        rules = rules_for(KH2013)
+        events = list(KH2013.events)
+        memo = StepMemo()
+        for cut_index in (k, max(1, k - 3), k):
+            cut = events[cut_index].at
+            snapshot = replay([e for e in events if e.at < cut], rules).final
+            clock = Clock(rules, events[0].at, snapshot, start=cut, memo=memo, keep_steps=False)
+            clock.env.process(clock.feed([e for e in events if e.at >= cut], None))
+            clock.env.run(until=clock.day(events[-1].at) + 1 - 2e-6)
+            assert clock.state == TIMELINE.final
