@@ -22,6 +22,7 @@ from typing import Any
 
 import attrs
 
+from engine.constitution import RuleKind
 from engine.events import (
     AgreementReached,
     BoycottDeclared,
@@ -31,7 +32,6 @@ from engine.events import (
     SeatsTaken,
     VoteHeld,
 )
-from engine.constitution import RuleKind
 from engine.machine import Rules, Step
 from engine.replay import Clock, StepMemo, replay, rules_for
 from engine.scenario import Scenario, load_scenario
