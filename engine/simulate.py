@@ -435,10 +435,14 @@ def _quantile(values: list[int], q: float) -> float:
 
 # worker-process state: one Simulator per process, built by the initializer
 _WORKER: dict[str, Simulator] = {}
+# the simulator of the process that starts a local pool, keyed by what the workers are asked to
+# build: a worker forked from that process finds it here instead of loading the scenario again
+_PARENT: dict[tuple[str, tuple[str, ...] | None], Simulator] = {}
 
 
 def _init_worker(path: str, interpretations: tuple[str, ...] | None) -> None:
-    _WORKER["sim"] = Simulator(load_scenario(path), interpretations)
+    inherited = _PARENT.get((path, interpretations))
+    _WORKER["sim"] = inherited if inherited is not None else Simulator(load_scenario(path), interpretations)
 
 
 def _run_chunk(seed: int, indices: list[int]) -> list[RunResult]:
@@ -476,6 +480,9 @@ def simulate(scenario: Scenario, runs: int, seed: int, *, workers: int = 1,
             if progress:
                 progress(len(results))
     else:
+        if executor is None:
+            _PARENT.clear()
+            _PARENT[(scenario.path, interps)] = sim
         pool = executor or ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
                                                initargs=(scenario.path, interps))
         try:
@@ -490,4 +497,5 @@ def simulate(scenario: Scenario, runs: int, seed: int, *, workers: int = 1,
         finally:
             if executor is None:
                 pool.shutdown()
+                _PARENT.clear()
     return Ensemble(scenario.id, seed, sim.readings, tuple(results))
