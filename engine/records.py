@@ -18,7 +18,7 @@ import attrs
 import cattrs
 
 from engine.errors import StoreError
-from engine.events import DERIVED_TYPES, REGISTRY, Event, converter, event_type, unstructure_event
+from engine.events import DERIVED_TYPES, REGISTRY, Event, _pairs, _texts, converter, event_type, unstructure_event
 
 __all__ = [
     "BUILDERS",
@@ -272,7 +272,8 @@ def _builder(cls: type[Event]) -> Callable[[dict[str, Any]], Event] | None:
     readers = dict(_READERS[cls.TYPE])
     names = frozenset(f.name for f in fields)
     ns: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_names": names, "_keyerror": KeyError,
-                          "_set_hash": getattr(cls, cache_hash).__set__}
+                          "_set_hash": getattr(cls, cache_hash).__set__, "_tuple": tuple, "_sorted": sorted,
+                          "_list": list, "_dict": dict}
     lines = ["def build(data):",
              "    if not data.keys() <= _names:",
              "        raise _keyerror('a field the class does not have')",
@@ -298,12 +299,24 @@ def _builder(cls: type[Event]) -> Callable[[dict[str, Any]], Event] | None:
             value = "value"
         if field.converter is not None:
             ns[f"_convert{i}"] = field.converter
-            value = f"_convert{i}({value})"
+            inline = _INLINE.get(field.converter)
+            if inline is not None:  # the converter's work on what JSON gives, without calling it
+                lines.append(f"    value = {value}")
+                value = inline.format(convert=f"_convert{i}")
+            else:
+                value = f"_convert{i}({value})"
         lines.append(f"    _set{i}(self, {value})")
     lines += ["    _set_hash(self, None)", "    return self"]
     exec("\n".join(lines), ns)  # noqa: S102 - code made here, from the class's own fields
     return ns["build"]
 
+
+#: What two converters do to the JSON forms of their fields (a list of texts, a mapping of party to
+#: count), written out so that the builder does not call them; anything else goes to the converter.
+_INLINE = {
+    _texts: "_tuple(value) if value.__class__ is _list else {convert}(value)",
+    _pairs: "_tuple(_sorted(value.items())) if value.__class__ is _dict else {convert}(value)",
+}
 
 #: The fast builders, per event type (see :func:`_builder`).
 BUILDERS: dict[str, Callable[[dict[str, Any]], Event]] = {
