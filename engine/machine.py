@@ -123,10 +123,6 @@ class Rules:
             value = self._cache[key] = compute()
             return value
 
-    def remember(self, key: tuple, value: Any) -> None:
-        """Set the memo for ``key`` (a value that is a pure function of these rules and the key)."""
-        self._cache[key] = value
-
     def size_on(self, day: date) -> int | None:
         return self.day(day).size
 
@@ -216,7 +212,9 @@ def transition(state: State, event: Event, rules: Rules) -> Step:
     if state.on is not None and at < state.on:
         msg = f"event dated {at} comes after one dated {state.on}: events must be in date order"
         raise EngineError(msg, event, "at")
-    day = rules.day(at)
+    day = rules._cache.get(at)  # Rules.day, without the call
+    if day is None:
+        day = rules.day(at)
     size = day.size if day.size is not None else state.body_size
     if state.on != at or state.body_size != size:
         state = state.replace(on=at, body_size=size)
@@ -230,10 +228,10 @@ def transition(state: State, event: Event, rules: Rules) -> Step:
         new, more = _deadlines(new, event, rules)
     # the state this one follows is the last one made with these rules: its impasse is derived
     # from its fields, which _with_impasse needn't look up again if the event left them alone
-    last_state, last_ruleset = rules.memo(_LAST, _nothing)
+    last_state, last_ruleset = rules._cache.get(_LAST, _NOTHING)
     derived = before if before is last_state and day.ruleset is last_ruleset else None
     new = _with_impasse(new, rules, derived, day.ruleset)
-    rules.remember(_LAST, (new, day.ruleset))
+    rules._cache[_LAST] = (new, day.ruleset)
     step = _new(Step)
     _set_event(step, event)
     _set_state(step, new)
@@ -244,8 +242,7 @@ def transition(state: State, event: Event, rules: Rules) -> Step:
 _LAST = ("last step",)  # Rules' memo key for the state the last transition made, and its rule set
 
 
-def _nothing() -> tuple[None, None]:
-    return None, None
+_NOTHING = (None, None)
 
 
 # Steps are made for every event: set their three slots directly (what attrs' __init__ does,
@@ -255,7 +252,9 @@ _set_event = Step.event.__set__  # type: ignore[attr-defined]
 _set_state = Step.state.__set__  # type: ignore[attr-defined]
 _set_findings = Step.findings.__set__  # type: ignore[attr-defined]
 
-_HANDLERS: dict[type, Any] = {}  # singledispatch resolved once per event class
+_HANDLERS: dict[type, Any] = {}
+_POLLS_CLOSED = Phase.POLLS_CLOSED.rank
+_OFFICIAL_RESULTS = Phase.OFFICIAL_RESULTS.rank  # singledispatch resolved once per event class
 
 
 Result = tuple[State, list[Finding]]
@@ -432,11 +431,12 @@ def _(event: ParliamentConvened, state: State, rules: Rules) -> Result:
             raise EngineError(msg, event, "present_by_party")
     findings: list[Finding] = []
     opening = event.sitting == "opening"
-    if not opening and Phase.POLLS_CLOSED.rank <= state.phase.rank <= Phase.OFFICIAL_RESULTS.rank:
+    rank = state.phase.rank
+    if not opening and _POLLS_CLOSED <= rank <= _OFFICIAL_RESULTS:
         msg = (f"an {event.sitting} sitting can't come between the election and the new assembly's opening "
                f"sitting (phase: {state.phase.value})")
         raise EngineError(msg, event, "sitting")
-    if opening and state.phase.rank < Phase.OFFICIAL_RESULTS.rank:
+    if opening and rank < _OFFICIAL_RESULTS:
         findings.append(Finding(Verdict.WARNING, "the new assembly opens before official results were announced"))
     day = rules.day(event.at)
     for rule in day.convocations(event.sitting):
@@ -447,7 +447,7 @@ def _(event: ParliamentConvened, state: State, rules: Rules) -> Result:
         findings.extend(verdicts)
         if opening:
             lawful = put(lawful, reading, all(f.verdict is not Verdict.VIOLATION for f in verdicts))
-        elif get(lawful, reading) is False and present is not None:
+        elif lawful and get(lawful, reading) is False and present is not None:
             cure = _opening_met_later(state, event, present, rules, reading)
             if cure is not None:
                 findings.append(cure)
@@ -546,8 +546,12 @@ def _(event: VoteHeld, state: State, rules: Rules) -> Result:
     confidence = state.confidence_lawful
     for reading, decision in rules.day(event.at).decisions(event.motion):
         if not decision:
-            findings.append(Finding(Verdict.INFO, f"no decision rule for {event.motion} in the pack; "
-                                    f"declared {event.outcome}", interpretation=reading))
+            key = ("no decision rule", event.motion, event.outcome, reading)
+            found = rules._cache.get(key)  # the same finding for every such vote: made once
+            if found is None:
+                found = rules._cache[key] = Finding(Verdict.INFO, f"no decision rule for {event.motion} in the pack; "
+                                                    f"declared {event.outcome}", interpretation=reading)
+            findings.append(found)
             continue
         if event.yes is None:
             findings.append(Finding(Verdict.INFO, f"{event.motion.replace('_', ' ')} declared {event.outcome}; "
