@@ -159,30 +159,33 @@ class Day:
     body: str = "national-assembly"
     #: the rule set in force under each reading judged
     rulesets: tuple[tuple[Reading, RuleSet], ...] = ()
-    _tables: dict = attrs.field(factory=dict, eq=False, repr=False, hash=False)
+    _convocations: dict = attrs.field(factory=dict, eq=False, repr=False, hash=False)
+    _quorums: dict = attrs.field(factory=dict, eq=False, repr=False, hash=False)
+    _decisions: dict = attrs.field(factory=dict, eq=False, repr=False, hash=False)
 
     def convocations(self, sitting: str) -> tuple[Rule, ...]:
         """The convocation rules for a sitting, under the pack's own reading."""
-        return self._lookup(RuleKind.CONVOCATION, sitting, ((None, self.ruleset),))[0][1]
+        found = self._convocations.get(sitting)
+        if found is None:
+            found = self._convocations[sitting] = self.ruleset.of_kind(RuleKind.CONVOCATION, self.body, sitting)
+        return found
 
     def quorums(self, sitting: str) -> tuple[tuple[Reading, tuple[Rule, ...]], ...]:
         """The quorum rules for a sitting, under each reading."""
-        return self._lookup(RuleKind.QUORUM, sitting, self.rulesets)
+        found = self._quorums.get(sitting)
+        if found is None:
+            found = self._quorums[sitting] = self._per_reading(RuleKind.QUORUM, sitting)
+        return found
 
     def decisions(self, motion: str) -> tuple[tuple[Reading, tuple[Rule, ...]], ...]:
         """The decision rules for a motion, under each reading."""
-        return self._lookup(RuleKind.DECISION, motion, self.rulesets)
-
-    def _lookup(self, kind: RuleKind, applies_to: str,
-                rulesets: tuple[tuple[Reading, RuleSet], ...]) -> tuple[tuple[Reading, tuple[Rule, ...]], ...]:
-        table = self._tables.get(kind.name)  # by name: an Enum member hashes in Python
-        if table is None:
-            table = self._tables[kind.name] = {}
-        found = table.get(applies_to)
+        found = self._decisions.get(motion)
         if found is None:
-            found = table[applies_to] = tuple((reading, ruleset.of_kind(kind, self.body, applies_to))
-                                              for reading, ruleset in rulesets)
+            found = self._decisions[motion] = self._per_reading(RuleKind.DECISION, motion)
         return found
+
+    def _per_reading(self, kind: RuleKind, applies_to: str) -> tuple[tuple[Reading, tuple[Rule, ...]], ...]:
+        return tuple((reading, ruleset.of_kind(kind, self.body, applies_to)) for reading, ruleset in self.rulesets)
 
 
 def initial_state(rules: Rules) -> State:
@@ -442,8 +445,9 @@ def _(event: ParliamentConvened, state: State, rules: Rules) -> Result:
     for rule in day.convocations(event.sitting):
         findings.append(_convocation(rule, event))
     lawful = state.opened_lawfully
+    total = state.seats_total
     for reading, quorum_rules in day.quorums(event.sitting):
-        verdicts = [_quorum(rule, state, event, present, rules, reading) for rule in quorum_rules]
+        verdicts = [_quorum(rule, state, event, present, rules, reading, total) for rule in quorum_rules]
         findings.extend(verdicts)
         if opening:
             lawful = put(lawful, reading, all(f.verdict is not Verdict.VIOLATION for f in verdicts))
@@ -490,9 +494,10 @@ def _convocation(rule: Rule, event: ParliamentConvened) -> Finding:
 
 
 def _quorum(rule: Rule, state: State, event: ParliamentConvened, present: int | None, rules: Rules,
-            reading: Reading) -> Finding:
-    # a judgement depends only on these; memoised, since sittings with the same numbers recur
-    key = ("quorum", id(rule), event.sitting, present, state.body_size, state.seats_total, reading)
+            reading: Reading, total: int) -> Finding:
+    # a judgement depends only on these (total: the seats allocated); memoised, since sittings with
+    # the same numbers recur
+    key = ("quorum", id(rule), event.sitting, present, state.body_size, total, reading)
     found = rules._cache.get(key)  # Rules.memo, without making a closure for every sitting
     if found is None:
         found = rules._cache[key] = _judge_quorum(rule, state, event, present, rules, reading)
@@ -770,7 +775,8 @@ def _with_impasse(state: State, rules: Rules, derived: State | None = None, rule
         if found is None:
             found = rules._cache[key] = _impasse(state, rules)
         impasse, had = found
-    if (impasse is state.impasse or impasse == state.impasse) and had == state.had_impasse:
+    now = state.impasse
+    if had == state.had_impasse and (impasse is now or (impasse.level is now.level and impasse.reasons == now.reasons)):
         return state
     return state.replace(impasse=impasse, had_impasse=had)
 
