@@ -18,7 +18,16 @@ import attrs
 import cattrs
 
 from engine.errors import StoreError
-from engine.events import DERIVED_TYPES, REGISTRY, Event, _pairs, _texts, converter, event_type, unstructure_event
+from engine.events import (
+    DERIVED_TYPES,
+    REGISTRY,
+    Event,
+    _pairs,
+    _texts,
+    converter,
+    event_type,
+    unstructure_event,
+)
 
 __all__ = [
     "BUILDERS",
@@ -294,7 +303,7 @@ def _builder(cls: type[Event]) -> Callable[[dict[str, Any]], Event] | None:
         if field.name in readers:
             ns[f"_read{i}"] = readers[field.name]
             lines.append(f"    value = {value}")
-            lines.append(f"    if value is not None and value.__class__ is str:")
+            lines.append("    if value is not None and value.__class__ is str:")
             lines.append(f"        value = _read{i}(value)")
             value = "value"
         if field.converter is not None:

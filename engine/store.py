@@ -38,13 +38,13 @@ import attrs
 from engine.errors import ImpasseError, StoreError
 from engine.events import Event
 from engine.records import (
+    BUILDERS,
     CORRECTION,
     EVENT,
     KINDS,
     METADATA,
     METADATA_KEYS,
     RETRACTION,
-    BUILDERS,
     SCHEMAS,
     STAMP,
     Draft,

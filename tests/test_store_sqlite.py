@@ -25,7 +25,14 @@ from engine.records import BUILDERS, strict_event
 from engine.replay import replay_scenario
 from engine.scenario import load_scenario
 from engine.sqlitestore import _SCHEMA, SQLiteStore
-from engine.store import SCHEMAS, EventStore, checksum, open_store, scenario_from_store, scenario_metadata
+from engine.store import (
+    SCHEMAS,
+    EventStore,
+    checksum,
+    open_store,
+    scenario_from_store,
+    scenario_metadata,
+)
 from tests.store_contract import Clock, EventStoreContract, sitting, talks
 
 WRITER = str(Path(__file__).with_name("store_writer.py"))
