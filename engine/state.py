@@ -49,7 +49,7 @@ class Level(enum.Enum):
     RESOLVED = "resolved"  # there was an impasse and nothing of it remains
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)  # shared by many states, each of which hashes it
 class Impasse:
     """The derived impasse level with the reasons that put it there."""
 
@@ -57,7 +57,7 @@ class Impasse:
     reasons: tuple[str, ...] = ()
 
 
-@attrs.frozen
+@attrs.frozen(cache_hash=True)
 class Deadline:
     """A constitutional deadline running: started by an anchor event, due on ``due``."""
 
