@@ -49,10 +49,15 @@ class StepMemo:
     """Steps already made, shared by clocks that replay similar histories.
 
     ``transition`` is pure, so a (state, event) pair seen before gives the same step (or the same
-    refusal). Histories that differ (a member defecting in week 3 or in week 4) often reach equal
-    states: those are made one object, so that, with callers sharing equal events too, most
-    lookups match the pair by identity (a dict keyed by the two objects' ids, checked with
-    ``is``) instead of hashing and comparing states field by field.
+    refusal). Two things make pairs from different histories match:
+
+    * the state's date is left out of the key: ``transition`` reads it only to refuse an event
+      dated before it, then dates the new state by the event, so states that differ in their date
+      alone give equal steps for one event (``tests/test_machine.py`` checks this property);
+    * histories that differ (a member defecting in week 3 or in week 4) often reach equal states:
+      those are made one object, so that, with callers sharing equal events too, most lookups
+      match the pair by identity (a dict keyed by the two objects' ids, checked with ``is``)
+      instead of hashing and comparing states field by field.
 
     Args:
         limit: pairs kept before the memo starts afresh (bounds its memory).
@@ -60,20 +65,25 @@ class StepMemo:
 
     def __init__(self, limit: int = 200_000) -> None:
         self.limit = limit
+        #: (the state without its date, event) -> step
         self._by_value: dict[tuple[State, Event], Step | EngineError] = {}
         self._by_id: dict[tuple[int, int], tuple[State, Event, Step | EngineError]] = {}
-        self._states: dict[State, State] = {}
+        self._states: dict[State, State] = {}  # each state made, interned
+        self._undated: dict[State, State] = {}  # each state without its date, interned
+        self._twins: dict[int, tuple[State, State]] = {}  # id(state) -> (state, it without its date)
 
     def __len__(self) -> int:
         return len(self._by_value)
 
     def get(self, state: State, event: Event) -> Step | EngineError | None:
-        """The step made before for this state and event, or None."""
+        """The step made before for this state (whatever its date) and event, or None."""
         key = (id(state), id(event))
         found = self._by_id.get(key)
         if found is not None and found[0] is state and found[1] is event:
             return found[2]
-        step = self._by_value.get((state, event))
+        if state.on is not None and event.at < state.on:
+            return None  # refused for its date alone, which the memo's keys leave out
+        step = self._by_value.get((self._without_date(state), event))
         if step is not None:  # the entry keeps both objects alive, so their ids stay theirs
             if len(self._by_id) >= self.limit:
                 self._by_id.clear()  # only a shortcut to _by_value: dropping it loses nothing
@@ -86,13 +96,28 @@ class StepMemo:
             self._by_value.clear()
             self._by_id.clear()
             self._states.clear()
+            self._undated.clear()
+            self._twins.clear()
         if isinstance(step, Step):
             canonical = self._states.setdefault(step.state, step.state)
             if canonical is not step.state:
                 step = Step(step.event, canonical, step.findings)
-        self._by_value[(state, event)] = step
+        if state.on is None or not event.at < state.on:  # a refusal for the date stays with this pair
+            self._by_value[(self._without_date(state), event)] = step
         self._by_id[(id(state), id(event))] = (state, event, step)
         return step
+
+    def _without_date(self, state: State) -> State:
+        """``state`` with no date, one object for all equal ones (found by identity when seen before)."""
+        twin = self._twins.get(id(state))
+        if twin is not None and twin[0] is state:
+            return twin[1]
+        undated = state if state.on is None else state.replace(on=None)
+        undated = self._undated.setdefault(undated, undated)
+        if len(self._twins) >= self.limit:
+            self._twins.clear()  # a shortcut too
+        self._twins[id(state)] = (state, undated)  # keeps the state alive, so its id stays its own
+        return undated
 
 
 class Clock:

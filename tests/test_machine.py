@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
@@ -246,6 +247,27 @@ class TestScenarioMechanisms:
         assert steps[6].state.boycotts == frozenset()
 
 
+@functools.cache
+def _loaded(path: Path):
+    return load_scenario(path)
+
+
+@functools.cache
+def _steps(path: Path) -> tuple:
+    """The steps of a scenario's replay, up to its first impossible event."""
+    scenario = _loaded(path)
+    rules = rules_for(scenario)
+    state, steps = initial_state(rules), []
+    for event in scenario.events:
+        try:
+            step = transition(state, event, rules)
+        except EngineError:
+            break
+        steps.append(step)
+        state = step.state
+    return tuple(steps)
+
+
 class TestWhatTransitionRemembers:
     """transition keeps per-Rules caches (the facts of each day, judgements, the last state it made);
     none of them may change a step."""
@@ -265,6 +287,26 @@ class TestWhatTransitionRemembers:
             assert (fresh.event, fresh.state, fresh.findings) == (step.event, step.state, step.findings)
             assert fresh.state.impasse == step.state.impasse
             state, again = step.state, fresh.state
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.sampled_from(SCENARIOS), st.integers(min_value=0, max_value=10_000), st.integers(min_value=0, max_value=400))
+    def test_the_incoming_date_only_orders_events(self, path: Path, pick: int, days_before: int) -> None:
+        """A state's date matters to the next event only as a bound: any date up to the event's
+        gives the same step (the simulator's step memo leaves dates out of its keys on this)."""
+        scenario = _loaded(path)
+        rules = rules_for(scenario)
+        steps = _steps(path)
+        if not steps:
+            return
+        i = pick % len(steps)
+        before = steps[i - 1].state if i else initial_state(rules)
+        step = steps[i]
+        for on in (None, step.event.at - timedelta(days=days_before)):
+            other = transition(before.replace(on=on), step.event, rules)
+            assert (other.event, other.state, other.findings) == (step.event, step.state, step.findings)
+        later = step.event.at + timedelta(days=1 + days_before)
+        with pytest.raises(EngineError, match="date order"):
+            transition(before.replace(on=later), step.event, rules)
 
     def test_an_impasse_not_derived_by_transition_is_derived_again(self) -> None:
         """A state made by hand, its impasse left at the default: the next step derives it."""

@@ -179,6 +179,27 @@ class TestStepMemo:
         assert memo.get(twin_state, twin_event) is step
         assert memo.get(twin_state, TIMELINE.steps[6].event) is None
 
+    def test_a_state_of_another_date_finds_the_step(self) -> None:
+        """A state that differs only in its date, up to the event's, finds the step remembered."""
+        before, step = self._pair()
+        memo = StepMemo()
+        memo.put(before, step.event, step)
+        assert before.on is not None and before.on < step.event.at
+        for on in (None, before.on - timedelta(days=30), step.event.at):
+            assert memo.get(before.replace(on=on), step.event) is step
+
+    def test_an_event_dated_before_the_state_is_not_answered(self) -> None:
+        """Past the event's date the memo answers nothing, and the date-order refusal stays with its pair."""
+        before, step = self._pair()
+        memo = StepMemo()
+        memo.put(before, step.event, step)
+        later = before.replace(on=step.event.at + timedelta(days=1))
+        assert memo.get(later, step.event) is None
+        refusal = EngineError("out of date order", step.event, "at")
+        memo.put(later, step.event, refusal)
+        assert memo.get(later, step.event) is refusal  # the same objects, by identity
+        assert memo.get(before, step.event) is step  # the refusal did not replace the step
+
     def test_equal_states_are_made_one_object(self) -> None:
         """A step whose state equals one remembered before comes back holding that earlier object."""
         before, step = self._pair()
