@@ -41,6 +41,8 @@ from engine.uncertainty import Uncertainty
 __all__ = ["Ensemble", "Interval", "RunResult", "Simulator", "simulate", "wilson"]
 
 _RESOLVED = Level.RESOLVED
+_TAKEN = "members breaking the boycott"
+_ATTENDED = frozenset({ParliamentConvened, SeatsTaken, VoteHeld})  # events that count the members present
 _SHARED_LIMIT = 100_000  # shared events kept before starting afresh (bounds memory)
 
 
@@ -221,18 +223,18 @@ class _SimRun:
 
     def _generated(self, cls: type[Event], **fields: Any) -> Event:
         """A generated event of type ``cls`` dated today."""
-        key = (cls, self.clock.env.now, *fields.items())
+        key = (cls, self.clock.env.now, *fields.values())  # each caller names the same fields, in one order
         found = self.sim.shared.get(key)
         if found is None:
             found = self._shared(key, lambda: cls(at=self.today(), source=("simulated",), **fields))
         return found
 
     def observe(self, step: Step) -> None:
-        state = step.state
-        if self.resolved_days is None and state.impasse.level is _RESOLVED:
+        if self.resolved_days is None and step.state.impasse.level is _RESOLVED:
             self.resolved_days = (step.event.at - self.sim.poll).days
         event = step.event
-        if event.__class__ is ParliamentConvened and event.sitting == "opening" and not self.opened_by_deadline:
+        if event.__class__ is ParliamentConvened and not self.opened_by_deadline and event.sitting == "opening":
+            state = step.state
             late = any(m in self.sim.opening_deadlines for m in state.missed)
             for r in self.sim.readings:
                 self.opened_by_deadline[r] = get(state.opened_lawfully, r) is True and not late
@@ -240,21 +242,23 @@ class _SimRun:
     # --- recorded events, adjusted for the members who have defected ----------------
 
     def feed(self, events: list[tuple[int, Event]]):  # noqa: ANN201
-        env, clock = self.clock.env, self.clock
+        env, apply, timeout = self.clock.env, self.clock.apply, self.clock.env.timeout
         for day, event in events:
             wait = day - env.now
             if wait > 0:
-                yield env.timeout(wait)
-            if isinstance(event, BoycottDeclared) and self._all_defected(event.party):
-                continue
-            clock.apply(self._attend(event))
+                yield timeout(wait)
+            if self.defected:  # members who took their seats change some events, and end a boycott
+                if event.__class__ is BoycottDeclared and self._all_defected(event.party):  # type: ignore[attr-defined]
+                    continue
+                event = self._attend(event)
+            apply(event)
 
     def _all_defected(self, party: str) -> bool:
         held = get(self.state.seats, party, 0)
         return bool(held) and self.defected.get(party, 0) >= held  # type: ignore[operator]
 
     def _attend(self, event: Event) -> Event:
-        if not self.defected or not isinstance(event, (ParliamentConvened, SeatsTaken, VoteHeld)):
+        if event.__class__ not in _ATTENDED:
             return event
         state = self.state
         return self._shared((event, tuple(self.defected.items()), state.seats, state.seated, state.body_size),
@@ -293,7 +297,7 @@ class _SimRun:
         member defects (a geometric number of weeks), then draws how many: the same law as
         weekly Binomial(members left, weekly) draws, with far fewer events.
         """
-        env, clock, defected = self.clock.env, self.clock, self.defected
+        env, clock, defected, shared = self.clock.env, self.clock, self.defected, self.sim.shared
         if start is not None and clock.day(start) > env.now:
             yield env.timeout(clock.day(start) - env.now)
         if weekly <= 0:
@@ -320,7 +324,9 @@ class _SimRun:
                 continue
             defected[party] = done = defected.get(party, 0) + k
             if state.sittings:
-                clock.apply(self._generated(SeatsTaken, party=party, members=k, note="members breaking the boycott"))
+                taken = shared.get((SeatsTaken, env.now, party, k, _TAKEN))  # _generated's key, without the call
+                clock.apply(taken if taken is not None else self._generated(SeatsTaken, party=party, members=k,
+                                                                           note=_TAKEN))
             if done >= held:  # type: ignore[operator]
                 clock.apply(self._generated(BoycottEnded, party=party, note="every member has broken the boycott"))
                 return
