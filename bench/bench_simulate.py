@@ -82,16 +82,18 @@ def _spin(_: object = None) -> float:
 
 
 def _machine_scaling(cores: int) -> tuple[float, float]:
-    """CPU seconds of one workload run alone, and the mean when ``cores`` copies run at once.
+    """CPU seconds of one workload run alone, and of each of ``cores`` copies run at once (medians of three).
 
     A shared VM's cores need not add up: when they slow each other down, no program's per-core
     rate with every core busy reaches its rate on one core, and this says by how much.
     """
+    alone, together = [], []
     with ProcessPoolExecutor(max_workers=cores) as pool:
         list(pool.map(_spin, [None] * cores))  # start the workers first, outside the measurement
-        alone = statistics.median(_spin() for _ in range(3))
-        together = statistics.mean(pool.map(_spin, [None] * cores))
-    return alone, together
+        for _ in range(3):  # alternated, so that a slow minute of the VM weighs on both
+            alone.append(_spin())
+            together.append(statistics.mean(pool.map(_spin, [None] * cores)))
+    return statistics.median(alone), statistics.median(together)
 
 
 def _cpu_seconds() -> float:
