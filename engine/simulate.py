@@ -238,6 +238,8 @@ class _SimRun:
             late = any(m in self.sim.opening_deadlines for m in state.missed)
             for r in self.sim.readings:
                 self.opened_by_deadline[r] = get(state.opened_lawfully, r) is True and not late
+        if self.resolved_days is not None and self.opened_by_deadline:
+            self.clock.observer = None  # both known: the rest of the run has nothing to tell
 
     # --- recorded events, adjusted for the members who have defected ----------------
 
@@ -355,16 +357,16 @@ def _next_defections(rng: random.Random, n: int, p: float, log_q: float) -> tupl
     # the first defector's position j among n, given at least one: P(j) ∝ q^j p, j < n
     j = int(math.log(1.0 - rng.random() * (1.0 - q_n)) / log_q)
     j = min(j, n - 1)
-    return weeks, 1 + _binomial(rng, n - j - 1, p)
+    return weeks, 1 + _binomial(rng, n - j - 1, p, log_q)
 
 
-def _binomial(rng: random.Random, n: int, p: float) -> int:
+def _binomial(rng: random.Random, n: int, p: float, log_q: float) -> int:
+    """Binomial(n, p); ``log_q`` is ``log(1 - p)``."""
     if n <= 0 or p <= 0:
         return 0
     if p >= 1:
         return n
     # exact binomial by geometric jumps between successes: about k + 1 draws instead of n
-    log_q = math.log1p(-p)
     k, i = 0, -1
     while True:
         i += int(math.log(1.0 - rng.random()) / log_q) + 1
