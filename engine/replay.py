@@ -163,11 +163,7 @@ class Clock:
 
     def apply(self, event: Event) -> Step | None:
         state, memo = self.state, self.memo
-        if memo is None:
-            step = None
-        else:  # StepMemo.get's first look, without the call: most events of a simulation end here
-            found = memo._by_id.get((id(state), id(event)))
-            step = found[2] if found is not None and found[0] is state and found[1] is event else memo.get(state, event)
+        step = memo.get(state, event) if memo is not None else None
         if step is None:
             try:
                 step = transition(state, event, self.rules)
