@@ -85,6 +85,13 @@ class RunResult:
     defected: int
     skipped: int
 
+    def __reduce__(self) -> tuple[type[RunResult], tuple[Any, ...]]:
+        # workers send every result to the parent: plain arguments pickle and load about six times
+        # faster than attrs' state protocol (3.5 against 21 us a result, loading in the parent,
+        # which shares the cores with the workers)
+        return (RunResult, (self.index, self.opened_by_deadline, self.opened_ever, self.government_lawful,
+                            self.impasse_days, self.defected, self.skipped))
+
 
 class Simulator:
     """Runs of one scenario; build once per process, then call :meth:`run` for each index."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import pickle
 import re
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 
 from engine.errors import ScenarioError
 from engine.scenario import load_scenario, parse_scenario
-from engine.simulate import Simulator, simulate, wilson
+from engine.simulate import RunResult, Simulator, simulate, wilson
 
 SOURCE = Path("scenarios/cambodia-2013.yaml").read_text()
 OPPOSITION = 1  # index of opposition-120-to-open among the scenario's readings
@@ -39,6 +40,17 @@ class TestWilson:
         k = data.draw(st.integers(0, n))
         iv = wilson(k, n)
         assert 0 <= iv.low <= k / n <= iv.high <= 1
+
+
+class TestRunResult:
+    @given(st.builds(RunResult, index=st.integers(0), opened_by_deadline=st.tuples(st.booleans(), st.booleans()),
+                     opened_ever=st.tuples(st.booleans()), government_lawful=st.tuples(st.booleans(), st.booleans()),
+                     impasse_days=st.none() | st.integers(0, 5000), defected=st.integers(0, 200),
+                     skipped=st.integers(0, 50)))
+    def test_survives_the_trip_from_a_worker(self, result: RunResult) -> None:
+        """A result pickled in a worker loads in the parent equal to itself, field by field."""
+        loaded = pickle.loads(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        assert loaded == result and type(loaded) is RunResult
 
 
 class TestEnsembles:
