@@ -191,13 +191,26 @@ class Clock:
     def _track(self, state: State) -> None:
         running = {(d.rule, d.start): d for d in state.deadlines}
         watched = self.watched
-        for key in [k for k in watched if k not in running]:
-            del watched[key]  # met or replaced: its expiry, when it comes, finds no watcher and does nothing
+        if watched:
+            for key in [k for k in watched if k not in running]:
+                del watched[key]  # met or replaced: its expiry, when it comes, finds no watcher and does nothing
+        env = self.env
         for key, deadline in running.items():
             if key not in watched:
-                expiry = self.env.timeout(max(0, self.day(deadline.due) + _END_OF_DAY - self.env.now))
+                expiry = env.timeout(max(0, deadline.due.toordinal() - self.origin + _END_OF_DAY - env.now))
                 watched[key] = expiry
                 expiry.callbacks.append(functools.partial(self._expire, key, deadline))
+
+    def run(self, until: float) -> None:
+        """Process every scheduled event before day number ``until``.
+
+        Like ``env.run(until=...)`` for a clock whose events never fall on ``until`` itself, without
+        the stop event and the exception that SimPy raises to end its loop (about 3 % of a short
+        simulated run).
+        """
+        step, peek = self.env.step, self.env.peek
+        while peek() < until:
+            step()
 
     def feed(self, events: Iterable[Event], until: date | None):  # noqa: ANN201
         for event in events:
@@ -247,7 +260,7 @@ def replay(events: Iterable[Event], rules: Rules, until: date | None = None, *, 
     run.env.process(run.feed(events, until))
     try:
         # run to the end of the last day, but stop short of a deadline expiring at that day's end
-        run.env.run(until=max(run.day(end) + _END_OF_DAY - _EPSILON, _EPSILON))
+        run.run(run.day(end) + _END_OF_DAY - _EPSILON)
     except EngineError as exc:
         # SimPy re-raises a copy built from args alone; the original carries the event and field
         original = exc.__cause__ if isinstance(exc.__cause__, EngineError) else exc

@@ -151,16 +151,16 @@ class Simulator:
             clock.env.process(run.defect(d.party, d.weekly, d.start))
         for t in self.u.talks:
             clock.env.process(run.talk(t.parties, t.weekly, t.start, t.ends_dispute))
-        clock.env.run(until=clock.day(self.horizon) + 1 - 2e-6)
-        final = clock.state
-        return RunResult(
-            index=index,
-            opened_by_deadline=tuple(run.opened_by_deadline.get(r, False) for r in self.readings),
-            opened_ever=tuple(get(final.opened_lawfully, r) is True for r in self.readings),
-            government_lawful=tuple(get(final.government_lawful, r) is True for r in self.readings),
-            impasse_days=run.resolved_days,
-            defected=sum(run.defected.values()),
-            skipped=clock.skipped,
+        clock.run(clock.day(self.horizon) + 1 - 2e-6)
+        final, readings, opened = clock.state, self.readings, run.opened_by_deadline
+        return RunResult(  # in field order; list comprehensions: cheaper than generators into tuple()
+            index,
+            tuple([opened.get(r, False) for r in readings]),
+            tuple([get(final.opened_lawfully, r) is True for r in readings]),
+            tuple([get(final.government_lawful, r) is True for r in readings]),
+            run.resolved_days,
+            sum(run.defected.values()),
+            clock.skipped,
         )
 
     def _draw_events(self, rng: random.Random) -> list[tuple[int, Event]]:
@@ -237,16 +237,20 @@ class _SimRun:
         return found
 
     def observe(self, step: Step) -> None:
-        if self.resolved_days is None and step.state.impasse.level is _RESOLVED:
+        """Note the day the impasse is first resolved, and whether the opening sitting was lawful and on time."""
+        # most steps are neither: the two tests that rule them out come first
+        if step.state.impasse.level is _RESOLVED and self.resolved_days is None:
             self.resolved_days = (step.event.at - self.sim.poll).days
+            if self.opened_by_deadline:
+                self.clock.observer = None  # both known: the rest of the run has nothing to tell
         event = step.event
         if event.__class__ is ParliamentConvened and not self.opened_by_deadline and event.sitting == "opening":
             state = step.state
             late = any(m in self.sim.opening_deadlines for m in state.missed)
             for r in self.sim.readings:
                 self.opened_by_deadline[r] = get(state.opened_lawfully, r) is True and not late
-        if self.resolved_days is not None and self.opened_by_deadline:
-            self.clock.observer = None  # both known: the rest of the run has nothing to tell
+            if self.resolved_days is not None:
+                self.clock.observer = None
 
     # --- recorded events, adjusted for the members who have defected ----------------
 
@@ -257,9 +261,11 @@ class _SimRun:
             if wait > 0:
                 yield timeout(wait)
             if self.defected:  # members who took their seats change some events, and end a boycott
-                if event.__class__ is BoycottDeclared and self._all_defected(event.party):  # type: ignore[attr-defined]
+                cls = event.__class__
+                if cls is BoycottDeclared and self._all_defected(event.party):  # type: ignore[attr-defined]
                     continue
-                event = self._attend(event)
+                if cls in _ATTENDED:
+                    event = self._attend(event)
             apply(event)
 
     def _all_defected(self, party: str) -> bool:
@@ -267,8 +273,7 @@ class _SimRun:
         return bool(held) and self.defected.get(party, 0) >= held  # type: ignore[operator]
 
     def _attend(self, event: Event) -> Event:
-        if event.__class__ not in _ATTENDED:
-            return event
+        """``event`` (one of ``_ATTENDED``) with the members who defected present."""
         state = self.state
         return self._shared((event, tuple(self.defected.items()), state.seats, state.seated, state.body_size),
                             lambda: self._attended(event))
@@ -314,6 +319,8 @@ class _SimRun:
         log_q = math.log1p(-weekly) if weekly < 1 else -math.inf
         boycott = (party, "parliament")
         seen = False
+        seats: object = None
+        held = 0
         while True:
             state = clock.state
             if boycott not in state.boycotts:
@@ -322,8 +329,10 @@ class _SimRun:
                 yield env.timeout(7)  # not boycotting yet: look again next week
                 continue
             seen = True
-            held = get(state.seats, party, 0)
-            left = held - defected.get(party, 0)  # type: ignore[operator]
+            if state.seats is not seats:  # seats seldom change: look the party up only when they do
+                seats = state.seats
+                held = get(seats, party, 0)  # type: ignore[assignment]
+            left = held - defected.get(party, 0)
             if left <= 0:
                 return
             weeks, k = _next_defections(self.rng, left, weekly, log_q)
@@ -336,7 +345,7 @@ class _SimRun:
                 taken = shared.get((SeatsTaken, env.now, party, k, _TAKEN))  # _generated's key, without the call
                 clock.apply(taken if taken is not None else self._generated(SeatsTaken, party=party, members=k,
                                                                            note=_TAKEN))
-            if done >= held:  # type: ignore[operator]
+            if done >= held:
                 clock.apply(self._generated(BoycottEnded, party=party, note="every member has broken the boycott"))
                 return
 
