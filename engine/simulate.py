@@ -255,11 +255,12 @@ class _SimRun:
     # --- recorded events, adjusted for the members who have defected ----------------
 
     def feed(self, events: list[tuple[int, Event]]):  # noqa: ANN201
-        env, apply, timeout = self.clock.env, self.clock.apply, self.clock.env.timeout
+        apply, timeout = self.clock.apply, self.clock.env.timeout
+        now = self.clock.env.now  # whenever this process runs, env.now is the day it woke on: kept here
         for day, event in events:
-            wait = day - env.now
-            if wait > 0:
-                yield timeout(wait)
+            if day > now:
+                yield timeout(day - now)
+                now = day
             if self.defected:  # members who took their seats change some events, and end a boycott
                 cls = event.__class__
                 if cls is BoycottDeclared and self._all_defected(event.party):  # type: ignore[attr-defined]
