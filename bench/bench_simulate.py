@@ -6,6 +6,9 @@ Prints figures; it is not a test. Usage:
 
 Wall time is what the target is judged on. CPU time (of this process and of the pool's workers)
 is printed beside it: on a shared VM it moves less, and it leaves out the time a worker waited.
+Each round measures every figure once, in turn; on Linux the share of CPU time the VM's host
+took for other guests meanwhile ("steal", from /proc/stat) is printed, since it can halve a
+figure from one minute to the next.
 """
 
 from __future__ import annotations
@@ -30,38 +33,45 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=4000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeat", type=int, default=3, help="times to measure each figure (median shown)")
+    parser.add_argument("--repeat", type=int, default=3, help="rounds of measurements (medians shown)")
     parser.add_argument("--scenario", default="scenarios/cambodia-2013.yaml")
     args = parser.parse_args()
     scenario = load_scenario(args.scenario)
     cores = os.cpu_count() or 1
+    counts = sorted({1, 2, cores})
     print(f"python {platform.python_version()} on {platform.machine()}, {cores} cores; scenario {scenario.id}; "
-          f"{args.runs} runs, seed {args.seed}; each figure is the median of {args.repeat} measurements (listed in brackets)")
+          f"{args.runs} runs, seed {args.seed}; each figure is the median of {args.repeat} rounds (listed in brackets)")
 
-    loop = []
+    # one round measures everything once, so that a slow minute of a shared host weighs on every figure
+    loop: list[float] = []
+    walls: dict[int, list[float]] = {w: [] for w in counts}
+    cpus: dict[int, list[float]] = {w: [] for w in counts}
+    steal: dict[int, list[float]] = {w: [] for w in counts}
+    results = {}
     for _ in range(args.repeat):
         sim = Simulator(scenario)  # a fresh simulator each time: its memo starts empty, as a user's does
         start = time.perf_counter()
         for i in range(args.runs):
             sim.run(args.seed, i)
         loop.append(args.runs / (time.perf_counter() - start))
-    print(f"one core, run loop only:        {statistics.median(loop):8.0f} runs/s   [{_spread(loop)}]")
-
-    results = {}
-    per_worker = {}
-    for workers in sorted({1, 2, cores}):
-        walls, cpus = [], []
-        for _ in range(args.repeat):
-            start, cpu = time.perf_counter(), _cpu_seconds()
+        for workers in counts:
+            start, cpu, ticks = time.perf_counter(), _cpu_seconds(), _host_ticks()
             results[workers] = simulate(scenario, args.runs, args.seed, workers=workers).results
-            walls.append(time.perf_counter() - start)
-            cpus.append(_cpu_seconds() - cpu)
-        wall = statistics.median(walls)
+            walls[workers].append(time.perf_counter() - start)
+            cpus[workers].append(_cpu_seconds() - cpu)
+            steal[workers].append(_stolen_share(ticks, _host_ticks()))
+    print(f"one core, run loop only:        {statistics.median(loop):8.0f} runs/s   [{_spread(loop)}]")
+    per_worker = {}
+    for workers in counts:
+        wall = statistics.median(walls[workers])
         per_worker[workers] = args.runs / wall / workers
         print(f"simulate(), {workers} worker(s):       {args.runs / wall:8.0f} runs/s   wall {wall:6.2f} s "
-              f"({per_worker[workers]:.0f} runs/s per worker, pool start-up included) [walls {_spread(walls, 2)} s]")
-        print(f"    CPU time of this process and its workers: {args.runs / statistics.median(cpus):8.0f} runs per "
-              f"CPU-second [{_spread([args.runs / c for c in cpus])}]")
+              f"({per_worker[workers]:.0f} runs/s per worker, pool start-up included) [walls {_spread(walls[workers], 2)} s]")
+        print(f"    CPU time of this process and its workers: {args.runs / statistics.median(cpus[workers]):8.0f} runs "
+              f"per CPU-second [{_spread([args.runs / c for c in cpus[workers]])}]")
+        if all(x is not None for x in steal[workers]):
+            print(f"    share of the VM's CPU time the host took (steal): "
+                  f"[{', '.join(f'{x * 100:.0f} %' for x in steal[workers])}]")  # type: ignore[operator]
     alone, together = _machine_scaling(cores)
     print(f"this machine, a pure-Python loop (no engine code): {alone:.2f} s alone, {together:.2f} s each with "
           f"{cores} at once ({(together / alone - 1) * 100:+.0f} % per process)")
@@ -70,6 +80,23 @@ def main() -> None:
     per_core = min(statistics.median(loop), per_worker[max(per_worker)])
     print(f"target (issue 5): >= 2,000 runs/s per core: {per_core:.0f} (the lower of the run loop and "
           f"{max(per_worker)} workers' per-worker figure) -> {'met' if per_core >= 2000 else 'NOT met'}")
+
+
+def _host_ticks() -> list[int] | None:
+    """The machine's CPU time counters (Linux ``/proc/stat``), or None where there are none."""
+    try:
+        with open("/proc/stat") as stat:
+            return [int(x) for x in stat.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+
+
+def _stolen_share(before: list[int] | None, after: list[int] | None) -> float | None:
+    """The share of the machine's CPU time between two readings that its host gave to others (steal)."""
+    if before is None or after is None or len(before) < 8:
+        return None
+    spent = [b - a for a, b in zip(before, after)]
+    return spent[7] / sum(spent) if sum(spent) else 0.0
 
 
 def _spin(_: object = None) -> float:
