@@ -153,6 +153,25 @@ def test_replay_from_a_snapshot_gives_the_same_final_state(k: int) -> None:
     assert clock.state == TIMELINE.final
 
 
+class TestClockRun:
+    def test_stops_before_the_given_day_number(self) -> None:
+        """Clock.run applies every event dated before the end it is given and none after; SimPy's own
+        env.run(until=...) on a twin clock reaches the same state."""
+        rules = rules_for(KH2013)
+        events = list(KH2013.events)
+        middle = events[len(events) // 2].at
+        ours, simpys = Clock(rules, events[0].at), Clock(rules, events[0].at)
+        for clock in (ours, simpys):
+            clock.env.process(clock.feed(events, None))
+        end = ours.day(middle) + 1 - 2e-6  # the end of the middle event's day
+        ours.run(end)
+        simpys.env.run(until=end)
+        assert ours.state == simpys.state
+        assert ours.steps == simpys.steps
+        assert [s.event for s in ours.steps] == [e for e in events if e.at <= middle]
+        assert ours.env.peek() > end  # what is left is dated after the end
+
+
 class TestStepMemo:
     def _pair(self):
         step = TIMELINE.steps[5]
