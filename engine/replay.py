@@ -205,7 +205,7 @@ class Clock:
         """Process every scheduled event before day number ``until``.
 
         Like ``env.run(until=...)`` for a clock whose events never fall on ``until`` itself, without
-        the stop event and the exception that SimPy raises to end its loop (about 3 % of a short
+        the stop event and the exception that SimPy raises to end its loop (about 2 % of a short
         simulated run).
         """
         step, peek = self.env.step, self.env.peek
