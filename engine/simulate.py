@@ -13,6 +13,7 @@ from that snapshot.
 
 from __future__ import annotations
 
+import gc
 import math
 import random
 from collections.abc import Callable, Iterable, Sequence
@@ -505,11 +506,18 @@ def simulate(scenario: Scenario, runs: int, seed: int, *, workers: int = 1,
             if progress:
                 progress(len(results))
     else:
+        # Forked workers inherit this process's objects. Frozen, they stay out of the workers'
+        # garbage collections, which would otherwise walk them and write to every one (copying
+        # their pages). This is what the gc.freeze() docs advise before fork(). Not done when the
+        # caller has frozen objects of its own: unfreezing afterwards would release theirs.
+        frozen = executor is None and gc.isenabled() and gc.get_freeze_count() == 0
         if executor is None:
             _PARENT.clear()
             _PARENT[(scenario.path, interps)] = sim
         pool = executor or ProcessPoolExecutor(max_workers=workers, initializer=_init_worker,
                                                initargs=(scenario.path, interps))
+        if frozen:
+            gc.freeze()
         try:
             futures = [pool.submit(_run_chunk, seed, part) for part in chunks]
             done = 0
@@ -520,6 +528,8 @@ def simulate(scenario: Scenario, runs: int, seed: int, *, workers: int = 1,
                 if progress:
                     progress(done)
         finally:
+            if frozen:
+                gc.unfreeze()
             if executor is None:
                 pool.shutdown()
                 _PARENT.clear()

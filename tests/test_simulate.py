@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import math
 import pickle
 import re
@@ -62,6 +63,23 @@ class TestEnsembles:
         assert one.results == two.results
         assert one.to_dict() == two.to_dict()
         assert simulate(scenario, 60, 8).results != one.results
+
+    def test_a_local_pool_leaves_the_garbage_collector_as_it_found_it(self) -> None:
+        """This process's objects are frozen while the forked workers run, and unfrozen after; a caller's
+        own frozen objects stay frozen."""
+        scenario = load_scenario("scenarios/cambodia-2013.yaml")
+        assert gc.get_freeze_count() == 0
+        during: list[int] = []
+        simulate(scenario, 8, 1, workers=2, chunk=4, progress=lambda _: during.append(gc.get_freeze_count()))
+        assert during and all(count > 0 for count in during)
+        assert gc.get_freeze_count() == 0
+        gc.freeze()
+        try:
+            kept = gc.get_freeze_count()
+            simulate(scenario, 8, 1, workers=2, chunk=4)
+            assert gc.get_freeze_count() == kept
+        finally:
+            gc.unfreeze()
 
     def test_no_defection_never_breaks_the_boycott(self, tmp_path: Path) -> None:
         """With a defection chance of 0 nobody defects, and the 120 reading is never met at the opening."""
