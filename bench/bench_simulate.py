@@ -46,7 +46,7 @@ def main() -> None:
     loop: list[float] = []
     walls: dict[int, list[float]] = {w: [] for w in counts}
     cpus: dict[int, list[float]] = {w: [] for w in counts}
-    steal: dict[int, list[float]] = {w: [] for w in counts}
+    steal: dict[int, list[float | None]] = {w: [] for w in counts}
     results = {}
     for _ in range(args.repeat):
         sim = Simulator(scenario)  # a fresh simulator each time: its memo starts empty, as a user's does
@@ -69,9 +69,9 @@ def main() -> None:
               f"({per_worker[workers]:.0f} runs/s per worker, pool start-up included) [walls {_spread(walls[workers], 2)} s]")
         print(f"    CPU time of this process and its workers: {args.runs / statistics.median(cpus[workers]):8.0f} runs "
               f"per CPU-second [{_spread([args.runs / c for c in cpus[workers]])}]")
-        if all(x is not None for x in steal[workers]):
-            print(f"    share of the VM's CPU time the host took (steal): "
-                  f"[{', '.join(f'{x * 100:.0f} %' for x in steal[workers])}]")  # type: ignore[operator]
+        shares = [x for x in steal[workers] if x is not None]
+        if shares:
+            print(f"    share of the VM's CPU time the host took (steal): [{', '.join(f'{x * 100:.0f} %' for x in shares)}]")
     alone, together = _machine_scaling(cores)
     print(f"this machine, a pure-Python loop (no engine code): {alone:.2f} s alone, {together:.2f} s each with "
           f"{cores} at once ({(together / alone - 1) * 100:+.0f} % per process)")

@@ -197,7 +197,7 @@ class Clock:
         env = self.env
         for key, deadline in running.items():
             if key not in watched:
-                expiry = env.timeout(max(0, deadline.due.toordinal() - self.origin + _END_OF_DAY - env.now))
+                expiry = env.timeout(max(0, self.day(deadline.due) + _END_OF_DAY - env.now))
                 watched[key] = expiry
                 expiry.callbacks.append(functools.partial(self._expire, key, deadline))
 
