@@ -163,7 +163,14 @@ class Clock:
 
     def apply(self, event: Event) -> Step | None:
         state, memo = self.state, self.memo
-        step = memo.get(state, event) if memo is not None else None
+        if memo is None:
+            step = None
+        else:  # StepMemo.get, its identity match inlined: most steps of a simulation are found so
+            found = memo._by_id.get((id(state), id(event)))
+            if found is not None and found[0] is state and found[1] is event:
+                step = found[2]
+            else:
+                step = memo.get(state, event)
         if step is None:
             try:
                 step = transition(state, event, self.rules)
