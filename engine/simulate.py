@@ -45,6 +45,7 @@ _RESOLVED = Level.RESOLVED
 _TAKEN = "members breaking the boycott"
 _ATTENDED = frozenset({ParliamentConvened, SeatsTaken, VoteHeld})  # events that count the members present
 _SHARED_LIMIT = 100_000  # shared events kept before starting afresh (bounds memory)
+_NEVER = 10**12  # weeks to wait for what a tiny chance puts further off than a float can count
 
 
 @attrs.frozen
@@ -358,7 +359,10 @@ class _SimRun:
             yield env.timeout(clock.day(start) - env.now)
         if weekly <= 0:
             return
-        weeks = 1 if weekly >= 1 else int(math.log(1.0 - self.rng.random()) / math.log1p(-weekly)) + 1
+        try:
+            weeks = 1 if weekly >= 1 else int(math.log(1.0 - self.rng.random()) / math.log1p(-weekly)) + 1
+        except OverflowError:  # a chance so small that the wait overflows a float
+            weeks = _NEVER
         yield env.timeout(7 * weeks)
         involved = set(parties)
         if any(b[0] in involved for b in self.state.boycotts) or self.state.rejecting & involved:
@@ -371,7 +375,10 @@ def _next_defections(rng: random.Random, n: int, p: float, log_q: float) -> tupl
     if p >= 1:
         return 1, n
     q_n = math.exp(n * log_q)  # chance that nobody defects in a week
-    weeks = int(math.log(1.0 - rng.random()) / (n * log_q)) + 1
+    try:
+        weeks = int(math.log(1.0 - rng.random()) / (n * log_q)) + 1
+    except OverflowError:  # a chance so small that the wait overflows a float
+        weeks = _NEVER
     # the first defector's position j among n, given at least one: P(j) ∝ q^j p, j < n
     j = int(math.log(1.0 - rng.random() * (1.0 - q_n)) / log_q)
     j = min(j, n - 1)
@@ -386,11 +393,14 @@ def _binomial(rng: random.Random, n: int, p: float, log_q: float) -> int:
         return n
     # exact binomial by geometric jumps between successes: about k + 1 draws instead of n
     k, i = 0, -1
-    while True:
-        i += int(math.log(1.0 - rng.random()) / log_q) + 1
-        if i >= n:
-            return k
-        k += 1
+    try:
+        while True:
+            i += int(math.log(1.0 - rng.random()) / log_q) + 1
+            if i >= n:
+                return k
+            k += 1
+    except OverflowError:  # the next success is so far off that the jump overflows a float: past n
+        return k
 
 
 # ----------------------------------------------------------------------- ensembles
