@@ -282,10 +282,14 @@ def _print_rich(renderable: Any) -> None:
 @click.option("--shift", "shifts", multiple=True, metavar="ID=+Nd", help="Move an event N days later (or -N earlier).")
 @click.option("--rule", "rules_", multiple=True, metavar="[READING:]RULE=THRESHOLD",
               help="Replace a rule's threshold for the run (in every reading, or in one); 'none' for no requirement.")
+@click.option("--add", "adds", multiple=True, metavar="EVENT",
+              help="Add an event, written as in a scenario file: '{type: boycott_ended, at: 2013-09-20, party: CNRP}'. "
+                   "'source' may be left out; 'before: ID' puts it just before that event, on its day (otherwise it "
+                   "comes after the events of its day).")
 @click.option("--interpretation", "-i", "interpretations", multiple=True, help="Judge under this reading only (repeatable).")
 @_FORMAT
 def whatif(file: str, drops: tuple[str, ...], sets: tuple[str, ...], shifts: tuple[str, ...],
-           rules_: tuple[str, ...], interpretations: tuple[str, ...], fmt: str) -> None:
+           rules_: tuple[str, ...], adds: tuple[str, ...], interpretations: tuple[str, ...], fmt: str) -> None:
     """Replay FILE and a variant of it, and print what differs.
 
     Events are named by their id (shown in 'impasse replay --format json'; generated as
@@ -296,11 +300,12 @@ def whatif(file: str, drops: tuple[str, ...], sets: tuple[str, ...], shifts: tup
       impasse whatif scenarios/cambodia-2013.yaml --set opening-sitting.members_present=120
       impasse whatif scenarios/cambodia-2013.yaml --shift opening-sitting=+7d
       impasse whatif scenarios/cambodia-2013.yaml --rule opening-quorum="at least 2/3 of all members"
+      impasse whatif scenarios/cambodia-2013.yaml --add "{type: agreement_reached, at: 2013-09-20, parties: [CPP, CNRP]}"
     """
     from engine.whatif import compare, parse_variant
 
     scenario = _load(file)
-    variant = parse_variant(drops, sets, shifts, rules_)
+    variant = parse_variant(drops, sets, shifts, rules_, adds)
     comparison = compare(scenario, variant, interpretations or None)
     if fmt == "json":
         click.echo(report.dumps(comparison.to_dict()))

@@ -21,7 +21,7 @@ from engine.packs import load_pack
 from engine.uncertainty import Defection, Delay, Happens, Talks, Uncertainty
 from engine.yamlsrc import Located, Path, load_located
 
-__all__ = ["Party", "Scenario", "dump_scenario", "load_scenario", "parse_scenario"]
+__all__ = ["Party", "Scenario", "dump_scenario", "load_scenario", "parse_event", "parse_scenario"]
 
 _TOP = ("scenario", "parties", "events", "uncertain")
 _META = ("id", "title", "country", "constitution", "body", "interpretations", "sources", "notes", "description")
@@ -100,6 +100,19 @@ def parse_scenario(text: str | bytes, path: str = "<scenario>") -> Scenario:
         raise ScenarioError(str(exc), path=path) from None
     except RecursionError:
         raise ScenarioError("nested too deeply", path=path) from None
+
+
+def parse_event(doc: Located, parties: tuple[str, ...] | list[str] = ()) -> Event:
+    """One event in the scenario format (the mapping at the top of ``doc``), checked as a scenario's are.
+
+    Args:
+        doc: the event's mapping, loaded with :func:`engine.yamlsrc.load_located`.
+        parties: the party ids that party fields may name (none: names are not checked).
+
+    Raises:
+        ScenarioError: an unknown type or field, a value the event refuses, an unknown party.
+    """
+    return _Reader(doc).event((), list(parties))
 
 
 @attrs.define

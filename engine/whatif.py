@@ -1,12 +1,14 @@
 """What-if variants: transforms of a scenario's event stream and rules, and the difference they make.
 
 A :class:`Variant` never copies the scenario: it names events by id and says what to drop, which
-field to set, how far to shift an event in time, and which rule's threshold to replace for the run.
+field to set, how far to shift an event in time, what to add, and which rule's threshold to replace
+for the run.
 :func:`compare` replays the baseline and the variant and reports what differs.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from datetime import date, timedelta
 from typing import Any
@@ -19,8 +21,9 @@ from engine.constitution import Constitution
 from engine.errors import ScenarioError, ThresholdSyntaxError
 from engine.events import Event, converter, unstructure_event
 from engine.replay import Timeline, replay, replay_scenario, rules_for
-from engine.scenario import Scenario
+from engine.scenario import Scenario, parse_event
 from engine.thresholds import parse_threshold
+from engine.yamlsrc import load_located
 
 __all__ = ["Comparison", "Variant", "apply_variant", "compare", "parse_variant"]
 
@@ -31,16 +34,18 @@ _ALIASES = {("parliament_convened", "members_present"): ("present", ("present_by
 @attrs.frozen
 class Variant:
     """What to change: ``drops`` (event ids), ``sets`` ((id, field, value)), ``shifts`` ((id, days)),
-    ``rules`` ((rule id, threshold text or None, interpretation or None))."""
+    ``rules`` ((rule id, threshold text or None, interpretation or None)), ``adds`` (events: an
+    :class:`Event`, or a YAML mapping in the scenario format, which may say ``before: ID``)."""
 
     drops: tuple[str, ...] = ()
     sets: tuple[tuple[str, str, Any], ...] = ()
     shifts: tuple[tuple[str, int], ...] = ()
     rules: tuple[tuple[str, str | None, str | None], ...] = ()
+    adds: tuple[str | Event, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not (self.drops or self.sets or self.shifts or self.rules)
+        return not (self.drops or self.sets or self.shifts or self.rules or self.adds)
 
 
 def _fail(option: str, reason: str) -> ScenarioError:
@@ -48,8 +53,9 @@ def _fail(option: str, reason: str) -> ScenarioError:
 
 
 def parse_variant(drops: tuple[str, ...] = (), sets: tuple[str, ...] = (), shifts: tuple[str, ...] = (),
-                  rules: tuple[str, ...] = ()) -> Variant:
-    """Read command-line forms: ``ID``, ``ID.field=VALUE``, ``ID=+7d``, ``[READING:]RULE=THRESHOLD``.
+                  rules: tuple[str, ...] = (), adds: tuple[str, ...] = ()) -> Variant:
+    """Read command-line forms: ``ID``, ``ID.field=VALUE``, ``ID=+7d``, ``[READING:]RULE=THRESHOLD``, and
+    events to add as YAML mappings (read against the scenario by :func:`apply_variant`).
 
     Values of ``--set`` are read as YAML scalars (``120``, ``true``, ``2013-09-30``, ``{CPP: 68}``).
     """
@@ -85,7 +91,7 @@ def parse_variant(drops: tuple[str, ...] = (), sets: tuple[str, ...] = (), shift
         except ThresholdSyntaxError as exc:
             raise _fail("--rule", str(exc)) from None
         parsed_rules.append((m.group(2), threshold, m.group(1)))
-    return Variant(tuple(drops), tuple(parsed_sets), tuple(parsed_shifts), tuple(parsed_rules))
+    return Variant(tuple(drops), tuple(parsed_sets), tuple(parsed_shifts), tuple(parsed_rules), tuple(adds))
 
 
 def apply_variant(scenario: Scenario, variant: Variant) -> Scenario:
@@ -111,10 +117,62 @@ def apply_variant(scenario: Scenario, variant: Variant) -> Scenario:
         i = where(event_id, "--shift")
         events[i] = attrs.evolve(events[i], at=events[i].at + timedelta(days=days))
     dropped = {where(event_id, "--drop") for event_id in variant.drops}
-    kept = sorted((i for i in range(len(events)) if i not in dropped), key=lambda i: (events[i].at, i))
+    # the order of events on a day: recorded ones in file order, an added one just before the event it
+    # names in 'before', or else after the recorded ones of its day, in the order given
+    rank: list[tuple[int, int]] = [(i, 1) for i in range(len(events))]
+    recorded = len(events)
+    for n, spec in enumerate(variant.adds, 1):
+        event, before = _added(scenario, spec, n, events[:recorded], index)
+        if before is not None:
+            if before in dropped:
+                raise _fail(f"--add #{n}", f"before: event {events[before].id!r} is dropped in this variant")
+            rank.append((before, 0))
+        else:
+            rank.append((recorded + n, 1))
+        index[event.id] = len(events)
+        events.append(event)
+        lines.append(None)
+    kept = sorted((i for i in range(len(events)) if i not in dropped), key=lambda i: (events[i].at, rank[i], i))
     constitution = _replace_rules(scenario.constitution, variant.rules)
     return attrs.evolve(scenario, events=tuple(events[i] for i in kept),
                         lines=tuple(lines[i] for i in kept), constitution=constitution)
+
+
+_ADDED_SOURCE = "what-if: an event added for this run"
+
+
+def _added(scenario: Scenario, spec: str | Event, n: int, recorded: list[Event],
+           index: dict[str | None, int]) -> tuple[Event, int | None]:
+    """The ``n``-th event to add, with a unique id, and the index of the recorded event it goes before (if any)."""
+    label = f"--add #{n}"
+    before: int | None = None
+    if isinstance(spec, Event):
+        event = spec
+    else:
+        doc = load_located(spec, label, ScenarioError)
+        if not isinstance(doc.data, dict):
+            raise _fail(label, "expected an event as a YAML mapping, as in a scenario file: "
+                               "{type: boycott_ended, at: 2013-09-20, party: CNRP}")
+        target = doc.data.pop("before", None)
+        if target is not None:
+            if str(target) not in index or index[str(target)] >= len(recorded):
+                hint = difflib.get_close_matches(str(target), [e.id or "" for e in recorded], n=1)
+                raise doc.fail(("before",), f"no recorded event {target!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""))
+            before = index[str(target)]
+            day = recorded[before].at
+            given = doc.data.setdefault("at", day)
+            if given != day and str(given) != day.isoformat():
+                raise doc.fail(("at",), f"{given} is not the day of {target!r} ({day}), which this event goes before")
+        doc.data.setdefault("source", _ADDED_SOURCE)
+        event = parse_event(doc, [p.id for p in scenario.parties])
+    if event.id is None:
+        ident, k = f"{event.TYPE}@{event.at.isoformat()}", 2
+        while ident in index:
+            ident, k = f"{event.TYPE}@{event.at.isoformat()}-{k}", k + 1
+        event = attrs.evolve(event, id=ident)
+    elif event.id in index:
+        raise _fail(label, f"id {event.id!r} is already used by another event")
+    return event, before
 
 
 def _set(event: Event, field: str, value: Any) -> Event:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date, timedelta
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.errors import ScenarioError
+from engine.events import DERIVED_TYPES, REGISTRY
 from engine.scenario import load_scenario
 from engine.whatif import Variant, apply_variant, compare, parse_variant
 
@@ -88,3 +92,65 @@ def test_events_that_become_impossible_are_skipped_and_listed() -> None:
     result = compare(KH2013, parse_variant(shifts=("opening-sitting=+7d",)))
     assert [s["event"] for s in result.skipped] == ["vote@2013-09-23", "government-vote"]
     assert result.deadlines[0]["variant"].startswith("missed")
+
+
+class TestAdd:
+    def test_talks_that_succeed_before_the_opening_resolve_the_impasse_then(self) -> None:
+        """An agreement added on 20 Sep ends the boycott and the dispute that day, ten months early."""
+        result = compare(KH2013, parse_variant(adds=("{type: agreement_reached, at: 2013-09-20, parties: [CPP, CNRP]}",)))
+        assert {"timeline": "variant", "at": date(2013, 9, 20), "level": "resolved"} in result.impasse
+        assert {"timeline": "baseline", "at": date(2014, 7, 22), "level": "resolved"} in result.impasse
+
+    def test_an_added_event_goes_after_its_day_or_before_the_event_it_names(self) -> None:
+        """Without 'before' an added event follows the recorded events of its day; with it, it takes that
+        event's day and comes just before it. Added events get TYPE@DATE ids, no line, and a what-if source."""
+        changed = apply_variant(KH2013, parse_variant(adds=(
+            "{type: rally, at: 2013-09-23, status: held, organiser: CNRP}",
+            "{type: boycott_ended, party: CNRP, before: opening-sitting}",
+        )))
+        day = [e.id for e in changed.events if e.at == date(2013, 9, 23)]
+        assert day == ["boycott_ended@2013-09-23", "opening-sitting", "vote@2013-09-23", "rally@2013-09-23"]
+        added = changed.event("boycott_ended@2013-09-23")
+        assert changed.line_of(added) is None and added.source == ("what-if: an event added for this run",)
+        assert len(changed.events) == len(KH2013.events) + 2
+
+    @pytest.mark.parametrize(("add", "match"), [
+        ("{type: ralley, at: 2013-09-20}", r"--add #1:1:8: type: unknown event type 'ralley'. Did you mean 'rally'\?"),
+        ("[boycott_ended]", r"--add #1: expected an event as a YAML mapping"),
+        ("{type: boycott_ended, party: CNRPP, at: 2013-09-20}", r"party: unknown party 'CNRPP'; did you mean 'CNRP'\?"),
+        ("{type: boycott_ended, party: CNRP, before: openin-sitting}",
+         r"before: no recorded event 'openin-sitting'; did you mean 'opening-sitting'\?"),
+        ("{type: boycott_ended, party: CNRP, at: 2013-09-20, before: opening-sitting}",
+         r"at: 2013-09-20 is not the day of 'opening-sitting' \(2013-09-23\)"),
+        ("{type: boycott_ended, party: CNRP, at: 2013-09-20, id: poll}", r"id 'poll' is already used"),
+        ("{type: vote, at: 2013-09-25, motion: law, yes: 200, present: 68}",
+         r"--add #1:1:62: present: .present. \(68\) is less than yes \+ no"),
+        ("{type: deadline_expired, at: 2013-09-25}", r"made by the engine"),
+    ])
+    def test_refused_with_a_clear_message(self, add: str, match: str) -> None:
+        """An added event is read as a scenario's events are: every problem is one ScenarioError at its place."""
+        with pytest.raises(ScenarioError, match=match) as info:
+            compare(KH2013, parse_variant(adds=(add,)))
+        assert "\n" not in str(info.value)
+
+    def test_before_an_event_the_variant_drops(self) -> None:
+        """An event cannot be placed before one that the same variant leaves out."""
+        with pytest.raises(ScenarioError, match="--add #1: before: event 'opening-sitting' is dropped"):
+            compare(KH2013, parse_variant(drops=("opening-sitting",),
+                                          adds=("{type: boycott_ended, party: CNRP, before: opening-sitting}",)))
+
+    @settings(max_examples=60, deadline=None)
+    @given(kind=st.sampled_from(sorted(set(REGISTRY) - DERIVED_TYPES)), day=st.integers(-30, 400),
+           fields=st.dictionaries(st.sampled_from(FIELDS[:-1] + ["parties", "by", "of", "seats", "present_by_party"]),
+                                  VALUES | st.just(["CPP"]) | st.just({"CPP": 68}), max_size=4))
+    def test_any_add_replays_or_is_refused(self, kind: str, day: int, fields: dict) -> None:
+        """Any event added to the accepted scenario either replays (skipped if it cannot happen) or is
+        refused with one ScenarioError."""
+        at = (KH2013.events[0].at + timedelta(days=day)).isoformat()
+        text = json.dumps({"type": kind, "at": at, **fields})  # JSON is YAML
+        try:
+            result = compare(KH2013, parse_variant(adds=(text,)))
+        except ScenarioError as exc:
+            assert str(exc).startswith("--add #1") and "\n" not in str(exc)
+        else:
+            assert len(result.variant.steps) + len(result.variant.skipped) >= len(result.baseline.steps)
