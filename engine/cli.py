@@ -47,6 +47,7 @@ def _fail(exc: click.ClickException) -> NoReturn:
 
 
 _COUNT = click.IntRange(min=0)
+_MAX_RUNS = 10_000_000  # an ensemble keeps every run's result: about 2 GB at this many
 _FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
                        help="text for people, json for programs.")
 
@@ -315,7 +316,8 @@ def whatif(file: str, drops: tuple[str, ...], sets: tuple[str, ...], shifts: tup
 
 @cli.command()
 @click.argument("file", type=_SCENARIO, metavar="FILE")
-@click.option("--runs", "-n", type=click.IntRange(min=1), default=1000, show_default=True, help="Number of runs.")
+@click.option("--runs", "-n", type=click.IntRange(min=1, max=_MAX_RUNS), default=1000, show_default=True,
+              help=f"Number of runs (at most {_MAX_RUNS:,}: each run's result is kept in memory).")
 @click.option("--seed", "-s", type=int, default=0, show_default=True,
               help="Seed: the same seed gives the same ensemble, whatever --workers is.")
 @click.option("--workers", "-w", type=click.IntRange(min=1), default=1, show_default=True,

@@ -740,8 +740,15 @@ def _deadlines(state: State, event: Event, rules: Rules) -> Result:
             state = state.replace(overdue=tuple(x for x in state.overdue if x != rule_id))
     for rule in anchored:
         running = [d for d in running if d.rule != rule.id]
-        running.append(Deadline(rule.id, rule.title, rule.article, event.at,
-                                event.at + timedelta(days=rule.days), event.id))  # type: ignore[arg-type]
+        try:
+            due = event.at + timedelta(days=rule.days)  # type: ignore[arg-type]
+        except OverflowError:
+            due = date.max
+        if due >= date.max:  # its expiry is dated the day after: that day must exist too
+            msg = (f"deadline {rule.id!r} ({rule.days} days from {event.at.isoformat()}) falls after "
+                   f"{(date.max - timedelta(days=1)).isoformat()}, the last day the engine can count to")
+            raise EngineError(msg, event, "at")
+        running.append(Deadline(rule.id, rule.title, rule.article, event.at, due, event.id))
     if running == list(state.deadlines):
         return state, findings
     return state.replace(deadlines=tuple(running)), findings

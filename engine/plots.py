@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -14,15 +15,28 @@ def require(path: str) -> None:
     """Fail early, before a long ensemble, if a figure can't be written to ``path``.
 
     Raises:
-        ImpasseError: matplotlib is not installed, or the suffix is not .png / .svg.
+        ImpasseError: matplotlib is not installed, the suffix is not .png / .svg, or the folder
+            the figure goes in does not exist or cannot be written to.
     """
+    _suffix(path)
+    folder = Path(path).parent
+    if not folder.is_dir():
+        msg = f"--plot: cannot write {path!r}: there is no folder {str(folder)!r}"
+        raise ImpasseError(msg)
+    if not os.access(folder, os.W_OK):
+        msg = f"--plot: cannot write {path!r}: the folder {str(folder)!r} is not writable"
+        raise ImpasseError(msg)
     _pyplot(path)
 
 
-def _pyplot(path: str):  # noqa: ANN202
+def _suffix(path: str) -> None:
     if Path(path).suffix.lower() not in (".png", ".svg"):
         msg = f"--plot: {path!r} must end in .png or .svg"
         raise ImpasseError(msg)
+
+
+def _pyplot(path: str):  # noqa: ANN202
+    _suffix(path)
     try:
         import matplotlib
 
@@ -62,5 +76,10 @@ def plot_ensemble(data: dict[str, Any], path: str) -> None:
     right.set_ylabel("runs")
     fig.suptitle(f"{data['scenario']}: {data['runs']} runs, seed {data['seed']}")
     fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
+    try:
+        fig.savefig(path)
+    except OSError as exc:  # the folder went away during the run, the disk is full...
+        msg = f"--plot: cannot write {path!r}: {exc.strerror or exc}"
+        raise ImpasseError(msg) from None
+    finally:
+        plt.close(fig)

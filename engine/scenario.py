@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from datetime import timedelta
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -171,7 +172,7 @@ class _Reader:
             lines.append(d.position(where)[0])
         if not events:
             raise d.fail(("events",), "a scenario needs at least one event")
-        uncertain = self.uncertain(ids, party_ids)
+        uncertain = self.uncertain(ids, party_ids, events)
         return Scenario(
             id=d.text(("scenario", "id")),  # type: ignore[arg-type]
             title=d.text(("scenario", "title")),  # type: ignore[arg-type]
@@ -188,7 +189,7 @@ class _Reader:
             uncertain=uncertain,
         )
 
-    def uncertain(self, ids: dict[str, int], parties: list[str]) -> Uncertainty:
+    def uncertain(self, ids: dict[str, int], parties: list[str], events: list[Event]) -> Uncertainty:
         d = self.doc
         if d.get(()).get("uncertain") is None:
             return Uncertainty()
@@ -244,7 +245,15 @@ class _Reader:
             mode = d.integer((*w, "days", "mode"), required=False, minimum=None)
             if high < low or (mode is not None and not low <= mode <= high):  # type: ignore[operator]
                 raise d.fail((*w, "days"), f"needs min <= mode <= max (got {low}, {mode}, {high})")
-            delay.append(Delay(event_id((*w, "event")), low, high, mode))  # type: ignore[arg-type]
+            name = event_id((*w, "event"))
+            at = events[ids[name]].at
+            for bound, days in (("min", low), ("max", high)):
+                try:
+                    at + timedelta(days=days)  # type: ignore[arg-type]
+                except OverflowError:
+                    raise d.fail((*w, "days", bound), f"{days} days from {at.isoformat()} is off the calendar "
+                                 "(years 1 to 9999)") from None
+            delay.append(Delay(name, low, high, mode))  # type: ignore[arg-type]
         talks = []
         for i in range(len(d.items((*top, "talks")))):
             w = (*top, "talks", i)

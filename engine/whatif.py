@@ -115,7 +115,10 @@ def apply_variant(scenario: Scenario, variant: Variant) -> Scenario:
         events[i] = _set(events[i], field, value)
     for event_id, days in variant.shifts:
         i = where(event_id, "--shift")
-        events[i] = attrs.evolve(events[i], at=events[i].at + timedelta(days=days))
+        try:
+            events[i] = attrs.evolve(events[i], at=events[i].at + timedelta(days=days))
+        except OverflowError:
+            raise _fail("--shift", f"{event_id}={days:+d}d moves it off the calendar (years 1 to 9999)") from None
     dropped = {where(event_id, "--drop") for event_id in variant.drops}
     # the order of events on a day: recorded ones in file order, an added one just before the event it
     # names in 'before', or else after the recorded ones of its day, in the order given

@@ -92,6 +92,18 @@ class TestCheckAndErrors:
         assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
         assert "parliament has not convened" in result.stderr
 
+    def test_a_deadline_off_the_calendar_is_an_error_at_its_line(self, tmp_path: Path) -> None:
+        """An election so late that its 60-day deadline would fall after 9999-12-30 is refused at its line
+        (it used to end in an OverflowError traceback)."""
+        bad = tmp_path / "bad.yaml"
+        bad.write_text("scenario: {id: late, title: late, country: X, constitution: kh}\n"
+                       "events:\n"
+                       "  - {type: election_held, at: 9999-12-20, source: s}\n")
+        result = _invoke("replay", str(bad))
+        assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
+        assert f"{bad}:3:" in result.stderr and "deadline 'first-session-deadline'" in result.stderr
+        assert "falls after 9999-12-30" in result.stderr
+
     def test_missing_file_and_bad_date(self) -> None:
         assert _invoke("replay", "nope.yaml").exit_code == 2
         result = _invoke("state", SCENARIO, "--at", "23/09/2013")

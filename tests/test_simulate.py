@@ -126,6 +126,8 @@ class TestUncertainSection:
         ("uncertain:\n  defection:\n    - {party: CNPR, weekly: 0.1}\n", "unknown party 'CNPR'"),
         ("uncertain:\n  happens:\n    - {event: opening, probability: 0.5}\n", "did you mean 'opening-sitting'"),
         ("uncertain:\n  delay:\n    - {event: opening-sitting, days: {min: 5, max: 1}}\n", "needs min <= mode <= max"),
+        ("uncertain:\n  delay:\n    - {event: opening-sitting, days: {min: 0, max: 3000000}}\n",
+         "days.max: 3000000 days from 2013-09-23 is off the calendar"),
         ("uncertain:\n  talk:\n    - {parties: [CPP], weekly: 0.1}\n", "Did you mean 'talks'"),
     ])
     def test_bad_uncertain_section(self, tmp_path: Path, block: str, message: str) -> None:
@@ -221,6 +223,20 @@ class TestCommand:
         out = tmp_path / "f.png"
         result = runner.invoke(cli, ["simulate", "scenarios/cambodia-2013.yaml", "--runs", "20", "--plot", str(out)])
         assert result.exit_code == 0 and out.stat().st_size > 1000
+
+    @pytest.mark.parametrize(("args", "fragment"), [
+        (["--plot", "no/such/folder/f.png"], "--plot: cannot write 'no/such/folder/f.png': there is no folder"),
+        (["--runs", str(10**20)], "is not in the range 1<=x<=10000000"),
+        (["--runs", "0"], "is not in the range 1<=x<=10000000"),
+    ])
+    def test_bad_options_are_one_line_and_exit_2_before_any_run(self, runner, args: list[str], fragment: str) -> None:
+        """A figure that cannot be written, or a run count out of range, is refused before the ensemble runs
+        (with or without matplotlib)."""
+        from engine.cli import cli
+
+        result = runner.invoke(cli, ["simulate", "scenarios/cambodia-2013.yaml", *args])
+        assert result.exit_code == 2 and fragment in result.stderr and result.stdout == ""
+        assert len(result.stderr.strip().splitlines()) == 1
 
     def test_scenario_without_uncertain_section(self, runner) -> None:
         from engine.cli import cli

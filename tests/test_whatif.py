@@ -52,6 +52,7 @@ class TestErrors:
         ({"sets": ("opening-sitting.colour=1",)}, "has no field 'colour'"),
         ({"sets": ("opening-sitting.present=200",)}, "is refused"),
         ({"shifts": ("opening-sitting=soon",)}, "expected ID=\\+Nd"),
+        ({"shifts": ("opening-sitting=+99999999d",)}, "moves it off the calendar"),
         ({"rules": ("opening-quorum=at most 3",)}, "column 4: expected .least."),
         ({"rules": ("no-such-rule=at least 3 members",)}, "has no rule 'no-such-rule'"),
     ])
