@@ -23,7 +23,21 @@ __all__ = ["cli", "main"]
 
 
 class _Cli(OneLineErrors):
-    """The top group: also usage errors become one line, and every exit code is set here."""
+    """The top group: also usage errors become one line, and every exit code is set here.
+
+    The ``log`` group (the event store) is imported only when it is asked for: the other commands
+    start without loading the store's modules.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), "log"})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name == "log" and "log" not in self.commands:
+            from engine.cli_log import log
+
+            self.add_command(log)
+        return super().get_command(ctx, cmd_name)
 
     def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
              standalone_mode: bool = True, **extra: Any) -> Any:
@@ -391,13 +405,6 @@ def _width() -> int:
     return max(100, shutil.get_terminal_size((120, 24)).columns) if sys.stdout.isatty() else 160
 
 
-def _register_log() -> None:
-    from engine.cli_log import log
-
-    cli.add_command(log)
-
-
-_register_log()
 
 
 def main() -> None:

@@ -8,10 +8,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import date
-from typing import Any
-
-from rich.console import Console
-from rich.table import Table
+from typing import TYPE_CHECKING, Any
 
 from engine.constitution import Constitution, Rule, RuleSet
 from engine.events import (
@@ -42,6 +39,9 @@ from engine.replay import Timeline
 from engine.scenario import Scenario
 from engine.state import Reading, State, get
 from engine.thresholds import render
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 __all__ = [
     "answer_text",
@@ -132,6 +132,9 @@ def rules_data(pack: Constitution, ruleset: RuleSet) -> dict[str, Any]:
 
 def to_text(renderable: Any, width: int = 120) -> str:
     """Render a rich object to plain text (no colour) of the given width."""
+    # rich is imported where a table is drawn: commands that draw none start faster without it
+    from rich.console import Console
+
     buffer = io.StringIO()
     Console(file=buffer, width=width, color_system=None, force_terminal=False).print(renderable)
     return buffer.getvalue()
@@ -309,6 +312,8 @@ def _columns(rules: Rules) -> list[tuple[str, Reading]]:
 
 def timeline_table(scenario: Scenario, timeline: Timeline, color: bool = True) -> Table:
     """A rich table: one row per step, one column per reading judged."""
+    from rich.table import Table
+
     table = Table(title=f"{scenario.title}  [{scenario.path}]", title_justify="left", show_lines=False,
                   expand=True)
     table.add_column("date", no_wrap=True)

@@ -143,3 +143,12 @@ class TestPythonDashM:
                               capture_output=True, text=True, check=False)
         assert proc.returncode == 2 and proc.stdout == ""
         assert proc.stderr.startswith("impasse: error: ") and proc.stderr.count("\n") == 1
+
+
+def test_commands_start_without_the_store_or_rich() -> None:
+    """Importing the command line loads neither the event store (imported by 'impasse log') nor rich
+    (imported by what draws a table or a progress bar): every command starts faster for it."""
+    code = ("import sys, engine.cli; "
+            "print(sorted(m for m in ('engine.store', 'engine.cli_log', 'engine.records', 'rich') if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
