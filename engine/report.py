@@ -312,9 +312,11 @@ def _columns(rules: Rules) -> list[tuple[str, Reading]]:
 
 def timeline_table(scenario: Scenario, timeline: Timeline, color: bool = True) -> Table:
     """A rich table: one row per step, one column per reading judged."""
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=f"{scenario.title}  [{scenario.path}]", title_justify="left", show_lines=False,
+    # every text from a scenario or a pack is escaped: rich would read "[/x]" in a path or a name as markup
+    table = Table(title=escape(f"{scenario.title}  [{scenario.path}]"), title_justify="left", show_lines=False,
                   expand=True)
     table.add_column("date", no_wrap=True)
     table.add_column("event", min_width=24, ratio=2)
@@ -325,7 +327,7 @@ def timeline_table(scenario: Scenario, timeline: Timeline, color: bool = True) -
     if not single:
         table.add_column("all readings", ratio=1)
     for name, _ in cols:
-        table.add_column(name.replace("-", " "), ratio=1, min_width=14)
+        table.add_column(escape(name.replace("-", " ")), ratio=1, min_width=14)
     for step in timeline.steps:
         general = [f for f in step.findings if f.interpretation is None and f.verdict.value != "info"]
         cells = [_cell(general, color)]
@@ -338,18 +340,20 @@ def timeline_table(scenario: Scenario, timeline: Timeline, color: bool = True) -
             cells = [_cell(list(step.findings), color)]
         level = step.state.impasse.level.value
         style = {"deadlock": "bold red", "boycott": "yellow", "disputed": "magenta", "resolved": "green"}.get(level, "")
-        event = describe(step.event)
+        event = escape(describe(step.event))
         table.add_row(step.event.at.isoformat(), f"[bold]{event}[/]" if step.derived and color else event,
                       step.state.phase.value, f"[{style}]{level}[/]" if style and color else level, *cells)
     return table
 
 
 def _cell(findings: list[Finding], color: bool) -> str:
+    from rich.markup import escape
+
     out = []
     for f in findings:
         if f.verdict.value == "info":
             continue
-        text = _short(f) + (f" {f.rule}" if f.rule and (f.interpretation is None) else "")
+        text = escape(_short(f) + (f" {f.rule}" if f.rule and (f.interpretation is None) else ""))
         out.append(f"[{_STYLE[f.verdict.value]}]{text}[/]" if color else text)
     return "\n".join(out)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from engine.cli import cli
-from tests.helpers import scenario_text
+from tests.helpers import HEADER, scenario_text
 
 SCENARIO = "scenarios/cambodia-2013.yaml"
 
@@ -30,6 +30,17 @@ class TestReplay:
             assert word in header
         assert "68/120" in out and "68/82" in out and "VIOLATION" in out
         assert "68 present, 120 required (at least 120 members present) under the opposition's reading of Art. 76" in out
+
+    def test_brackets_in_paths_and_names_are_printed_as_they_are(self, tmp_path: Path) -> None:
+        """Text that looks like rich markup ("[/b]", an absolute path in brackets) is printed, not read as
+        styling: it used to end in a MarkupError traceback."""
+        path = tmp_path / "brackets.yaml"
+        path.write_text(scenario_text("  - {type: parliament_convened, at: 2013-09-23, sitting: opening, "
+                                      "convened_by: '[/King]', present: 68, source: s}\n",
+                                      header=HEADER.replace("title: Test", "title: 'Demo [/b] [bold red]x'")))
+        result = _invoke("replay", str(path.resolve()))
+        assert result.exit_code == 0, result.output
+        assert f"Demo [/b] [bold red]x [{path.resolve()}]" in " ".join(result.stdout.split())
 
     def test_json_shape(self) -> None:
         """JSON has scenario, interpretations, steps (at, event.type, phase, impasse, derived, findings) and final."""
