@@ -66,8 +66,8 @@ def parse_variant(drops: tuple[str, ...] = (), sets: tuple[str, ...] = (), shift
             raise _fail("--set", f"expected ID.FIELD=VALUE (got {text!r})")
         try:
             value = yaml.safe_load(m.group(3)) if m.group(3).strip() else None
-        except yaml.YAMLError:
-            value = m.group(3)
+        except (yaml.YAMLError, ValueError):  # ValueError: a date YAML recognises but the calendar lacks
+            value = m.group(3)  # the event's own check then says what the field must be
         if isinstance(value, date):
             value = value.isoformat()
         parsed_sets.append((m.group(1), m.group(2), value))

@@ -53,6 +53,7 @@ class TestErrors:
         ({"sets": ("opening-sitting.present=200",)}, "is refused"),
         ({"shifts": ("opening-sitting=soon",)}, "expected ID=\\+Nd"),
         ({"shifts": ("opening-sitting=+99999999d",)}, "moves it off the calendar"),
+        ({"sets": ("opening-sitting.at=2013-02-30",)}, "is refused: is not a real date: '2013-02-30'"),
         ({"rules": ("opening-quorum=at most 3",)}, "column 4: expected .least."),
         ({"rules": ("no-such-rule=at least 3 members",)}, "has no rule 'no-such-rule'"),
     ])
