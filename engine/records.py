@@ -167,7 +167,12 @@ def utc_stamp(moment: datetime | date | str) -> str:
         moment = datetime.combine(moment, time(), timezone.utc)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    try:
+        # isoformat, not strftime: strftime writes year 999 as '999', which sorts after '2013'
+        return moment.astimezone(timezone.utc).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+    except OverflowError:  # 0001-01-01T00:00+01:00 is before the calendar's first day in UTC
+        msg = f"recorded time {moment.isoformat()} falls off the calendar (years 1 to 9999) once written in UTC"
+        raise StoreError(msg) from None
 
 
 def known_bound(known_at: datetime | date | str | None) -> str | None:
@@ -178,11 +183,18 @@ def known_bound(known_at: datetime | date | str | None) -> str | None:
     if known_at is None:
         return None
     if isinstance(known_at, str) and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", known_at):
-        known_at = date.fromisoformat(known_at.strip())
-    if isinstance(known_at, date) and not isinstance(known_at, datetime):
-        return utc_stamp(known_at + timedelta(days=1))
-    exact = datetime.strptime(utc_stamp(known_at), "%Y-%m-%dT%H:%M:%S.%fZ")
-    return utc_stamp(exact + timedelta(microseconds=1))
+        try:
+            known_at = date.fromisoformat(known_at.strip())
+        except ValueError as exc:
+            msg = f"known-at must be a real date or date-time (got {known_at.strip()!r}: {exc})"
+            raise StoreError(msg) from None
+    try:
+        if isinstance(known_at, date) and not isinstance(known_at, datetime):
+            return utc_stamp(known_at + timedelta(days=1))
+        exact = datetime.fromisoformat(utc_stamp(known_at)[:-1])
+        return utc_stamp(exact + timedelta(microseconds=1))
+    except OverflowError:  # known at the calendar's last moment: everything recorded is known
+        return None
 
 
 def utc_now() -> datetime:
