@@ -430,9 +430,7 @@ def _structure_date(value: Any, _: Any) -> date:
 
 
 def _structure_time(value: Any, _: Any) -> time:
-    if isinstance(value, int) and not isinstance(value, bool):
-        # YAML 1.1 reads 07:30 as a sexagesimal number of minutes
-        return time(value // 60 % 24, value % 60)
+    # a number is refused: the loaders keep 07:30 as text, and 1030 is not a time of day
     if isinstance(value, str):
         try:
             return time.fromisoformat(value.strip())

@@ -15,7 +15,6 @@ from typing import Any
 
 import attrs
 import cattrs
-import yaml
 
 from engine.constitution import Constitution
 from engine.errors import ScenarioError, ThresholdSyntaxError
@@ -64,12 +63,10 @@ def parse_variant(drops: tuple[str, ...] = (), sets: tuple[str, ...] = (), shift
         m = re.fullmatch(r"([^=]+)\.(\w+)=(.*)", text)
         if m is None:
             raise _fail("--set", f"expected ID.FIELD=VALUE (got {text!r})")
-        try:
-            value = yaml.safe_load(m.group(3)) if m.group(3).strip() else None
-        except (yaml.YAMLError, ValueError):  # ValueError: a date YAML recognises but the calendar lacks
-            value = m.group(3)  # the event's own check then says what the field must be
-        if isinstance(value, date):
-            value = value.isoformat()
+        try:  # read as the scenario files are: dates and times stay text, yes/no are not booleans
+            value = load_located(m.group(3), "--set", ScenarioError).data if m.group(3).strip() else None
+        except ScenarioError:
+            value = m.group(3)  # not YAML: the event's own check then says what the field must be
         parsed_sets.append((m.group(1), m.group(2), value))
     parsed_shifts = []
     for text in shifts:

@@ -29,14 +29,26 @@ _KEY = "\x00key"  # marks the position of a mapping key (not its value) in the p
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader without YAML 1.1 booleans (yes/no/on/off) or timestamps."""
+    """SafeLoader without YAML 1.1 booleans (yes/no/on/off), timestamps or base-60 numbers.
+
+    YAML 1.1 reads ``10:30`` as 630 (minutes, in base 60) and ``1:30:00`` as 5400: a time of day
+    written without quotes would become a number, and a bare number would pass for a time. Here
+    both stay text, as in YAML 1.2, so the field that receives them says what it needs.
+    """
 
 
+_DROPPED = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
+    first: [(tag, rx) for tag, rx in resolvers if tag not in _DROPPED]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+# SafeLoader's int and float patterns without their base-60 forms
+_Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(
+    r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"), list("-+0123456789"))
+_Loader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(
+    r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"), list("-+0123456789."))
 
 
 class Located:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import attrs
 import cattrs
 import pytest
 
-from engine.events import REGISTRY, ParliamentConvened, VoteHeld, structure_event, unstructure_event
+from engine.events import REGISTRY, ParliamentConvened, VoteHeld, converter, structure_event, unstructure_event
 
 
 class TestRegistry:
@@ -56,8 +56,10 @@ class TestStructuring:
         with pytest.raises(ValueError, match="did you mean 'vote_of_confidence'"):
             VoteHeld(at=date(2013, 9, 24), source="x", motion="vote_of_confidance", yes=1)
 
-    def test_yaml_sexagesimal_time(self) -> None:
-        """YAML 1.1 reads 10:30 as 630 minutes; the event still gets 10:30."""
-        event = structure_event({"type": "talks_held", "at": "2013-09-16", "source": "x", "parties": ["A"],
-                                 "time": 630})
-        assert event.time is not None and (event.time.hour, event.time.minute) == (10, 30)
+    def test_a_time_is_text_never_a_number(self) -> None:
+        """A number is refused as a time of day, whether YAML 1.1 made it of an unquoted 10:30 (630) or it
+        was written 1030: it used to be read as minutes, so 1030 became 17:10 without a word."""
+        for minutes in (630, 1030):
+            with pytest.raises(ValueError, match=f"must be a time of day written HH:MM \\(got {minutes}\\)"):
+                converter.structure(minutes, time)
+        assert converter.structure("10:30", time) == time(10, 30)

@@ -26,6 +26,10 @@ def _error(text: str) -> ScenarioError:
 
 
 BAD = [
+    pytest.param("  - {type: rally, at: 2013-09-07, time: 1030, source: s, status: held, organiser: CNRP}\n",
+                 FIRST, "events[2].time", "must be a time of day written HH:MM (got 1030)", id="time-number"),
+    pytest.param("  - {type: rally, at: 2013-09-07, time: 25:00, source: s, status: held, organiser: CNRP}\n",
+                 FIRST, "events[2].time", "must be a time of day written HH:MM (got '25:00')", id="time-25h"),
     pytest.param("  - {type: ralley, at: 2013-09-07, source: s, status: held, organiser: CNRP}\n",
                  FIRST, "events[2].type", "unknown event type 'ralley'. Did you mean 'rally'?", id="unknown-type"),
     pytest.param("  - {type: rally, at: 2013-09-07, source: s, organiser: CNRP}\n",
@@ -156,3 +160,10 @@ def test_error_format_is_compiler_order() -> None:
     """Messages read path:line:column: field: reason."""
     err = _error(scenario_text("  - {type: ralley, at: 2013-09-07, source: s}\n"))
     assert re.match(r"^bad\.yaml:20:\d+: events\[2\]\.type: unknown event type", str(err))
+
+
+def test_an_unquoted_time_of_day_is_read_as_written() -> None:
+    """``time: 10:30`` without quotes is 10:30 (YAML 1.1 would make it 630, a number of minutes)."""
+    scenario = parse_scenario(scenario_text("  - {type: rally, at: 2013-09-09, time: 10:30, source: s, status: held, "
+                                            "organiser: CNRP}\n"), "t.yaml")
+    assert scenario.events[-1].time is not None and scenario.events[-1].time.isoformat() == "10:30:00"
