@@ -17,7 +17,7 @@ import attrs
 from engine.constitution import Amendment, Body, BodySize, Constitution, Interpretation, Rule, RuleKind
 from engine.errors import PackError, ThresholdSyntaxError, UnknownNameError
 from engine.thresholds import parse_threshold
-from engine.vocab import MOTIONS, SITTINGS
+from engine.vocab import EVENT_TYPES, MOTIONS, SITTINGS
 from engine.yamlsrc import Located, Path, load_located
 
 __all__ = ["builtin_packs", "load_pack", "parse_pack"]
@@ -259,6 +259,11 @@ class _PackReader:
             met_by = text("met_by") or (base.met_by if base else None)
             if anchor is None or met_by is None:
                 raise d.fail(vp, "a deadline rule needs 'anchor' (the event that starts it) and 'met_by' (the event that meets it)")
+            for key, name in (("anchor", anchor), ("met_by", met_by)):
+                if name not in EVENT_TYPES:  # a misspelt type would start or meet nothing, silently
+                    hint = difflib.get_close_matches(name, EVENT_TYPES, n=1)
+                    extra = f"; did you mean {hint[0]!r}?" if hint else f" (event types: {', '.join(EVENT_TYPES)})"
+                    raise d.fail(pick(key)[0], f"unknown event type {name!r}{extra}")
         if kind is RuleKind.CONVOCATION:
             convened_by = text("convened_by") or (base.convened_by if base else None)
             if convened_by is None:

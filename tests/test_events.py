@@ -63,3 +63,13 @@ class TestStructuring:
             with pytest.raises(ValueError, match=f"must be a time of day written HH:MM \\(got {minutes}\\)"):
                 converter.structure(minutes, time)
         assert converter.structure("10:30", time) == time(10, 30)
+
+
+def test_the_vocabulary_names_every_recordable_event_type() -> None:
+    """Packs check deadline anchors against engine.vocab.EVENT_TYPES, which must be the registry's
+    recordable types, in the same set."""
+    from engine.events import DERIVED_TYPES
+    from engine.vocab import EVENT_TYPES
+
+    assert len(set(EVENT_TYPES)) == len(EVENT_TYPES)
+    assert set(EVENT_TYPES) == set(REGISTRY) - DERIVED_TYPES

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -240,6 +241,19 @@ class TestPackErrors:
         assert [r.requirement for r in pack.rules_on(date(2015, 1, 1), "strict").rules] == [
             "at least 2/3 of all members", "at least 2/3 of all members"]
         assert pack.rules[0].until == date(2010, 1, 1)
+
+    @pytest.mark.parametrize(("old", "new", "message"), [
+        ("anchor: election_held", "anchor: electoin_held", "anchor: unknown event type 'electoin_held'; did you mean 'election_held'?"),
+        ("met_by: parliament_convened", "met_by: deadline_expired", "met_by: unknown event type 'deadline_expired'"),
+    ])
+    def test_a_deadline_names_event_types_that_exist(self, tmp_path: Path, old: str, new: str, message: str) -> None:
+        """A deadline started or met by a misspelt event type would never start or never be met: refused."""
+        text = Path("engine/constitutions/kh.yaml").read_text()
+        assert old in text
+        path = tmp_path / "kh.yaml"
+        path.write_text(text.replace(old, new, 1))
+        with pytest.raises(PackError, match=re.escape(message)):
+            load_pack(str(path))
 
     def test_pack_file_by_path(self, tmp_path: Path) -> None:
         """A pack can be loaded from any path; messages then name that path."""
