@@ -29,6 +29,11 @@ class OneLineErrors(click.Group):
             return super().invoke(ctx)
         except ImpasseError as exc:
             raise CliError(" ".join(str(exc).split())) from None
+        except UnicodeEncodeError as exc:  # bytes that are not UTF-8 in an argument (or a lone \ud800 in JSON)
+            bad = exc.object[exc.start:exc.end] if isinstance(exc.object, str) else ""
+            msg = (f"text that is not valid UTF-8 ({bad!r}: {exc.reason}) cannot be stored or compared; "
+                   "check the arguments and files for such bytes")
+            raise CliError(msg) from None
 
 
 class ThresholdType(click.ParamType):

@@ -89,6 +89,16 @@ class TestAppend:
         line = fails(runner, "append", db, "-s", "kh-2013", "ralley", "--at", "2013-09-17")
         assert line == "Error: unknown event type 'ralley'. Did you mean 'rally'?"
 
+    def test_text_that_is_not_utf8_is_one_line(self, runner: CliRunner, db: Path, tmp_path: Path) -> None:
+        """Bytes that are not UTF-8 in an argument (as Python hands them over) or a lone surrogate in a JSON
+        Lines file are refused in one line, not a UnicodeEncodeError traceback."""
+        line = fails(runner, "append", db, "-s", "kh-2013", "rally", "--at", "2013-09-25", "-f", "status=held",
+                     "-f", "organiser=x", "--source", "\udcff\udcfe")
+        assert "text that is not valid UTF-8" in line
+        lines = tmp_path / "bad.jsonl"
+        lines.write_text('{"type": "election_held", "at": "2013-07-28", "source": "x", "note": "\\ud800"}\n')
+        assert "text that is not valid UTF-8" in fails(runner, "import", db, "-s", "other", lines)
+
     def test_bad_fields_name_the_field(self, runner: CliRunner, db: Path) -> None:
         line = fails(runner, "append", db, "-s", "kh-2013", "vote", "--at", "2013-09-24", "--source", "s",
                      "-f", "motion=vote_of_confidence", "-f", "yes=many")
