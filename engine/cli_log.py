@@ -353,7 +353,12 @@ def event_from_fields(type_name: str, at: date, sources: Iterable[str], fields: 
     data: dict[str, Any] = {"at": at.isoformat()}
     if sources:
         data["source"] = list(sources)
-    data.update(parse_fields(fields))
+    given = parse_fields(fields)
+    for name in [n for n in ("at", "source") if n in data and n in given]:
+        # a --field must not quietly override the option that says the same
+        msg = f"--field {name}=... repeats --{name}: give the {'date' if name == 'at' else 'source'} once, with --{name}"
+        raise StoreError(msg)
+    data.update(given)
     return strict_event(type_name, data)
 
 

@@ -138,6 +138,8 @@ class _Reader:
         interps = d.texts(("scenario", "interpretations"))
         known = [i.id for i in pack.interpretations]
         for i, name in enumerate(interps):
+            if name in interps[:i]:
+                raise d.fail(("scenario", "interpretations", i), f"interpretation {name!r} is listed twice")
             if name not in known:
                 hint = difflib.get_close_matches(name, known, n=1)
                 extra = f"; did you mean {hint[0]!r}?" if hint else f"; pack {pack.id!r} has: {', '.join(known) or 'none'}"

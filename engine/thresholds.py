@@ -534,5 +534,7 @@ def parse_threshold(text: str) -> Threshold:
         return _Parser(text).parse()
     except ThresholdSyntaxError:
         raise
-    except (ValueError, ArithmeticError, RecursionError) as exc:  # defensive: never leak another error
+    except RecursionError:
+        raise ThresholdSyntaxError(text, 0, "a threshold", "parentheses nested too deeply") from None
+    except (ValueError, ArithmeticError) as exc:  # defensive: never leak another error
         raise ThresholdSyntaxError(text, 0, "a valid threshold", str(exc)) from None

@@ -99,6 +99,15 @@ class TestAppend:
         lines.write_text('{"type": "election_held", "at": "2013-07-28", "source": "x", "note": "\\ud800"}\n')
         assert "text that is not valid UTF-8" in fails(runner, "import", db, "-s", "other", lines)
 
+    def test_a_field_may_not_repeat_an_option(self, runner: CliRunner, db: Path) -> None:
+        """-f at= beside --at used to win silently; now the date is given once."""
+        line = fails(runner, "append", db, "-s", "kh-2013", "rally", "--at", "2013-09-24", "-f", "at=2013-01-01",
+                     "-f", "status=held", "-f", "organiser=x", "--source", "s")
+        assert "--field at=... repeats --at" in line
+        line = fails(runner, "append", db, "-s", "kh-2013", "rally", "--at", "2013-09-24", "-f", "source=t",
+                     "-f", "status=held", "-f", "organiser=x", "--source", "s")
+        assert "--field source=... repeats --source" in line
+
     def test_bad_fields_name_the_field(self, runner: CliRunner, db: Path) -> None:
         line = fails(runner, "append", db, "-s", "kh-2013", "vote", "--at", "2013-09-24", "--source", "s",
                      "-f", "motion=vote_of_confidence", "-f", "yes=many")

@@ -167,3 +167,11 @@ def test_an_unquoted_time_of_day_is_read_as_written() -> None:
     scenario = parse_scenario(scenario_text("  - {type: rally, at: 2013-09-09, time: 10:30, source: s, status: held, "
                                             "organiser: CNRP}\n"), "t.yaml")
     assert scenario.events[-1].time is not None and scenario.events[-1].time.isoformat() == "10:30:00"
+
+
+def test_an_interpretation_listed_twice_is_refused() -> None:
+    """Listing a reading twice would judge it in two identical columns: refused at its line."""
+    text = scenario_text("").replace("interpretations: [cpp-majority-suffices, opposition-120-to-open]",
+                                     "interpretations: [cpp-majority-suffices, cpp-majority-suffices]")
+    with pytest.raises(ScenarioError, match=r"interpretations\[1\]: interpretation 'cpp-majority-suffices' is listed twice"):
+        parse_scenario(text, "t.yaml")

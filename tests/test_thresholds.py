@@ -292,6 +292,11 @@ class TestSyntaxErrors:
         assert (err.position, err.got) == (column - 1, got)
         assert isinstance(err, ValueError) and isinstance(err, ImpasseError)
 
+    def test_parentheses_nested_too_deeply(self) -> None:
+        """Thousands of nested parentheses are a syntax error that says so, not Python's recursion message."""
+        with pytest.raises(ThresholdSyntaxError, match="got parentheses nested too deeply$"):
+            parse_threshold("(" * 5000 + "at least 1 members" + ")" * 5000)
+
     @pytest.mark.parametrize("value", [None, 50, Fraction(1, 2), b"more than 1/2 of all members"])
     def test_not_text(self, value: object) -> None:
         """Anything but a string is a ThresholdSyntaxError, not a TypeError."""
