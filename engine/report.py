@@ -151,7 +151,9 @@ def rules_text(pack: Constitution, ruleset: RuleSet) -> str:
         out.append(f"  claim: {interp.claim}")
     for body in pack.bodies:
         minimum = f" (minimum {body.minimum}, Art. {body.article})" if body.minimum else ""
-        out.append(f"{body.name}: {body.size_on(ruleset.on)} seats{minimum}")
+        size = body.size_on(ruleset.on)
+        seats = f"{size} seats" if size is not None else "size not set on this date"
+        out.append(f"{body.name}: {seats}{minimum}")
     for rule in ruleset.rules:
         applies = ", ".join(sorted(rule.applies_to)) or "all"
         tag = f"; reading: {rule.interpretation}" if rule.interpretation else ""
@@ -426,7 +428,8 @@ def state_text(state: State, rules: Rules) -> str:
     for reason in d["impasse_reasons"]:
         out.append(f"  - {reason}")
     if d["seats"]:
-        out.append("Seats: " + ", ".join(f"{p} {n}" for p, n in d["seats"].items()) + f" (of {d['body_size']})")
+        of = f" (of {d['body_size']})" if d["body_size"] is not None else " (the body's size is not set on this date)"
+        out.append("Seats: " + ", ".join(f"{p} {n}" for p, n in d["seats"].items()) + of)
     if d["seated"]:
         out.append("Seated: " + ", ".join(f"{p} {n}" for p, n in d["seated"].items()))
     out.append(f"Rejecting the results: {', '.join(d['rejecting']) or 'nobody'}; complaints pending: "

@@ -81,6 +81,11 @@ class TestRules:
         assert "requires: at least 120 members present" in out and "National Assembly: 123 seats" in out
         assert "article:  76 (with 77, 78 and 82 new)" in out
 
+    def test_before_the_first_size_the_size_is_said_to_be_unset(self, runner: CliRunner) -> None:
+        """Before the pack's first body size, the text says so instead of "None seats"."""
+        out = _ok(runner, "rules", "kh", "--on", "1980-01-01").stdout
+        assert "National Assembly: size not set on this date" in out and "None" not in out
+
     def test_json_by_date(self, runner: CliRunner) -> None:
         """In 2003 the confidence vote needs two-thirds; in 2013 more than half."""
         def requirement(on: str) -> str:
