@@ -9,6 +9,7 @@ citations), an optional ``note`` and an ``id``. Type names (``results_announced`
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from datetime import date, time
 from typing import Any, ClassVar
 
@@ -43,6 +44,7 @@ __all__ = [
     "converter",
     "event_type",
     "structure_event",
+    "unique_id",
     "unstructure_event",
 ]
 
@@ -399,6 +401,16 @@ def event_type(name: str) -> type[Event]:
         extra = f" Did you mean {hint[0]!r}?" if hint else f" Known types: {', '.join(sorted(REGISTRY))}."
         msg = f"unknown event type {name!r}.{extra}"
         raise KeyError(msg) from None
+
+
+def unique_id(event: Event, taken: Container[str]) -> str:
+    """The id an event goes by among ``taken``: its own, or ``TYPE@DATE`` for one without; then, while
+    that is taken, ``-2``, ``-3``… appended (the rule docs/scenarios.md gives for generated ids)."""
+    base = event.id or f"{event.TYPE}@{event.at.isoformat()}"
+    ident, n = base, 2
+    while ident in taken:
+        ident, n = f"{base}-{n}", n + 1
+    return ident
 
 
 # --------------------------------------------------------------------------- cattrs

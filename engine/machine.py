@@ -44,6 +44,7 @@ from engine.events import (
     SeatsTaken,
     TalksHeld,
     VoteHeld,
+    unique_id,
 )
 from engine.state import Deadline, Gathering, Impasse, Level, Phase, Reading, State, get, put
 from engine.thresholds import Counts, Outcome, Subject, evaluate, render
@@ -358,7 +359,7 @@ def _(event: ResultsAccepted, state: State, rules: Rules) -> Result:
 
 
 def _gathering(event: Rally | Protest, state: State) -> Result:
-    ident = event.id or f"{event.TYPE}@{event.at.isoformat()}"
+    ident = unique_id(event, ())
     gathering = Gathering(ident, event.TYPE, event.status, event.organiser, event.first_day, event.last_day, event.size)
     items = list(state.gatherings)
     if event.plan is not None:

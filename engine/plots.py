@@ -18,7 +18,6 @@ def require(path: str) -> None:
         ImpasseError: matplotlib is not installed, the suffix is not .png / .svg, or the folder
             the figure goes in does not exist or cannot be written to.
     """
-    _suffix(path)
     folder = Path(path).parent
     if not folder.is_dir():
         msg = f"--plot: cannot write {path!r}: there is no folder {str(folder)!r}"
@@ -29,14 +28,10 @@ def require(path: str) -> None:
     _pyplot(path)
 
 
-def _suffix(path: str) -> None:
+def _pyplot(path: str):  # noqa: ANN202
     if Path(path).suffix.lower() not in (".png", ".svg"):
         msg = f"--plot: {path!r} must end in .png or .svg"
         raise ImpasseError(msg)
-
-
-def _pyplot(path: str):  # noqa: ANN202
-    _suffix(path)
     try:
         import matplotlib
 

@@ -17,7 +17,14 @@ import cattrs
 
 from engine.constitution import Constitution
 from engine.errors import ImpasseError, ScenarioError
-from engine.events import DERIVED_TYPES, Event, converter, event_type, unstructure_event
+from engine.events import (
+    DERIVED_TYPES,
+    Event,
+    converter,
+    event_type,
+    unique_id,
+    unstructure_event,
+)
 from engine.packs import load_pack
 from engine.uncertainty import Defection, Delay, Happens, Talks, Uncertainty
 from engine.yamlsrc import Located, Path, load_located
@@ -161,11 +168,7 @@ class _Reader:
                 raise d.fail((*where, "time"), f"time out of order: {event.time} comes after {events[-1].time} on the same day")
             ident = event.id
             if ident is None:
-                ident = f"{event.TYPE}@{event.at.isoformat()}"
-                n = 2
-                while ident in ids:
-                    ident = f"{event.TYPE}@{event.at.isoformat()}-{n}"
-                    n += 1
+                ident = unique_id(event, ids)
                 event = attrs.evolve(event, id=ident)
             elif ident in ids:
                 raise d.fail((*where, "id"), f"id {ident!r} is already used by events[{ids[ident]}]")

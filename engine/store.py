@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import attrs
 
 from engine.errors import ImpasseError, StoreError
-from engine.events import Event
+from engine.events import Event, unique_id
 from engine.records import (
     BUILDERS,
     CORRECTION,
@@ -606,11 +606,7 @@ def scenario_from_store(store: EventStore | str | PathLike[str], stream: str, at
     for entry in store.entries(stream, at=at, known_at=known_at):
         event = entry.event
         if event.id is None or event.id in used:
-            base = event.id or f"{event.TYPE}@{event.at.isoformat()}"
-            ident, n = base, 2
-            while ident in used:
-                ident, n = f"{base}-{n}", n + 1
-            event = attrs.evolve(event, id=ident)
+            event = attrs.evolve(event, id=unique_id(event, used))
         used.add(event.id)  # type: ignore[arg-type]
         events.append(event)
         versions.append(entry.version)

@@ -18,7 +18,7 @@ import cattrs
 
 from engine.constitution import Constitution
 from engine.errors import ScenarioError, ThresholdSyntaxError
-from engine.events import Event, converter, unstructure_event
+from engine.events import Event, converter, unique_id, unstructure_event
 from engine.replay import Timeline, replay, replay_scenario, rules_for
 from engine.scenario import Scenario, parse_event
 from engine.thresholds import parse_threshold
@@ -166,10 +166,7 @@ def _added(scenario: Scenario, spec: str | Event, n: int, recorded: list[Event],
         doc.data.setdefault("source", _ADDED_SOURCE)
         event = parse_event(doc, [p.id for p in scenario.parties])
     if event.id is None:
-        ident, k = f"{event.TYPE}@{event.at.isoformat()}", 2
-        while ident in index:
-            ident, k = f"{event.TYPE}@{event.at.isoformat()}-{k}", k + 1
-        event = attrs.evolve(event, id=ident)
+        event = attrs.evolve(event, id=unique_id(event, index))
     elif event.id in index:
         raise _fail(label, f"id {event.id!r} is already used by another event")
     return event, before
