@@ -27,8 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.scenario import load_scenario  # noqa: E402
-from engine.simulate import Simulator, simulate  # noqa: E402
+from engine.files.scenarios import load_scenario
+from engine.sim.ensemble import Simulator, simulate
 
 
 def main() -> None:

@@ -13,10 +13,10 @@ Phases:
 
 * append — the stream written in batches (one transaction, one fsync each), and single-event
   appends (one fsync each) for a short stretch;
-* replay — every event read from the store and folded through ``engine.machine.transition``,
+* replay — every event read from the store and folded through ``engine.timeline.machine.transition``,
   keeping only the current state (a streaming fold: no Timeline, no list of steps; no deadline
-  watchers either, since those live in ``engine.replay``'s SimPy clock);
-* engine.replay.replay — the SimPy replay with deadline watchers, on the short stream only: it
+  watchers either, since those live in ``engine.timeline.replay``'s SimPy clock);
+* engine.timeline.replay.replay — the SimPy replay with deadline watchers, on the short stream only: it
   keeps every step in its Timeline, so its memory grows with the stream;
 * read — every event read from the store as an ``Event`` (decode and structure), no state machine;
 * parse — the bare loop: ``SELECT payload`` in stream order and ``json.loads`` each, nothing else;
@@ -51,9 +51,9 @@ def synthetic(n: int) -> Iterator:
     """``n`` events a state machine accepts forever: a poll, final results and an opening sitting,
     then a cycle of boycotts, talks, complaints, sittings and votes, spread over one year.
 
-    The span is fixed so that per-date rule lookups (memoised by ``Rules``) don't grow with ``n``.
+    The span is fixed so that per-date rule lookups (memoised by ``Law``) don't grow with ``n``.
     """
-    from engine.events import (
+    from engine.timeline.events import (
         BoycottDeclared,
         BoycottEnded,
         ComplaintFiled,
@@ -70,7 +70,7 @@ def synthetic(n: int) -> Iterator:
     src = ("synthetic",)
     seats = {"CPP": 68, "CNRP": 55}
 
-    def cycle(day: date, i: int):  # noqa: ANN202
+    def cycle(day: date, i: int):
         k = i % 9
         if k == 0:
             return BoycottDeclared(at=day, source=src, party="CNRP")
@@ -100,11 +100,11 @@ def synthetic(n: int) -> Iterator:
         yield opening[i] if i < len(opening) else cycle(day, i - len(opening))
 
 
-def _rules():  # noqa: ANN202
-    from engine.machine import Rules
-    from engine.packs import load_pack
+def _rules():
+    from engine.files.packs import load_pack
+    from engine.timeline.machine import Law
 
-    return Rules(load_pack("kh"), "national-assembly", ("cpp-majority-suffices", "opposition-120-to-open"))
+    return Law(load_pack("kh"), "national-assembly", ("cpp-majority-suffices", "opposition-120-to-open"))
 
 
 # --------------------------------------------------------------------------- phases (one per process)
@@ -115,7 +115,7 @@ def _peak_mb() -> float:
 
 
 def phase_append(store_path: str, n: int, batch: int) -> dict:
-    from engine.store import open_store
+    from engine.store.base import open_store
 
     out: dict = {}
     with open_store(store_path, create=True) as store:
@@ -138,12 +138,12 @@ def phase_append(store_path: str, n: int, batch: int) -> dict:
     return out
 
 
-def fold(events, rules):  # noqa: ANN001, ANN201
+def fold(events, rules):
     """The streaming projector: fold events through ``transition``, keeping only the state.
 
     Returns the final state and the number of events and findings seen.
     """
-    from engine.machine import initial_state, transition
+    from engine.timeline.machine import initial_state, transition
 
     state = initial_state(rules)
     count = findings = 0
@@ -156,7 +156,7 @@ def fold(events, rules):  # noqa: ANN001, ANN201
 
 
 def phase_replay(store_path: str, stream: str) -> dict:
-    from engine.store import open_store
+    from engine.store.base import open_store
 
     rules = _rules()
     with open_store(store_path) as store:
@@ -169,8 +169,8 @@ def phase_replay(store_path: str, stream: str) -> dict:
 
 
 def phase_simpy(store_path: str, stream: str) -> dict:
-    from engine.replay import replay
-    from engine.store import open_store
+    from engine.store.base import open_store
+    from engine.timeline.replay import replay
 
     rules = _rules()
     with open_store(store_path) as store:
@@ -182,7 +182,7 @@ def phase_simpy(store_path: str, stream: str) -> dict:
 
 
 def phase_read(store_path: str, stream: str) -> dict:
-    from engine.store import open_store
+    from engine.store.base import open_store
 
     with open_store(store_path) as store:
         base = _peak_mb()
@@ -206,7 +206,7 @@ def phase_parse(store_path: str, stream: str) -> dict:
     return {"events": count, "seconds": seconds, "base_mb": base, "peak_mb": _peak_mb()}
 
 
-def _es_app(path: str):  # noqa: ANN202
+def _es_app(path: str):
     from eventsourcing.application import Application
 
     return Application(env={"PERSISTENCE_MODULE": "eventsourcing.sqlite", "SQLITE_DBNAME": path,
@@ -226,13 +226,13 @@ else:
             self.last = None
 
         @event("Recorded")
-        def record(self, type: str, payload: dict) -> None:  # noqa: A002
+        def record(self, type: str, payload: dict) -> None:
             self.count += 1
             self.last = payload["at"]
 
 
 def phase_es_write(path: str, n: int, batch: int) -> dict:
-    from engine.events import unstructure_event
+    from engine.timeline.events import unstructure_event
 
     app = _es_app(path)
     crisis = Crisis()
@@ -274,7 +274,8 @@ def _run(phase: str, *args: object) -> dict:
     proc = subprocess.run([sys.executable, __file__, "--phase", phase, *map(str, args)], capture_output=True,
                           text=True, check=False)
     if proc.returncode != 0:
-        raise SystemExit(f"phase {phase} failed:\n{proc.stderr}")
+        msg = f"phase {phase} failed:\n{proc.stderr}"
+        raise SystemExit(msg)
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
@@ -316,7 +317,7 @@ def main() -> None:
     rows = []
     for label, phase, stream in (("replay through transition", "replay", "big"),
                                  ("replay through transition", "replay", "small"),
-                                 ("engine.replay.replay (SimPy)", "simpy", "small"),
+                                 ("engine.timeline.replay.replay (SimPy)", "simpy", "small"),
                                  ("read as Event objects", "read", "big"),
                                  ("bare loop: SELECT + json.loads", "parse", "big")):
         r = _run(phase, store, stream)

@@ -8,7 +8,7 @@ drawn. Example::
 
     from hypothesis import given
     from engine import strategies as ist
-    from engine.thresholds import Base, Counted, Subject, evaluate, required_count
+    from engine.rules.thresholds import Base, Counted, Subject, evaluate, required_count
 
     # thresholds that measure only the members present, so the required count is meaningful
     QUORUMS = ist.thresholds(bases=(Base.ALL_MEMBERS, Base.SITTING_MEMBERS), counted=(Counted.MEMBERS,))
@@ -27,7 +27,7 @@ from fractions import Fraction
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from engine.thresholds import Base, Combined, Comparator, Count, Counted, Counts, Op, Share, Threshold, render
+from engine.rules.thresholds import Base, Combined, Comparator, Count, Counted, Counts, Op, Share, Threshold, render
 
 __all__ = [
     "count_clauses",
@@ -139,7 +139,7 @@ def _combined(op: Op, parts: list[Threshold]) -> Combined:
 
 
 def threshold_texts(max_leaves: int = 4, **kwargs: object) -> st.SearchStrategy[str]:
-    """Canonical threshold text, as :func:`engine.thresholds.render` writes it.
+    """Canonical threshold text, as :func:`engine.rules.thresholds.render` writes it.
 
     Takes the arguments of :func:`thresholds`.
     """

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from engine.events import DeadlineExpired
-from engine.machine import Finding, Step, Verdict
-from engine.replay import Timeline, replay_scenario
-from engine.scenario import load_scenario
-from engine.state import Level, Phase
+from engine.crisis import replay_scenario
+from engine.files.scenarios import load_scenario
+from engine.timeline.events import DeadlineExpired
+from engine.timeline.machine import Finding, Step, Verdict
+from engine.timeline.replay import Timeline
+from engine.timeline.state import Level, Phase
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 LIBRARY = sorted(SCENARIOS.glob("*.yaml"))

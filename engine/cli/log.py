@@ -1,0 +1,465 @@
+"""``impasse log``: record a crisis as it unfolds in an append-only event store (docs/store.md).
+
+Each command parses its arguments, makes one call to :mod:`engine.store.base`, and renders the result
+with a pure function below. Every :class:`~engine.errors.ImpasseError` becomes one line on stderr
+and exit code 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from engine.cli.params import DATE, OneLineErrors
+from engine.crisis import scenario_from_store, scenario_metadata
+from engine.errors import ScenarioError, StoreError
+from engine.files.located_yaml import dotted, load_located
+from engine.store.base import (
+    CORRECTION,
+    EVENT,
+    METADATA,
+    RETRACTION,
+    Entry,
+    EventStore,
+    Record,
+    open_store,
+    strict_event,
+)
+from engine.timeline.events import Event, unstructure_event
+
+__all__ = ["entries_text", "history_text", "log", "parse_fields"]
+
+
+_DATE = DATE
+_STORE = click.argument("store", type=click.Path(dir_okay=False), metavar="STORE")
+_STREAM = click.option("--stream", "-s", required=True, metavar="ID", help="The stream (one per crisis).")
+_EXPECTED = click.option("--expected-version", "-e", type=click.IntRange(min=0), metavar="N",
+                         help="Refuse to write unless the stream is at version N (what you last read).")
+_RECORDED = click.option("--recorded-at", metavar="WHEN",
+                         help="Transaction time to record (ISO date or date-time, UTC); default: now. "
+                              "For back-filling a record kept elsewhere; it can't precede the stream's last record.")
+_FIELDS = click.option("--field", "-f", "fields", multiple=True, metavar="KEY=VALUE",
+                       help="A field of the event (repeatable); VALUE is read as YAML: 68, true, {CPP: 68}.")
+_SOURCES = click.option("--source", "sources", multiple=True, metavar="TEXT", help="A source: URL or citation (repeatable).")
+
+
+def _meta_options(func: Any) -> Any:
+    options = [
+        click.option("--constitution", metavar="PACK", help="Stream metadata: the constitution pack (e.g. kh)."),
+        click.option("--body", metavar="BODY", help="Stream metadata: the body (default: the pack's first)."),
+        click.option("--interpretation", "-i", "interpretations", multiple=True, metavar="READING",
+                     help="Stream metadata: a reading to judge under (repeatable)."),
+        click.option("--party", "parties", multiple=True, metavar="ID[=NAME]", help="Stream metadata: a party (repeatable)."),
+        click.option("--title", help="Stream metadata: a title."),
+        click.option("--country", help="Stream metadata: the country."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _metadata(constitution: str | None, body: str | None, interpretations: tuple[str, ...],
+              parties: tuple[str, ...], title: str | None, country: str | None) -> dict[str, Any]:
+    given: dict[str, Any] = {"constitution": constitution, "body": body, "title": title, "country": country}
+    if interpretations:
+        given["interpretations"] = list(interpretations)
+    if parties:
+        given["parties"] = [dict(zip(("id", "name"), p.split("=", 1))) if "=" in p else {"id": p, "name": p}
+                            for p in parties]
+    return {k: v for k, v in given.items() if v is not None}
+
+
+def _open(path: str, *, create: bool = False) -> EventStore:
+    return open_store(path, create=create)
+
+
+@click.group(name="log", cls=OneLineErrors)
+def log() -> None:
+    """Record a crisis as it unfolds: an append-only event store.
+
+    \b
+    Start a stream, record events, correct one, and see the stream as known on two days:
+      impasse log init crisis.db --stream kh-2013 --constitution kh -i opposition-120-to-open
+      impasse log append crisis.db -s kh-2013 election_held --at 2013-07-28 --source NEC
+      impasse log correct crisis.db -s kh-2013 --version 3 -f present=68 --source "Cambodia Daily"
+      impasse log show crisis.db -s kh-2013 --known-at 2013-09-10
+      impasse log show crisis.db -s kh-2013 --history
+    Move whole streams: 'import' a scenario file or JSON Lines, 'export' them back; 'verify'
+    checks versions, checksums and schemas. See docs/store.md.
+    """
+
+
+@log.command()
+@_STORE
+@click.option("--stream", "-s", metavar="ID", help="Also record this stream's metadata (with the options below).")
+@_RECORDED
+@_meta_options
+def init(store: str, stream: str | None, recorded_at: str | None, **meta: Any) -> None:
+    """Make an event store in the file STORE (nothing changes if it exists)."""
+    metadata = _metadata(**meta)
+    if metadata and not stream:
+        msg = "stream metadata (--constitution, --interpretation, …) needs --stream ID"
+        raise StoreError(msg)
+    with _open(store, create=True) as opened:
+        click.echo(f"event store {store}: {len(opened.streams())} stream(s)")
+        if stream and metadata:
+            version = opened.set_metadata(stream, {**opened.metadata(stream), **metadata}, recorded_at=recorded_at)
+            click.echo(f"stream {stream}: metadata recorded as version {version}")
+
+
+@log.command()
+@_STORE
+@_STREAM
+@click.argument("type_name", required=False, metavar="[TYPE]")
+@click.option("--at", "at", type=_DATE, help="When the event happened (YYYY-MM-DD).")
+@_SOURCES
+@_FIELDS
+@click.option("--file", "file", type=click.Path(exists=True, dir_okay=False), metavar="EVENTS.yaml",
+              help="Append every event listed in this YAML file (a list, or a mapping with 'events').")
+@_EXPECTED
+@_RECORDED
+@_meta_options
+def append(store: str, stream: str, type_name: str | None, at: date | None, sources: tuple[str, ...],
+           fields: tuple[str, ...], file: str | None, expected_version: int | None, recorded_at: str | None,
+           **meta: Any) -> None:
+    """Append one event (TYPE --at DATE -f KEY=VALUE…) or a file of events to a stream, all or none.
+
+    \b
+    Examples:
+      impasse log append crisis.db -s kh-2013 boycott_declared --at 2013-09-17 -f party=CNRP --source AFP
+      impasse log append crisis.db -s kh-2013 parliament_convened --at 2013-09-23 \\
+          -f sitting=opening -f present=68 --source "Cambodia Daily" --expected-version 4
+      impasse log append crisis.db -s kh-2013 --file new-events.yaml
+    """
+    if (type_name is None) == (file is None):
+        msg = "give either an event TYPE (with --at and fields) or --file EVENTS.yaml, not both or neither"
+        raise StoreError(msg)
+    if file is not None:
+        if at or sources or fields:
+            msg = "--at, --source and --field go with a TYPE, not with --file"
+            raise StoreError(msg)
+        events = events_from_yaml(Path(file).read_bytes(), file)
+    else:
+        if at is None:
+            msg = f"a {type_name} event needs --at DATE (when it happened)"
+            raise StoreError(msg)
+        events = [event_from_fields(type_name, at, sources, fields)]  # type: ignore[arg-type]
+    with _open(store) as opened:
+        metadata = _metadata(**meta)
+        version = opened.append(stream, events, expected_version, recorded_at=recorded_at,
+                                metadata={**opened.metadata(stream), **metadata} if metadata else None)
+    first = version - len(events) + 1
+    span = f"version {version}" if len(events) == 1 else f"versions {first}-{version}"
+    click.echo(f"appended {len(events)} event(s) to {stream} as {span}"
+               + (f", after its metadata (version {first - 1})" if metadata else ""))
+
+
+@log.command()
+@_STORE
+@click.option("--stream", "-s", metavar="ID", help="The stream; without it, list the streams.")
+@click.option("--at", "at", type=_DATE, help="Only events that happened by this date.")
+@click.option("--known-at", metavar="WHEN", help="The stream as recorded by then (a date means its end, UTC).")
+@click.option("--history", is_flag=True, help="Every record as written: events, corrections, retractions, metadata.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def show(store: str, stream: str | None, at: date | None, known_at: str | None, history: bool, fmt: str) -> None:
+    """Show a stream's events as now understood (corrections applied), or its whole history."""
+    with _open(store) as opened:
+        if stream is None:
+            versions = opened.versions()
+            if fmt == "json":
+                click.echo(json.dumps({"store": store, "streams": versions}, indent=2))
+            else:
+                click.echo("\n".join(f"{name}\tversion {v}" for name, v in sorted(versions.items()))
+                           or f"{store}: no streams yet")
+            return
+        if not opened.version(stream):
+            raise StoreError(f"{store} has no stream {stream!r}"
+                             + (f" (streams: {', '.join(opened.streams())})" if opened.streams() else ""))
+        if history:
+            records = list(opened.history(stream, known_at=known_at))
+            if fmt == "json":
+                click.echo(json.dumps({"store": store, "stream": stream, "known_at": known_at,
+                                       "records": [r.to_json() for r in records]}, indent=2, ensure_ascii=False))
+            else:
+                click.echo(history_text(records))
+            return
+        entries = list(opened.entries(stream, at=at, known_at=known_at))
+        meta = opened.metadata(stream, known_at=known_at)
+        version = opened.version(stream)
+    if fmt == "json":
+        click.echo(json.dumps({"store": store, "stream": stream, "version": version, "known_at": known_at,
+                               "at": at.isoformat() if at else None, "metadata": meta,
+                               "events": [{"version": e.version, "corrected_by": e.corrected_by,
+                                           **unstructure_event(e.event)} for e in entries]},
+                              indent=2, ensure_ascii=False))
+    else:
+        click.echo(entries_text(stream, entries, meta, version, at=at, known_at=known_at))
+
+
+@log.command(name="import")
+@_STORE
+@_STREAM
+@click.argument("file", type=click.Path(exists=True, dir_okay=False), metavar="FILE")
+@click.option("--expected-version", "-e", type=click.IntRange(min=0), default=0, show_default=True, metavar="N",
+              help="The stream's version now: 0 starts a new stream; N adds to one at version N.")
+@_RECORDED
+def import_(store: str, stream: str, file: str, expected_version: int, recorded_at: str | None) -> None:
+    """Import FILE into a stream: a scenario file (YAML), or JSON Lines (an export, or one event per line).
+
+    A scenario brings its metadata (pack, body, readings, parties) and its events. An export keeps
+    every record's transaction time, corrections and retractions.
+    """
+    with _open(store) as opened:
+        if _is_jsonl(file):
+            with open(file, encoding="utf-8") as lines:
+                version = opened.import_jsonl(stream, lines, expected_version, recorded_at=recorded_at, path=file)
+        else:
+            from engine.files.scenarios import load_scenario
+
+            scenario = load_scenario(file)
+            version = opened.append(stream, scenario.events, expected_version, recorded_at=recorded_at,
+                                    metadata=scenario_metadata(scenario))
+    click.echo(f"imported {version - expected_version} record(s) into {stream}: now at version {version}")
+
+
+@log.command()
+@_STORE
+@_STREAM
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "yaml"]), default="jsonl", show_default=True,
+              help="jsonl: every record (the full history); yaml: a scenario file of the events as understood.")
+@click.option("--at", "at", type=_DATE, help="yaml: only events that happened by this date.")
+@click.option("--known-at", metavar="WHEN", help="yaml: the stream as recorded by then.")
+def export(store: str, stream: str, fmt: str, at: date | None, known_at: str | None) -> None:
+    """Write a stream to stdout: JSON Lines (lossless) or a scenario file (YAML)."""
+    with _open(store) as opened:
+        if not opened.version(stream):
+            msg = f"{store} has no stream {stream!r}"
+            raise StoreError(msg)
+        if fmt == "jsonl":
+            opened.export_jsonl(stream, sys.stdout)
+            return
+        import yaml
+
+        from engine.files.scenarios import dump_scenario
+
+        data = dump_scenario(scenario_from_store(opened, stream, at=at, known_at=known_at))
+    click.echo(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100), nl=False)
+
+
+@log.command()
+@_STORE
+def verify(store: str) -> None:
+    """Check every record: versions without gaps, checksums, schema versions, payloads.
+
+    Exit code 0 when the store is sound; 2, with one line per problem, when it is not.
+    """
+    with _open(store) as opened:
+        problems = opened.verify()
+        versions = opened.versions()
+    if problems:
+        for problem in problems:
+            click.echo(f"{store}: {problem}")
+        msg = f"{store}: {len(problems)} problem(s) found"
+        raise StoreError(msg)
+    click.echo(f"ok: {store}: {len(versions)} stream(s), {sum(versions.values())} record(s); versions contiguous, "
+               f"checksums chained, schema versions known, payloads valid")
+
+
+@log.command()
+@_STORE
+@_STREAM
+@click.option("--version", "-v", "version", type=click.IntRange(min=1), required=True, metavar="N",
+              help="The stream version of the event to correct (see 'log show').")
+@click.option("--at", "at", type=_DATE, help="Correct the date the event happened.")
+@_SOURCES
+@_FIELDS
+@_EXPECTED
+@_RECORDED
+def correct(store: str, stream: str, version: int, at: date | None, sources: tuple[str, ...],
+            fields: tuple[str, ...], expected_version: int | None, recorded_at: str | None) -> None:
+    """Record a correction of the event at version N: the fields given change, the rest stay.
+
+    The original stays in the history. --source replaces the event's sources with the ones that
+    support the correction.
+
+    \b
+    Example:
+      impasse log correct crisis.db -s kh-2013 --version 7 -f present=68 --source "NEC, 24 Sep 2013"
+    """
+    if not (at or sources or fields):
+        msg = "a correction needs at least one of --field, --at or --source"
+        raise StoreError(msg)
+    with _open(store) as opened:
+        # read the version first: a concurrent correction of the same event is refused, not overwritten
+        expected = opened.version(stream) if expected_version is None else expected_version
+        current = opened.event(stream, version)
+        data = unstructure_event(current)
+        data.update(parse_fields(fields))
+        if at is not None:
+            data["at"] = at.isoformat()
+        if sources:
+            data["source"] = list(sources)
+        type_name = data.pop("type")
+        replacement = strict_event(type_name, data)
+        new = opened.correct(stream, version, replacement, expected, recorded_at=recorded_at)
+    click.echo(f"corrected version {version} of {stream}: correction recorded as version {new}")
+
+
+@log.command()
+@_STORE
+@_STREAM
+@click.option("--version", "-v", "version", type=click.IntRange(min=1), required=True, metavar="N",
+              help="The stream version of the event to retract.")
+@click.option("--reason", help="Why it should not have been recorded.")
+@_SOURCES
+@_EXPECTED
+@_RECORDED
+def retract(store: str, stream: str, version: int, reason: str | None, sources: tuple[str, ...],
+            expected_version: int | None, recorded_at: str | None) -> None:
+    """Record that the event at version N should not have been recorded (it stays in the history)."""
+    with _open(store) as opened:
+        expected = opened.version(stream) if expected_version is None else expected_version
+        opened.event(stream, version)  # refuse a version that is no event, or is already retracted
+        new = opened.retract(stream, version, reason=reason, source=sources, expected_version=expected,
+                             recorded_at=recorded_at)
+    click.echo(f"retracted version {version} of {stream}: retraction recorded as version {new}")
+
+
+# --------------------------------------------------------------------------- parsing
+
+
+def parse_fields(fields: Iterable[str]) -> dict[str, Any]:
+    """``KEY=VALUE`` pairs, each VALUE read as YAML (no yes/no booleans; dates stay text).
+
+    Raises:
+        ScenarioError: a pair without ``=``, or a VALUE that is not YAML.
+    """
+    out: dict[str, Any] = {}
+    for text in fields:
+        key, sep, value = text.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            msg = f"expected KEY=VALUE (got {text!r})"
+            raise ScenarioError(msg, field="--field")
+        out[key] = load_located(value, f"--field {key}", ScenarioError).data if value.strip() else None
+    return out
+
+
+def event_from_fields(type_name: str, at: date, sources: Iterable[str], fields: Iterable[str]) -> Event:
+    """An event from the command line's TYPE, --at, --source and --field options.
+
+    Raises:
+        StoreError: unknown type (with a suggestion) or fields that don't make a valid event.
+    """
+    data: dict[str, Any] = {"at": at.isoformat()}
+    if sources:
+        data["source"] = list(sources)
+    given = parse_fields(fields)
+    for name in [n for n in ("at", "source") if n in data and n in given]:
+        # a --field must not quietly override the option that says the same
+        msg = f"--field {name}=... repeats --{name}: give the {'date' if name == 'at' else 'source'} once, with --{name}"
+        raise StoreError(msg)
+    data.update(given)
+    return strict_event(type_name, data)
+
+
+def events_from_yaml(text: str | bytes, path: str) -> list[Event]:
+    """The events listed in a YAML file: a list of event mappings, or a mapping with ``events``.
+
+    Raises:
+        ScenarioError: naming file, line and field.
+    """
+    doc = load_located(text, path, ScenarioError)
+    if isinstance(doc.data, dict) and "scenario" in doc.data:
+        msg = "this is a scenario file: bring it in with 'impasse log import'"
+        raise ScenarioError(msg, path=path)
+    where: tuple = ("events",) if isinstance(doc.data, dict) else ()
+    items = doc.get(where) if where else doc.data
+    if not isinstance(items, list) or not items:
+        raise doc.fail(where, "expected a list of events (or a mapping with 'events:')")
+    events = []
+    for i, item in enumerate(items):
+        place = (*where, i)
+        if not isinstance(item, dict) or not isinstance(item.get("type"), str):
+            raise doc.fail(place, "each event must be a mapping with 'type', 'at' and 'source'")
+        data = {k: v for k, v in item.items() if k != "type"}
+        try:
+            events.append(strict_event(item["type"], data))
+        except StoreError as exc:
+            line, column = doc.position(place)
+            raise ScenarioError(str(exc), path=path, line=line, column=column, field=dotted(place)) from None
+    return events
+
+
+def _is_jsonl(path: str) -> bool:
+    if path.endswith((".jsonl", ".ndjson", ".json")):
+        return True
+    if path.endswith((".yaml", ".yml")):
+        return False
+    with open(path, encoding="utf-8", errors="replace") as f:
+        return f.read(64).lstrip().startswith("{")
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {v}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def _summary(data: dict[str, Any], skip: tuple[str, ...] = ("type", "at", "source", "note")) -> str:
+    return " ".join(f"{k}={_value(v)}" for k, v in data.items() if k not in skip)
+
+
+def entries_text(stream: str, entries: list[Entry], metadata: dict[str, Any], version: int, *,
+                 at: date | None = None, known_at: str | None = None) -> str:
+    """A stream's events as a reader sees them, one line each, with their stream versions."""
+    corrected = sum(1 for e in entries if e.corrected_by)
+    head = f"{stream}: {len(entries)} event(s), stream at version {version}"
+    if metadata.get("constitution"):
+        head += f"; constitution {metadata['constitution']}"
+        if metadata.get("interpretations"):
+            head += f", readings: {', '.join(metadata['interpretations'])}"
+    lines = [head]
+    if at or known_at:
+        lines.append("  " + "; ".join(x for x in (f"events by {at}" if at else "",
+                                                   f"as known at {known_at}" if known_at else "") if x))
+    if corrected:
+        lines.append(f"  {corrected} corrected event(s) shown as corrected (see --history)")
+    width = max((len(e.event.TYPE) for e in entries), default=0)
+    for e in entries:
+        data = unstructure_event(e.event)
+        mark = f"   [corrected by v{e.corrected_by}]" if e.corrected_by else ""
+        lines.append(f"  v{e.version:<4} {e.event.at}  {e.event.TYPE:<{width}}  {_summary(data)}{mark}".rstrip())
+    return "\n".join(lines)
+
+
+def history_text(records: list[Record]) -> str:
+    """Every record as written, one line each: version, transaction time, kind, what it says."""
+    lines = []
+    for r in records:
+        data = r.data()
+        stamp = r.recorded_at[:19] + "Z"
+        if r.kind == EVENT:
+            what = f"{r.valid} {r.type}  {_summary(data)}"
+        elif r.kind == CORRECTION:
+            what = f"of v{r.target}: {r.valid} {r.type}  {_summary(data)}"
+        elif r.kind == RETRACTION:
+            what = f"of v{r.target}" + (f": {data.get('reason')}" if data.get("reason") else "")
+        elif r.kind == METADATA:
+            what = _summary(data, skip=("parties", "notes", "sources"))
+        else:
+            what = r.payload
+        schema = f" (schema {r.schema})" if r.schema != 1 else ""
+        lines.append(f"  v{r.version:<4} {stamp}  {r.kind:<10}  {what}{schema}".rstrip())
+    return "\n".join(lines)

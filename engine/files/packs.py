@@ -1,0 +1,329 @@
+"""Loading constitution packs (YAML) into :class:`engine.rules.constitution.Constitution`.
+
+Built-in packs live in ``engine/constitutions/<id>.yaml``; any other path to a YAML file works too.
+The format is documented in ``docs/constitutions.md``. Every error names file, line and field;
+nothing but :class:`PackError` (or :class:`UnknownNameError` for an unknown built-in name) escapes.
+"""
+
+from __future__ import annotations
+
+import difflib
+from importlib import resources
+from pathlib import Path as FsPath
+from typing import Any
+
+import attrs
+
+from engine.errors import PackError, ThresholdSyntaxError, UnknownNameError
+from engine.files.located_yaml import Located, Path, load_located
+from engine.rules.constitution import Amendment, Body, BodySize, Constitution, Interpretation, Rule, RuleKind
+from engine.rules.thresholds import parse_threshold
+from engine.rules.vocabulary import MOTIONS, SITTINGS
+from engine.timeline.events import RECORDABLE_TYPES
+
+__all__ = ["builtin_packs", "load_pack", "parse_pack"]
+
+_TOP = ("id", "name", "country", "source", "missing", "bodies", "amendments", "rules", "interpretations")
+_BODY = ("id", "name", "minimum", "article", "source", "sizes")
+_SIZE = ("since", "seats", "legislature", "source", "note")
+_AMENDMENT = ("id", "title", "adopted", "in_force", "articles", "source", "note")
+_VERSION = ("since", "until", "threshold", "article", "text", "source", "note", "days", "anchor", "met_by",
+            "convened_by", "amendment", "applies_to")
+_RULE = ("id", "kind", "body", "title", "versions", *_VERSION)
+_INTERP = ("id", "name", "holder", "claim", "source", "note", "overrides")
+_OVERRIDE = ("rule", "kind", "body", "title", "versions", *_VERSION)
+
+
+def builtin_packs() -> tuple[str, ...]:
+    """Ids of the packs shipped inside the package."""
+    folder = resources.files("engine") / "constitutions"
+    return tuple(sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")))
+
+
+def load_pack(name_or_path: str) -> Constitution:
+    """Load a built-in pack by id (``kh``) or a pack file by path.
+
+    Raises:
+        PackError: the file is malformed (file, line and field named).
+        UnknownNameError: no built-in pack has that id and no such file exists.
+    """
+    candidate = FsPath(name_or_path)
+    if candidate.suffix in (".yaml", ".yml") or candidate.exists():
+        if not candidate.is_file():
+            msg = f"no constitution pack file {name_or_path!r}"
+            raise UnknownNameError(msg)
+        return parse_pack(candidate.read_bytes(), str(candidate))
+    resource = resources.files("engine") / "constitutions" / f"{name_or_path}.yaml"
+    if not resource.is_file():
+        known = builtin_packs()
+        hint = difflib.get_close_matches(name_or_path, known, n=1, cutoff=0.5)
+        extra = f" Did you mean {hint[0]!r}?" if hint else ""
+        msg = f"unknown constitution pack {name_or_path!r}.{extra} Built-in packs: {', '.join(known)}; or give a path to a .yaml file."
+        raise UnknownNameError(msg)
+    return parse_pack(resource.read_bytes(), f"engine/constitutions/{name_or_path}.yaml")
+
+
+def parse_pack(text: str | bytes, path: str = "<pack>") -> Constitution:
+    """Parse pack text; ``path`` is used in messages."""
+    doc = load_located(text, path, PackError)
+    return _PackReader(doc).read()
+
+
+@attrs.define
+class _PackReader:
+    doc: Located
+    uncited: list[tuple[Path, str]] = attrs.Factory(list)
+
+    def read(self) -> Constitution:
+        d = self.doc
+        d.mapping((), _TOP, required=("id", "name", "country", "bodies", "rules"))
+        bodies = tuple(self.body(("bodies", i)) for i in range(len(d.items(("bodies",)))))
+        body_ids = [b.id for b in bodies]
+        self.unique(body_ids, "bodies")
+        amendments = tuple(self.amendment(("amendments", i)) for i in range(len(d.items(("amendments",)))))
+        self.unique([a.id for a in amendments], "amendments")
+        amendment_ids = {a.id for a in amendments}
+        rules: list[Rule] = []
+        rule_ids: list[str] = []
+        for i in range(len(d.items(("rules",)))):
+            where = ("rules", i)
+            d.mapping(where, _RULE, required=("id", "kind", "body", "title"))
+            rule_ids.append(d.text((*where, "id")))  # type: ignore[arg-type]
+            rules.extend(self.rule(where, body_ids, amendment_ids, base=None))
+        self.unique(rule_ids, "rules")
+        by_id = {r.id: r for r in rules}
+        interps = tuple(
+            self.interpretation(("interpretations", i), by_id, body_ids, amendment_ids)
+            for i in range(len(d.items(("interpretations",)))))
+        self.unique([x.id for x in interps], "interpretations")
+        if self.uncited:
+            names = [f"{name} ({dotted_line})" for dotted_line, name in self._describe_uncited()]
+            first = self.uncited[0][0]
+            raise d.fail(first, "every rule needs an article and a source. These have none: " + ", ".join(names))
+        return Constitution(
+            id=d.text(("id",)),  # type: ignore[arg-type]
+            name=d.text(("name",)),  # type: ignore[arg-type]
+            country=d.text(("country",)),  # type: ignore[arg-type]
+            bodies=bodies,
+            rules=tuple(rules),
+            amendments=amendments,
+            interpretations=interps,
+            source=d.texts(("source",)),
+            missing=d.texts(("missing",)),
+        )
+
+    def _describe_uncited(self) -> list[tuple[str, str]]:
+        out = []
+        for where, name in self.uncited:
+            line, _ = self.doc.position(where)
+            out.append((f"line {line}", name))
+        return out
+
+    def unique(self, ids: list[str], section: str) -> None:
+        seen: set[str] = set()
+        for i, x in enumerate(ids):
+            if x in seen:
+                raise self.doc.fail((section, i, "id"), f"id {x!r} is used twice in {section}")
+            seen.add(x)
+
+    def body(self, where: Path) -> Body:
+        d = self.doc
+        d.mapping(where, _BODY, required=("id", "name", "sizes"))
+        sizes = []
+        for i in range(len(d.items((*where, "sizes")))):
+            w = (*where, "sizes", i)
+            d.mapping(w, _SIZE, required=("since", "seats"))
+            sizes.append(BodySize(
+                since=d.day((*w, "since")),  # type: ignore[arg-type]
+                seats=d.integer((*w, "seats"), minimum=1),  # type: ignore[arg-type]
+                legislature=d.text((*w, "legislature"), required=False),
+                source=d.texts((*w, "source")),
+                note=d.text((*w, "note"), required=False),
+            ))
+            if len(sizes) > 1 and sizes[-1].since <= sizes[-2].since:
+                raise d.fail((*w, "since"), f"sizes must be in date order ({sizes[-1].since} is not after {sizes[-2].since})")
+        if not sizes:
+            raise d.fail((*where, "sizes"), "needs at least one size")
+        return Body(
+            id=d.text((*where, "id")),  # type: ignore[arg-type]
+            name=d.text((*where, "name")),  # type: ignore[arg-type]
+            sizes=tuple(sizes),
+            minimum=d.integer((*where, "minimum"), required=False, minimum=1),
+            article=d.text((*where, "article"), required=False),
+            source=d.texts((*where, "source")),
+        )
+
+    def amendment(self, where: Path) -> Amendment:
+        d = self.doc
+        d.mapping(where, _AMENDMENT, required=("id", "title", "in_force"))
+        return Amendment(
+            id=d.text((*where, "id")),  # type: ignore[arg-type]
+            title=d.text((*where, "title")),  # type: ignore[arg-type]
+            in_force=d.day((*where, "in_force")),  # type: ignore[arg-type]
+            adopted=d.day((*where, "adopted"), required=False),
+            articles=d.texts((*where, "articles")),
+            source=d.texts((*where, "source")),
+            note=d.text((*where, "note"), required=False),
+        )
+
+    def rule(self, where: Path, bodies: list[str], amendments: set[str], base: Rule | None,
+             interpretation: str | None = None) -> list[Rule]:
+        """All versions of one rule (or one interpretation's override of ``base``)."""
+        d = self.doc
+        id_key = "id" if interpretation is None else "rule"
+        rule_id = d.text((*where, id_key))
+        kind_text = d.text((*where, "kind"), required=base is None)
+        if kind_text is None:
+            kind = base.kind  # type: ignore[union-attr]
+        else:
+            try:
+                kind = RuleKind(kind_text)
+            except ValueError:
+                options = ", ".join(k.value for k in RuleKind)
+                raise d.fail((*where, "kind"), f"must be one of {options} (got {kind_text!r})") from None
+        body = d.text((*where, "body"), required=base is None) or (base.body if base else "")
+        if body not in bodies:
+            raise d.fail((*where, "body"), f"unknown body {body!r} (bodies: {', '.join(bodies)})")
+        title = d.text((*where, "title"), required=base is None) or (base.title if base else None)
+        if not title:
+            raise d.fail((*where, "title"), "must not be empty")
+        raw_versions = d.get(where).get("versions")
+        if raw_versions is None:
+            version_paths = [where]
+        else:
+            if not isinstance(raw_versions, list) or not raw_versions:
+                raise d.fail((*where, "versions"), "must be a non-empty list of versions")
+            version_paths = [(*where, "versions", i) for i in range(len(raw_versions))]
+        defaults = where if raw_versions is not None else None
+        out: list[Rule] = []
+        for vp in version_paths:
+            if vp != where:
+                d.mapping(vp, _VERSION)
+            out.append(self.version(vp, defaults, rule_id, kind, body, title, amendments, base, interpretation))  # type: ignore[arg-type]
+        for earlier, later in zip(out, out[1:]):
+            if earlier.since is None or later.since is None or later.since <= earlier.since:
+                raise d.fail(version_paths[out.index(later)], f"versions of rule {rule_id!r} need 'since' dates in increasing order")
+        # each version runs until the next one starts, unless it says otherwise
+        fixed = []
+        for i, v in enumerate(out):
+            if v.until is None and i + 1 < len(out):
+                v = attrs.evolve(v, until=out[i + 1].since)
+            fixed.append(v)
+        return fixed
+
+    def version(self, vp: Path, defaults: Path | None, rule_id: str, kind: RuleKind, body: str, title: str,
+                amendments: set[str], base: Rule | None, interpretation: str | None) -> Rule:
+        d = self.doc
+
+        def pick(key: str) -> tuple[Path, Any]:
+            own = d.get(vp).get(key)
+            if own is not None or defaults is None:
+                return (*vp, key), own
+            return (*defaults, key), d.get(defaults).get(key)
+
+        def text(key: str) -> str | None:
+            p, _ = pick(key)
+            return d.text(p, required=False)
+
+        article = text("article") or (base.article if base else None)
+        source = d.texts(pick("source")[0]) or (base.source if base else ())
+        if not article or not source:
+            self.uncited.append((vp, f"{interpretation + ': ' if interpretation else ''}{rule_id}"))
+        threshold = None
+        applies = d.texts(pick("applies_to")[0])
+        if not applies and base is not None:
+            applies = tuple(base.applies_to)
+        vocabulary = {RuleKind.QUORUM: SITTINGS, RuleKind.CONVOCATION: SITTINGS, RuleKind.DECISION: MOTIONS}.get(kind, ())
+        for i, name in enumerate(applies):
+            if vocabulary and name not in vocabulary:
+                hint = difflib.get_close_matches(name, vocabulary, n=1)
+                extra = f"; did you mean {hint[0]!r}?" if hint else f"; known: {', '.join(vocabulary)}"
+                p = pick("applies_to")[0]
+                raise d.fail((*p, i) if isinstance(d.lookup(p), list) else p, f"unknown {'motion' if kind is RuleKind.DECISION else 'sitting'} {name!r}{extra}")
+        if kind in (RuleKind.QUORUM, RuleKind.DECISION):
+            p, raw = pick("threshold")
+            if raw is None and "threshold" not in d.get(vp) and (defaults is None or "threshold" not in d.get(defaults)):
+                raise d.fail(vp, f"a {kind.value} rule needs 'threshold' (text, or null for no requirement)",
+                             field=_dotted((*vp, "threshold")))
+            if raw is not None:
+                if not isinstance(raw, str):
+                    raise d.fail(p, f"must be threshold text (got {raw!r})")
+                try:
+                    threshold = parse_threshold(raw)
+                except ThresholdSyntaxError as exc:
+                    raise d.fail(p, str(exc)) from None
+        days = anchor = met_by = convened_by = None
+        if kind is RuleKind.DEADLINE:
+            days = d.integer(pick("days")[0], required=base is None or base.days is None, minimum=1)
+            days = days if days is not None else base.days  # type: ignore[union-attr]
+            anchor = text("anchor") or (base.anchor if base else None)
+            met_by = text("met_by") or (base.met_by if base else None)
+            if anchor is None or met_by is None:
+                raise d.fail(vp, "a deadline rule needs 'anchor' (the event that starts it) and 'met_by' (the event that meets it)")
+            for key, name in (("anchor", anchor), ("met_by", met_by)):
+                if name not in RECORDABLE_TYPES:  # a misspelt type would start or meet nothing, silently
+                    hint = difflib.get_close_matches(name, RECORDABLE_TYPES, n=1)
+                    extra = f"; did you mean {hint[0]!r}?" if hint else f" (event types: {', '.join(RECORDABLE_TYPES)})"
+                    raise d.fail(pick(key)[0], f"unknown event type {name!r}{extra}")
+        if kind is RuleKind.CONVOCATION:
+            convened_by = text("convened_by") or (base.convened_by if base else None)
+            if convened_by is None:
+                raise d.fail(vp, "a convocation rule needs 'convened_by'")
+        amendment = text("amendment")
+        if amendment is not None and amendment not in amendments:
+            raise d.fail(pick("amendment")[0], f"unknown amendment {amendment!r} (amendments: {', '.join(sorted(amendments)) or 'none'})")
+        return Rule(
+            id=rule_id,
+            kind=kind,
+            body=body,
+            title=title,
+            article=article or "",
+            source=source,
+            text=text("text") or (base.text if base else None),
+            note=text("note"),
+            since=d.day(pick("since")[0], required=False),
+            until=d.day((*vp, "until"), required=False),
+            applies_to=frozenset(applies),
+            threshold=threshold,
+            days=days,
+            anchor=anchor,
+            met_by=met_by,
+            convened_by=convened_by,
+            amendment=amendment,
+            interpretation=interpretation,
+        )
+
+    def interpretation(self, where: Path, rules: dict[str, Rule], bodies: list[str], amendments: set[str]) -> Interpretation:
+        d = self.doc
+        d.mapping(where, _INTERP, required=("id", "name", "holder", "claim"))
+        interp_id = d.text((*where, "id"))
+        source = d.texts((*where, "source"))
+        if not source:
+            self.uncited.append((where, f"interpretation {interp_id}"))
+        overrides: list[Rule] = []
+        for i in range(len(d.items((*where, "overrides")))):
+            ow = (*where, "overrides", i)
+            d.mapping(ow, _OVERRIDE, required=("rule",))
+            rule_id = d.text((*ow, "rule"))
+            base = rules.get(rule_id)  # type: ignore[arg-type]
+            if base is None:
+                if d.get(ow).get("kind") is None:
+                    hint = difflib.get_close_matches(rule_id, list(rules), n=1)  # type: ignore[arg-type]
+                    extra = f" Did you mean {hint[0]!r}?" if hint else " (a new rule needs 'kind', 'body' and 'title')"
+                    raise d.fail((*ow, "rule"), f"no rule {rule_id!r} to override.{extra}")
+            overrides.extend(self.rule(ow, bodies, amendments, base=base, interpretation=interp_id))
+        return Interpretation(
+            id=interp_id,  # type: ignore[arg-type]
+            name=d.text((*where, "name")),  # type: ignore[arg-type]
+            holder=d.text((*where, "holder")),  # type: ignore[arg-type]
+            claim=d.text((*where, "claim")),  # type: ignore[arg-type]
+            source=source,
+            overrides=tuple(overrides),
+            note=d.text((*where, "note"), required=False),
+        )
+
+
+def _dotted(where: Path) -> str:
+    from engine.files.located_yaml import dotted
+
+    return dotted(where)

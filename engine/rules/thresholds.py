@@ -1,0 +1,550 @@
+"""The threshold language: quorum and majority rules that read like constitution text.
+
+A threshold is parsed from text such as ``more than 1/2 of all members`` or
+``at least 120 members present and more than 1/2 of all members`` into immutable objects, and
+evaluated in exact :class:`fractions.Fraction` arithmetic against a set of :class:`Counts`.
+
+Three kinds of node:
+
+* :class:`Share` — a share of a base: ``more than 1/2 of all members``,
+  ``at least 1/2 of all members plus 1`` (the "50 % + 1" idiom). It measures the *subject* of the
+  question: the members present for a quorum, the votes in favour for a decision.
+* :class:`Count` — a whole number of something: ``at least 120 members present``. It measures
+  what it names (``members`` alone means the subject).
+* :class:`Combined` — ``and`` / ``or`` of other nodes; ``and`` needs every part, ``or`` any part.
+
+Arithmetic (exact): ``more than f of n`` requires ``floor(f*n) + 1``; ``at least f of n`` requires
+``ceil(f*n)``; an offset ``plus k`` adds ``k``. ``more than N`` requires ``N + 1``.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import re
+from fractions import Fraction
+from typing import Union
+
+import attrs
+
+from engine.errors import CountsError, ThresholdSyntaxError
+
+__all__ = [
+    "Base",
+    "Combined",
+    "Comparator",
+    "Count",
+    "Counted",
+    "Counts",
+    "Outcome",
+    "Share",
+    "Subject",
+    "Threshold",
+    "evaluate",
+    "parse_threshold",
+    "render",
+    "required_count",
+]
+
+
+class Comparator(enum.Enum):
+    """How a count is compared with a share or number."""
+
+    MORE_THAN = "more than"
+    AT_LEAST = "at least"
+
+
+class Base(enum.Enum):
+    """What a share is a share of."""
+
+    ALL_MEMBERS = "all members"  # the statutory size of the body
+    SITTING_MEMBERS = "sitting members"  # seats currently filled
+    MEMBERS_PRESENT = "members present"
+    MEMBERS_VOTING = "members voting"  # yes + no + abstain
+    VOTES_CAST = "votes cast"  # yes + no
+
+
+class Counted(enum.Enum):
+    """What a whole-number clause counts."""
+
+    MEMBERS = "members"  # the subject: members present (quorum) or votes in favour (decision)
+    MEMBERS_PRESENT = "members present"
+    SITTING_MEMBERS = "sitting members"
+    MEMBERS_VOTING = "members voting"
+    VOTES_CAST = "votes cast"
+    VOTES_IN_FAVOUR = "votes in favour"
+
+
+class Subject(enum.Enum):
+    """What a question measures: attendance (quorum) or support (decision)."""
+
+    PRESENT = "present"
+    YES = "yes"
+
+
+def _nonneg(instance: object, attribute: attrs.Attribute, value: int | None) -> None:
+    if value is not None and value < 0:
+        msg = f"{attribute.name!r} must be >= 0 (got {value})"
+        raise CountsError(msg)
+
+
+def _opt_int(value: object) -> int | None:
+    return None if value is None else value  # type: ignore[return-value]
+
+
+@attrs.frozen
+class Counts:
+    """The numbers a threshold is judged against.
+
+    Args:
+        all_members: statutory size of the body.
+        sitting: seats currently filled (defaults to ``all_members``).
+        present: members present, if known.
+        yes, no, abstain: votes, for decisions.
+
+    Raises:
+        CountsError: for a negative count or numbers that cannot coexist
+            (more present than sitting, more votes than members present).
+    """
+
+    all_members: int = attrs.field(validator=[attrs.validators.instance_of(int), _nonneg])
+    sitting: int | None = attrs.field(default=None, validator=_nonneg)
+    present: int | None = attrs.field(default=None, validator=_nonneg)
+    yes: int | None = attrs.field(default=None, validator=_nonneg)
+    no: int = attrs.field(default=0, validator=_nonneg)
+    abstain: int = attrs.field(default=0, validator=_nonneg)
+
+    def __attrs_post_init__(self) -> None:
+        if self.sitting is not None and self.sitting > self.all_members:
+            msg = f"sitting members ({self.sitting}) exceed all members ({self.all_members})"
+            raise CountsError(msg)
+        if self.present is not None and self.present > self.seated:
+            msg = f"members present ({self.present}) exceed the {self.seated} sitting members"
+            raise CountsError(msg)
+        voting = self.voting
+        limit = self.present if self.present is not None else self.seated
+        if voting is not None and voting > limit:
+            what = "members present" if self.present is not None else "sitting members"
+            msg = (
+                f"yes + no + abstain ({voting}) exceed the {limit} {what}"
+            )
+            raise CountsError(msg)
+
+    @property
+    def seated(self) -> int:
+        """Seats filled: ``sitting`` if given, else the statutory size."""
+        return self.all_members if self.sitting is None else self.sitting
+
+    @property
+    def voting(self) -> int | None:
+        """Members voting (yes + no + abstain), or None when ``yes`` is unknown."""
+        return None if self.yes is None else self.yes + self.no + self.abstain
+
+    @property
+    def cast(self) -> int | None:
+        """Votes cast (yes + no), or None when ``yes`` is unknown."""
+        return None if self.yes is None else self.yes + self.no
+
+
+@attrs.frozen
+class Share:
+    """``COMPARATOR FRACTION of BASE [plus OFFSET]``, measured on the question's subject."""
+
+    comparator: Comparator
+    fraction: Fraction = attrs.field(converter=Fraction)
+    base: Base
+    offset: int = 0
+
+    def __attrs_post_init__(self) -> None:
+        if not 0 < self.fraction <= 1:
+            msg = f"fraction must be in (0, 1] (got {self.fraction})"
+            raise ValueError(msg)
+        if self.comparator is Comparator.MORE_THAN and self.fraction == 1:
+            msg = "'more than 1/1' can never be met"
+            raise ValueError(msg)
+        if self.offset < 0:
+            msg = f"offset must be >= 0 (got {self.offset})"
+            raise ValueError(msg)
+
+
+@attrs.frozen
+class Count:
+    """``COMPARATOR NUMBER COUNTED``: a whole number of members or votes."""
+
+    comparator: Comparator
+    number: int
+    counted: Counted
+
+    def __attrs_post_init__(self) -> None:
+        if self.number < 0:
+            msg = f"number must be >= 0 (got {self.number})"
+            raise ValueError(msg)
+
+
+class Op(enum.Enum):
+    """How a :class:`Combined` joins its parts."""
+
+    AND = "and"
+    OR = "or"
+
+
+@attrs.frozen
+class Combined:
+    """``and`` / ``or`` of two or more parts; ``and`` needs every part, ``or`` any."""
+
+    op: Op
+    parts: tuple[Threshold, ...] = attrs.field(converter=tuple)
+
+    def __attrs_post_init__(self) -> None:
+        if len(self.parts) < 2:
+            msg = "a combination needs at least two parts"
+            raise ValueError(msg)
+
+
+Threshold = Union[Share, Count, Combined]
+
+
+@attrs.frozen
+class Outcome:
+    """The verdict of a threshold on a set of counts.
+
+    ``required`` and ``count`` belong to the binding clause: for ``and``, the one with the smallest
+    margin; for ``or``, the largest. ``margin = count - required`` and ``satisfied`` is
+    ``margin >= 0``. ``parts`` holds the clause outcomes of a combination.
+    """
+
+    threshold: Threshold
+    required: int
+    count: int
+    measures: str
+    parts: tuple[Outcome, ...] = ()
+
+    @property
+    def margin(self) -> int:
+        return self.count - self.required
+
+    @property
+    def satisfied(self) -> bool:
+        return self.margin >= 0
+
+
+# --------------------------------------------------------------------------- arithmetic
+
+
+def _need(comparator: Comparator, exact: Fraction) -> int:
+    if comparator is Comparator.MORE_THAN:
+        return math.floor(exact) + 1
+    return math.ceil(exact)
+
+
+def _base_value(base: Base, counts: Counts) -> int:
+    value = {
+        Base.ALL_MEMBERS: counts.all_members,
+        Base.SITTING_MEMBERS: counts.seated,
+        Base.MEMBERS_PRESENT: counts.present,
+        Base.MEMBERS_VOTING: counts.voting,
+        Base.VOTES_CAST: counts.cast,
+    }[base]
+    if value is None:
+        msg = f"'{base.value}' needs {_NEEDS[base]}"
+        raise CountsError(msg)
+    return value
+
+
+_NEEDS = {
+    Base.MEMBERS_PRESENT: "the number of members present",
+    Base.MEMBERS_VOTING: "the yes votes",
+    Base.VOTES_CAST: "the yes votes",
+}
+
+
+def _subject_value(subject: Subject, counts: Counts) -> tuple[int, str]:
+    if subject is Subject.PRESENT:
+        if counts.present is None:
+            msg = "a quorum needs the number of members present"
+            raise CountsError(msg)
+        return counts.present, "members present"
+    if counts.yes is None:
+        msg = "a decision needs the number of yes votes"
+        raise CountsError(msg)
+    return counts.yes, "votes in favour"
+
+
+def _counted_value(counted: Counted, counts: Counts, subject: Subject) -> tuple[int, str]:
+    if counted is Counted.MEMBERS:
+        return _subject_value(subject, counts)
+    if counted is Counted.VOTES_IN_FAVOUR:
+        return _subject_value(Subject.YES, counts)
+    base = Base(counted.value)
+    return _base_value(base, counts), counted.value
+
+
+def evaluate(threshold: Threshold, counts: Counts, subject: Subject = Subject.PRESENT) -> Outcome:
+    """Judge ``threshold`` on ``counts``.
+
+    Args:
+        threshold: a parsed threshold.
+        counts: the numbers of the body, the sitting and the vote.
+        subject: what share clauses measure: ``PRESENT`` for a quorum, ``YES`` for a decision.
+
+    Returns:
+        An :class:`Outcome` with the required count, the count measured and the margin.
+
+    Raises:
+        CountsError: when a count the threshold needs is missing.
+    """
+    if isinstance(threshold, Share):
+        required = _clause_required(threshold, counts)
+        count, measures = _subject_value(subject, counts)
+        return Outcome(threshold, required, count, measures)
+    if isinstance(threshold, Count):
+        count, measures = _counted_value(threshold.counted, counts, subject)
+        return Outcome(threshold, _clause_required(threshold, counts), count, measures)
+    parts = tuple(evaluate(p, counts, subject) for p in threshold.parts)
+    pick = min if threshold.op is Op.AND else max
+    binding = pick(parts, key=lambda o: o.margin)
+    return Outcome(threshold, binding.required, binding.count, binding.measures, parts)
+
+
+def required_count(threshold: Threshold, counts: Counts, subject: Subject = Subject.PRESENT) -> int:
+    """The smallest count of the subject that satisfies ``threshold``, other counts fixed.
+
+    For a combination whose clauses all measure the subject this is the largest (``and``) or
+    smallest (``or``) requirement of its parts.
+    """
+    if isinstance(threshold, Combined):
+        reqs = [required_count(p, counts, subject) for p in threshold.parts]
+        return max(reqs) if threshold.op is Op.AND else min(reqs)
+    # a requirement needs the bases only, not the count it is compared with: that may be unknown
+    return _clause_required(threshold, counts)
+
+
+def _clause_required(threshold: Share | Count, counts: Counts) -> int:
+    if isinstance(threshold, Share):
+        return _need(threshold.comparator, threshold.fraction * _base_value(threshold.base, counts)) + threshold.offset
+    return threshold.number + (1 if threshold.comparator is Comparator.MORE_THAN else 0)
+
+
+# --------------------------------------------------------------------------- rendering
+
+
+def _fmt_fraction(f: Fraction) -> str:
+    return f"{f.numerator}/{f.denominator}"
+
+
+def render(threshold: Threshold) -> str:
+    """Canonical text of a threshold; ``parse_threshold(render(t)) == t``."""
+    if isinstance(threshold, Share):
+        text = f"{threshold.comparator.value} {_fmt_fraction(threshold.fraction)} of {threshold.base.value}"
+        return text + (f" plus {threshold.offset}" if threshold.offset else "")
+    if isinstance(threshold, Count):
+        return f"{threshold.comparator.value} {threshold.number} {threshold.counted.value}"
+    words = []
+    for part in threshold.parts:
+        text = render(part)
+        words.append(f"({text})" if isinstance(part, Combined) else text)
+    return f" {threshold.op.value} ".join(words)
+
+
+# --------------------------------------------------------------------------- parsing
+
+_TOKEN = re.compile(
+    r"\s*(?:(?P<num>[0-9]+(?:\.[0-9]+)?(?:\s*/\s*[0-9]+)?\s*(?:%|percent\b)?)|(?P<word>[A-Za-z]+)|(?P<punct>[()]))"
+)
+
+_BASES = {tuple(b.value.split()): b for b in Base}
+_COUNTED = {tuple(c.value.split()): c for c in Counted}
+_COUNTED[("votes", "in", "favor")] = Counted.VOTES_IN_FAVOUR
+
+
+@attrs.frozen
+class _Tok:
+    kind: str  # "num", "word", "punct", "end"
+    text: str
+    pos: int
+
+
+def _tokenize(text: str) -> list[_Tok]:
+    tokens: list[_Tok] = []
+    pos = 0
+    while pos < len(text):
+        if text[pos:].strip() == "":
+            break
+        m = _TOKEN.match(text, pos)
+        if m is None or m.end() == pos:
+            start = pos + (len(text[pos:]) - len(text[pos:].lstrip()))
+            raise ThresholdSyntaxError(text, start, "a word, a number or a parenthesis", repr(text[start]))
+        kind = m.lastgroup or "end"
+        start = m.start(kind)
+        tokens.append(_Tok(kind, m.group(kind).rstrip(), start))  # a number's match may end in spaces
+        pos = m.end()
+    tokens.append(_Tok("end", "", len(text)))
+    return tokens
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.toks = _tokenize(text)
+        self.i = 0
+
+    # helpers
+    @property
+    def tok(self) -> _Tok:
+        return self.toks[self.i]
+
+    def fail(self, expected: str, tok: _Tok | None = None) -> ThresholdSyntaxError:
+        tok = tok or self.tok
+        got = "end of text" if tok.kind == "end" else repr(tok.text)
+        return ThresholdSyntaxError(self.text, tok.pos, expected, got)
+
+    def word(self, *options: str) -> str | None:
+        if self.tok.kind == "word" and self.tok.text.lower() in options:
+            w = self.tok.text.lower()
+            self.i += 1
+            return w
+        return None
+
+    def expect_word(self, w: str) -> None:
+        if self.word(w) is None:
+            raise self.fail(repr(w))
+
+    # grammar
+    def parse(self) -> Threshold:
+        if self.tok.kind == "end":
+            msg = "a threshold such as 'more than 1/2 of all members'"
+            raise self.fail(msg)
+        node = self.expr()
+        if self.tok.kind != "end":
+            msg = "'and', 'or' or the end of the threshold"
+            raise self.fail(msg)
+        return node
+
+    def expr(self) -> Threshold:
+        return self._joined(Op.OR, self.term)
+
+    def term(self) -> Threshold:
+        return self._joined(Op.AND, self.factor)
+
+    def _joined(self, op: Op, sub) -> Threshold:
+        parts = [sub()]
+        while self.word(op.value):
+            parts.append(sub())
+        flat: list[Threshold] = []
+        for p in parts:
+            if isinstance(p, Combined) and p.op is op:
+                flat.extend(p.parts)
+            else:
+                flat.append(p)
+        return flat[0] if len(flat) == 1 else Combined(op, tuple(flat))
+
+    def factor(self) -> Threshold:
+        if self.tok.kind == "punct" and self.tok.text == "(":
+            self.i += 1
+            node = self.expr()
+            if not (self.tok.kind == "punct" and self.tok.text == ")"):
+                msg = "')'"
+                raise self.fail(msg)
+            self.i += 1
+            return node
+        return self.clause()
+
+    def clause(self) -> Threshold:
+        start = self.tok
+        if self.word("more"):
+            self.expect_word("than")
+            comparator = Comparator.MORE_THAN
+        elif self.word("at"):
+            self.expect_word("least")
+            comparator = Comparator.AT_LEAST
+        else:
+            self.word("a", "an")
+            self.word("absolute", "simple")
+            if self.word("majority"):
+                self.expect_word("of")
+                base = self.base()
+                return Share(Comparator.MORE_THAN, Fraction(1, 2), base, self.offset())
+            msg = "'more than', 'at least', 'majority of' or '('"
+            raise self.fail(msg, start)
+        return self.amount(comparator)
+
+    def amount(self, comparator: Comparator) -> Threshold:
+        tok = self.tok
+        if tok.kind != "num":
+            msg = "a fraction like 1/2, a percentage like 50% or a whole number"
+            raise self.fail(msg)
+        self.i += 1
+        raw = re.sub(r"\s+", "", tok.text.lower())
+        percent = raw.endswith("%") or raw.endswith("percent")
+        raw = raw.rstrip("%").removesuffix("percent")
+        if "/" in raw or percent:
+            if "/" in raw:
+                num, _, den = raw.partition("/")
+                if "." in raw or int(den) == 0:
+                    msg = "a fraction of whole numbers with a non-zero denominator"
+                    raise self.fail(msg, tok)
+                value = Fraction(int(num), int(den))
+            else:
+                value = Fraction(raw) / 100
+            if not 0 < value <= 1:
+                msg = "a share greater than 0 and at most 1 (100%)"
+                raise self.fail(msg, tok)
+            if comparator is Comparator.MORE_THAN and value == 1:
+                msg = "a share below 1 ('more than all' can never be met)"
+                raise self.fail(msg, tok)
+            self.expect_word("of")
+            base = self.base()
+            return Share(comparator, value, base, self.offset())
+        if "." in raw:
+            msg = "a whole number of members"
+            raise self.fail(msg, tok)
+        number = int(raw)
+        counted = self._phrase(_COUNTED, "what is counted: 'members', 'members present', 'sitting members', "
+                               "'members voting', 'votes cast' or 'votes in favour'")
+        return Count(comparator, number, counted)
+
+    def base(self) -> Base:
+        return self._phrase(_BASES, "a base: 'all members', 'sitting members', 'members present', "
+                            "'members voting' or 'votes cast'")
+
+    def _phrase(self, table: dict, expected: str):
+        # longest match first, so "members present" wins over "members"
+        for words in sorted(table, key=len, reverse=True):
+            n = len(words)
+            window = self.toks[self.i:self.i + n]
+            if len(window) == n and all(t.kind == "word" and t.text.lower() == w for t, w in zip(window, words)):
+                self.i += n
+                return table[words]
+        raise self.fail(expected)
+
+    def offset(self) -> int:
+        if self.word("plus"):
+            tok = self.tok
+            if tok.kind != "num" or not tok.text.strip().isdigit():
+                msg = "a whole number after 'plus'"
+                raise self.fail(msg)
+            self.i += 1
+            return int(tok.text)
+        return 0
+
+
+def parse_threshold(text: str) -> Threshold:
+    """Parse threshold text into an immutable threshold.
+
+    Examples: ``more than 1/2 of all members``; ``majority of votes cast``;
+    ``at least 1/2 of all members plus 1``; ``at least 120 members present and more than 1/2 of
+    all members``. ``and`` binds tighter than ``or``; parentheses group.
+
+    Raises:
+        ThresholdSyntaxError: naming the column and what was expected. Nothing else is raised.
+    """
+    if not isinstance(text, str):
+        raise ThresholdSyntaxError(repr(text), 0, "threshold text", type(text).__name__)
+    try:
+        return _Parser(text).parse()
+    except ThresholdSyntaxError:
+        raise
+    except RecursionError:
+        raise ThresholdSyntaxError(text, 0, "a threshold", "parentheses nested too deeply") from None
+    except (ValueError, ArithmeticError) as exc:  # defensive: never leak another error
+        raise ThresholdSyntaxError(text, 0, "a valid threshold", str(exc)) from None

@@ -1,0 +1,80 @@
+"""Figures for ensembles (matplotlib, an optional dependency: ``pip install 'impasse-engine[plot]'``)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from engine.errors import ImpasseError
+
+__all__ = ["plot_ensemble", "require"]
+
+
+def require(path: str) -> None:
+    """Fail early, before a long ensemble, if a figure can't be written to ``path``.
+
+    Raises:
+        ImpasseError: matplotlib is not installed, the suffix is not .png / .svg, or the folder
+            the figure goes in does not exist or cannot be written to.
+    """
+    folder = Path(path).parent
+    if not folder.is_dir():
+        msg = f"--plot: cannot write {path!r}: there is no folder {str(folder)!r}"
+        raise ImpasseError(msg)
+    if not os.access(folder, os.W_OK):
+        msg = f"--plot: cannot write {path!r}: the folder {str(folder)!r} is not writable"
+        raise ImpasseError(msg)
+    _pyplot(path)
+
+
+def _pyplot(path: str):
+    if Path(path).suffix.lower() not in (".png", ".svg"):
+        msg = f"--plot: {path!r} must end in .png or .svg"
+        raise ImpasseError(msg)
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        msg = "--plot needs matplotlib: pip install 'impasse-engine[plot]'"
+        raise ImpasseError(msg) from None
+    return plt
+
+
+def plot_ensemble(data: dict[str, Any], path: str) -> None:
+    """Write a two-panel figure: outcome probabilities per reading with 95 % intervals, and the
+    distribution of the impasse's length. The format follows the suffix (``.png`` or ``.svg``).
+
+    Raises:
+        ImpasseError: matplotlib is not installed, or the suffix is not .png / .svg.
+    """
+    plt = _pyplot(path)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    labels = {"opened_by_deadline": "opens lawfully by deadline", "opened_ever": "opens lawfully at all",
+              "government_lawful": "government lawful"}
+    width = 0.8 / max(1, len(data["outcomes"]))
+    for i, row in enumerate(data["outcomes"]):
+        xs = [k + i * width for k in range(len(labels))]
+        ps = [row[key]["p"] for key in labels]
+        errs = [[row[key]["p"] - row[key]["low"] for key in labels], [row[key]["high"] - row[key]["p"] for key in labels]]
+        left.bar(xs, ps, width, yerr=errs, capsize=3, label=row["interpretation"] or "pack")
+    left.set_xticks([k + 0.4 - width / 2 for k in range(len(labels))], list(labels.values()), fontsize=8)
+    left.set_ylim(0, 1.05)
+    left.set_ylabel("probability (95 % Wilson interval)")
+    left.legend(fontsize=7)
+    hist = data.get("histogram") or []
+    right.bar([(lo + hi) / 2 for lo, hi, _ in hist], [n for _, _, n in hist],
+              width=[hi - lo + 1 for lo, hi, _ in hist] or 1, edgecolor="white")
+    right.set_xlabel("days from the poll to resolution")
+    right.set_ylabel("runs")
+    fig.suptitle(f"{data['scenario']}: {data['runs']} runs, seed {data['seed']}")
+    fig.tight_layout()
+    try:
+        fig.savefig(path)
+    except OSError as exc:  # the folder went away during the run, the disk is full...
+        msg = f"--plot: cannot write {path!r}: {exc.strerror or exc}"
+        raise ImpasseError(msg) from None
+    finally:
+        plt.close(fig)

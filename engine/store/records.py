@@ -1,0 +1,457 @@
+"""The event store's records: their fields and checksums, transaction-time stamps, schema versions
+and upcasters, and turning payloads into events and back.
+
+No storage here: :mod:`engine.store.base` builds the store on these. The only outside things read are
+the clock (:func:`utc_now`, the store's default) and constitution packs (:func:`check_metadata`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime, time, timedelta, timezone
+from typing import Any
+
+import attrs
+import cattrs
+
+from engine.errors import StoreError
+from engine.timeline.events import (
+    DERIVED_TYPES,
+    REGISTRY,
+    Event,
+    _pairs,
+    _texts,
+    converter,
+    event_type,
+    unstructure_event,
+)
+
+__all__ = [
+    "BUILDERS",
+    "CORRECTION",
+    "EVENT",
+    "KINDS",
+    "METADATA",
+    "METADATA_KEYS",
+    "RETRACTION",
+    "SCHEMAS",
+    "STAMP",
+    "Draft",
+    "Entry",
+    "Problem",
+    "Record",
+    "Schemas",
+    "Upcaster",
+    "check_metadata",
+    "checked_event",
+    "checksum",
+    "dumps",
+    "event_draft",
+    "known_bound",
+    "strict_event",
+    "trusted_event",
+    "utc_now",
+    "utc_stamp",
+]
+
+EVENT = "event"
+CORRECTION = "correction"
+RETRACTION = "retraction"
+METADATA = "metadata"
+KINDS = (EVENT, CORRECTION, RETRACTION, METADATA)
+
+#: Keys a stream's metadata may hold (those of a scenario file's ``scenario:`` block, and parties).
+METADATA_KEYS = ("id", "title", "country", "constitution", "body", "interpretations", "sources", "notes",
+                 "description", "parties")
+
+STAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
+
+
+# --------------------------------------------------------------------------- records
+
+
+@attrs.frozen
+class Record:
+    """One stored row, as written. ``payload`` is the JSON text the checksum covers."""
+
+    stream: str
+    version: int
+    kind: str
+    type: str | None
+    schema: int
+    valid: str | None
+    recorded_at: str
+    target: int | None
+    payload: str
+    checksum: str
+
+    def data(self) -> Any:
+        """The payload as plain data."""
+        return json.loads(self.payload)
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as one JSON Lines object (the export format)."""
+        return {"stream": self.stream, "version": self.version, "kind": self.kind, "type": self.type,
+                "schema": self.schema, "valid": self.valid, "recorded_at": self.recorded_at,
+                "target": self.target, "payload": self.data(), "checksum": self.checksum}
+
+
+@attrs.frozen
+class Entry:
+    """An event as a reader sees it: the stream version it was recorded as, and the correction applied."""
+
+    version: int
+    event: Event
+    corrected_by: int | None = None
+
+
+@attrs.frozen
+class Problem:
+    """One thing :meth:`EventStore.verify` found wrong."""
+
+    stream: str
+    version: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = self.stream + (f"@{self.version}" if self.version is not None else "")
+        return f"{where}: {self.reason}"
+
+
+@attrs.frozen
+class Draft:
+    """A record before the store numbers, stamps and seals it."""
+
+    kind: str
+    type: str | None
+    schema: int
+    valid: str | None
+    target: int | None
+    payload: str
+    recorded_at: str | None = None  # None: stamped by the store's clock when written
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def checksum(version: int, kind: str, type_: str | None, schema: int, valid: str | None, recorded_at: str,
+             target: int | None, payload: str, previous: str) -> str:
+    """SHA-256 of a record's canonical form, chained to the previous record's checksum ("" for the first).
+
+    The stream name is left out, so that an exported stream keeps its checksums under another name.
+    """
+    canonical = dumps([version, kind, type_, schema, valid, recorded_at, target, payload, previous])
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def utc_stamp(moment: datetime | date | str) -> str:
+    """A transaction time written the one way the store compares them: ``YYYY-MM-DDTHH:MM:SS.ffffffZ``.
+
+    A date means midnight UTC; a naive datetime is taken as UTC.
+
+    Raises:
+        StoreError: text that is not an ISO date or date-time.
+    """
+    if isinstance(moment, str):
+        text = moment.strip()
+        try:
+            moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
+        except ValueError:
+            msg = f"recorded time must be an ISO date or date-time such as 2013-09-10T08:30Z (got {text!r})"
+            raise StoreError(msg) from None
+    if not isinstance(moment, datetime):
+        moment = datetime.combine(moment, time(), UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    try:
+        # isoformat, not strftime: strftime writes year 999 as '999', which sorts after '2013'
+        return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+    except OverflowError:  # 0001-01-01T00:00+01:00 is before the calendar's first day in UTC
+        msg = f"recorded time {moment.isoformat()} falls off the calendar (years 1 to 9999) once written in UTC"
+        raise StoreError(msg) from None
+
+
+def known_bound(known_at: datetime | date | str | None) -> str | None:
+    """The first transaction time *not* known at ``known_at`` (exclusive bound), or None for all.
+
+    A date covers its whole day (UTC): "known at 2013-09-10" includes everything recorded that day.
+    """
+    if known_at is None:
+        return None
+    if isinstance(known_at, str) and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", known_at):
+        try:
+            known_at = date.fromisoformat(known_at.strip())
+        except ValueError as exc:
+            msg = f"known-at must be a real date or date-time (got {known_at.strip()!r}: {exc})"
+            raise StoreError(msg) from None
+    try:
+        if isinstance(known_at, date) and not isinstance(known_at, datetime):
+            return utc_stamp(known_at + timedelta(days=1))
+        exact = datetime.fromisoformat(utc_stamp(known_at)[:-1])
+        return utc_stamp(exact + timedelta(microseconds=1))
+    except OverflowError:  # known at the calendar's last moment: everything recorded is known
+        return None
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --------------------------------------------------------------------------- schema versions
+
+#: A function from an old payload (plain data, without ``type``) to the next version's payload.
+Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+@attrs.frozen(eq=False)
+class Schemas:
+    """Current schema version per event type, and the upcasters from older ones.
+
+    A type not listed is at version 1. When an event class changes so that stored payloads no
+    longer structure (a field renamed or removed), bump its version and register an upcaster from
+    the old one: ``SCHEMAS.register("vote", 1, rename_in_favour)``.
+    """
+
+    versions: Mapping[str, int] = attrs.field(factory=dict)
+    upcasters: Mapping[tuple[str, int], Upcaster] = attrs.field(factory=dict)
+
+    def current(self, type_name: str) -> int:
+        """The version payloads of this type are written with now."""
+        return self.versions.get(type_name, 1)
+
+    def register(self, type_name: str, from_version: int, upcaster: Upcaster) -> Schemas:
+        """A registry that also turns ``from_version`` payloads of a type into ``from_version + 1`` ones."""
+        versions = {**self.versions, type_name: max(self.current(type_name), from_version + 1)}
+        return Schemas(versions, {**self.upcasters, (type_name, from_version): upcaster})
+
+    def upcast(self, type_name: str, schema: int, data: dict[str, Any]) -> dict[str, Any]:
+        """The payload brought up to the current version.
+
+        Raises:
+            StoreError: a version newer than this code knows, or a missing upcaster.
+        """
+        now = self.current(type_name)
+        if schema > now:
+            msg = (f"{type_name!r} payload has schema version {schema}, newer than this impasse knows "
+                   f"({now}): upgrade impasse to read it")
+            raise StoreError(msg)
+        while schema < now:
+            step = self.upcasters.get((type_name, schema))
+            if step is None:
+                msg = f"no upcaster for {type_name!r} payloads from schema version {schema} (current: {now})"
+                raise StoreError(msg)
+            data = step(dict(data))
+            schema += 1
+        return data
+
+
+#: The engine's registry. Every type is at its first version: no stored payload needs upcasting yet.
+SCHEMAS = Schemas()
+
+
+# --------------------------------------------------------------------------- payload <-> event
+
+
+def _field_readers(cls: type[Event]) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+    """For the fast read path: the fields whose JSON form needs turning back into Python values."""
+    attrs.resolve_types(cls)
+    out = []
+    for field in attrs.fields(cls):
+        text = str(field.type)
+        if "datetime.date" in text or field.type is date:
+            out.append((field.name, date.fromisoformat))
+        elif "datetime.time" in text or field.type is time:
+            out.append((field.name, time.fromisoformat))
+    return tuple(out)
+
+
+_READERS = {name: _field_readers(cls) for name, cls in REGISTRY.items()}
+
+
+def _builder(cls: type[Event]) -> Callable[[dict[str, Any]], Event] | None:
+    """A function from a payload the store wrote to the event, as the class's ``__init__`` would make it
+    from the same values, without running validators (they ran when the event was appended).
+
+    It runs each field's converter and reads dates and times back from text, as :func:`trusted_event`
+    does, and sets the slots directly: several times faster than ``cls(**data)``. It raises
+    ``KeyError`` for a missing required field and for a field the class does not have, so that the
+    caller can fall back to the strict path and its error message. None for a class it can't build
+    (not slotted, or with factory defaults): the caller then uses :func:`trusted_event`.
+    """
+    attrs.resolve_types(cls)
+    fields = attrs.fields(cls)
+    slots = set(getattr(cls, "__slots__", ()))
+    for klass in cls.__mro__[1:]:
+        slots |= set(getattr(klass, "__slots__", ()))
+    cache_hash = "_attrs_cached_hash"
+    if "__dict__" in dir(cls) or any(f.name not in slots for f in fields) or cache_hash not in slots:
+        return None
+    readers = dict(_READERS[cls.TYPE])
+    names = frozenset(f.name for f in fields)
+    ns: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_names": names, "_keyerror": KeyError,
+                          "_set_hash": getattr(cls, cache_hash).__set__, "_tuple": tuple, "_sorted": sorted,
+                          "_list": list, "_dict": dict}
+    lines = ["def build(data):",
+             "    if not data.keys() <= _names:",
+             "        raise _keyerror('a field the class does not have')",
+             "    get = data.get",
+             "    self = _new(_cls)"]
+    for i, field in enumerate(fields):
+        if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+            return None
+        ns[f"_set{i}"] = getattr(cls, field.name).__set__
+        if field.default is attrs.NOTHING:
+            value = f"data[{field.name!r}]"
+        else:
+            default = field.default
+            if field.converter is not None:
+                default = field.converter(default)  # as attrs converts defaults
+            ns[f"_default{i}"] = default
+            value = f"get({field.name!r}, _default{i})"
+        if field.name in readers:
+            ns[f"_read{i}"] = readers[field.name]
+            lines.append(f"    value = {value}")
+            lines.append("    if value is not None and value.__class__ is str:")
+            lines.append(f"        value = _read{i}(value)")
+            value = "value"
+        if field.converter is not None:
+            ns[f"_convert{i}"] = field.converter
+            inline = _INLINE.get(field.converter)
+            if inline is not None:  # the converter's work on what JSON gives, without calling it
+                lines.append(f"    value = {value}")
+                value = inline.format(convert=f"_convert{i}")
+            else:
+                value = f"_convert{i}({value})"
+        lines.append(f"    _set{i}(self, {value})")
+    lines += ["    _set_hash(self, None)", "    return self"]
+    exec("\n".join(lines), ns)
+    return ns["build"]
+
+
+#: What two converters do to the JSON forms of their fields (a list of texts, a mapping of party to
+#: count), written out so that the builder does not call them; anything else goes to the converter.
+_INLINE = {
+    _texts: "_tuple(value) if value.__class__ is _list else {convert}(value)",
+    _pairs: "_tuple(_sorted(value.items())) if value.__class__ is _dict else {convert}(value)",
+}
+
+#: The fast builders, per event type (see :func:`_builder`).
+BUILDERS: dict[str, Callable[[dict[str, Any]], Event]] = {
+    name: build for name, cls in REGISTRY.items() if (build := _builder(cls)) is not None
+}
+
+
+def strict_event(type_name: str, data: Mapping[str, Any]) -> Event:
+    """Build an event from payload data, checking every field's type.
+
+    Raises:
+        StoreError: unknown type, or data that does not make a valid event.
+    """
+    try:
+        cls = event_type(type_name)
+    except KeyError as exc:
+        raise StoreError(str(exc.args[0])) from None
+    try:
+        return converter.structure(dict(data), cls)
+    except cattrs.BaseValidationError as exc:
+        reasons = "; ".join(cattrs.transform_error(exc, path=type_name, format_exception=_reason))
+        msg = f"not a valid {type_name} event: {reasons}"
+        raise StoreError(msg) from None
+    except (ValueError, TypeError) as exc:
+        msg = f"not a valid {type_name} event: {exc}"
+        raise StoreError(msg) from None
+
+
+def _reason(exc: BaseException, type_: type | None) -> str:
+    """How one failed field reads in a message: our validators' own words where they have them."""
+    from cattrs.v import format_exception
+
+    if isinstance(exc, (ValueError, TypeError)) and not isinstance(exc, cattrs.BaseValidationError) and str(exc):
+        return str(exc)
+    return format_exception(exc, type_)
+
+
+def trusted_event(type_name: str, data: dict[str, Any]) -> Event:
+    """Build an event from a payload the store wrote; falls back to :func:`checked_event`.
+
+    The store structured the event strictly (cattrs, then the class's validators) when it was
+    appended or imported, and ``verify()`` does so again; reading a payload back with the
+    current schema skips the validators (:data:`BUILDERS`, several times faster than cattrs).
+    A payload that does not fit the class (a field missing or unknown, a value that does not
+    convert) goes the checked way, and fails there with the strict path's message.
+    """
+    build = BUILDERS.get(type_name)
+    if build is not None:
+        try:
+            return build(data)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            pass
+    return checked_event(type_name, data)
+
+
+def checked_event(type_name: str, data: dict[str, Any]) -> Event:
+    """Build an event by calling its class (validators and all); falls back to :func:`strict_event`.
+
+    For payloads the store did not check in this form, such as upcast ones: about twice as fast as
+    cattrs. ``data`` may be changed (dates read back).
+    """
+    try:
+        for name, read in _READERS[type_name]:
+            value = data.get(name)
+            if value is not None:
+                data[name] = read(value)
+        return REGISTRY[type_name](**data)
+    except (KeyError, TypeError, ValueError):
+        return strict_event(type_name, data)
+
+
+def _payload(event: Event) -> str:
+    data = unstructure_event(event)
+    del data["type"]
+    return dumps(data)
+
+
+def event_draft(event: Event, schemas: Schemas, kind: str = EVENT, target: int | None = None) -> Draft:
+    if not isinstance(event, Event):
+        msg = f"only events can be appended (got {type(event).__name__})"
+        raise StoreError(msg)
+    if event.TYPE in DERIVED_TYPES:
+        msg = f"{event.TYPE!r} events are made by the engine during replay and can't be recorded"
+        raise StoreError(msg)
+    return Draft(kind, event.TYPE, schemas.current(event.TYPE), event.at.isoformat(), target, _payload(event))
+
+
+def check_metadata(metadata: Mapping[str, Any]) -> dict[str, Any]:
+    """Metadata as stored: known keys only, and a pack, body and readings that exist."""
+    from engine.files.packs import load_pack
+
+    data = {k: v for k, v in metadata.items() if v not in (None, (), [])}
+    unknown = sorted(set(data) - set(METADATA_KEYS))
+    if unknown:
+        msg = f"unknown stream metadata {', '.join(unknown)} (known: {', '.join(METADATA_KEYS)})"
+        raise StoreError(msg)
+    for key in ("interpretations", "sources", "notes", "parties"):
+        if key in data:
+            data[key] = [data[key]] if isinstance(data[key], (str, dict)) else list(data[key])
+    if "constitution" in data:
+        pack = load_pack(data["constitution"])
+        if "body" in data and data["body"] not in [b.id for b in pack.bodies]:
+            msg = f"pack {pack.id!r} has no body {data['body']!r} (bodies: {', '.join(b.id for b in pack.bodies)})"
+            raise StoreError(msg)
+        for name in data.get("interpretations", ()):
+            pack.interpretation(name)  # raises UnknownNameError, with a suggestion
+    parties = []
+    for party in data.get("parties", ()):
+        if isinstance(party, str):
+            party = {"id": party, "name": party}
+        if not isinstance(party, Mapping) or not party.get("id"):
+            msg = f"each party needs an id (got {party!r})"
+            raise StoreError(msg)
+        parties.append({k: v for k, v in party.items() if v is not None})
+    if parties:
+        data["parties"] = parties
+    return data

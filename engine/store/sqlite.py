@@ -1,0 +1,261 @@
+"""The SQLite event store: one file, WAL journal, every acknowledged append on disk.
+
+Decisions made once:
+
+* ``journal_mode=WAL`` so readers never block the writer, and ``synchronous=FULL`` so a commit
+  that returned has been synced to disk (WAL alone, at ``NORMAL``, may lose the last commits on
+  power loss);
+* appends run in ``BEGIN IMMEDIATE``: the write lock is taken before the stream's version is read,
+  so two writers are serialised and the second sees the first's records (and its stale expected
+  version is refused) — nothing is merged;
+* triggers refuse every ``UPDATE`` and ``DELETE`` on records: append-only is the database's rule
+  too, not just this module's;
+* every read opens its own read-only connection, so a long streaming read sees one snapshot and
+  does not hold up appends.
+
+No ``sqlite3`` exception leaves this module: each becomes a :class:`~engine.errors.StoreError`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
+from itertools import chain
+from os import PathLike, fspath
+from pathlib import Path
+
+from engine.errors import StaleVersionError, StoreError
+from engine.store.base import EventStore
+from engine.store.records import SCHEMAS, Draft, Problem, Record, Schemas
+
+__all__ = ["SQLiteStore"]
+
+#: What the ``store`` table says about a file this module made.
+FORMAT = "impasse-event-store"
+FORMAT_VERSION = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS store (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS records (
+    stream TEXT NOT NULL,
+    version INTEGER NOT NULL CHECK (version >= 1),
+    kind TEXT NOT NULL,
+    type TEXT,
+    schema INTEGER NOT NULL,
+    valid TEXT,
+    recorded_at TEXT NOT NULL,
+    target INTEGER,
+    payload TEXT NOT NULL,
+    checksum TEXT NOT NULL,
+    PRIMARY KEY (stream, version)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS records_by_valid ON records (stream, valid, version) WHERE kind = 'event';
+CREATE INDEX IF NOT EXISTS records_notes ON records (stream, version) WHERE kind <> 'event';
+CREATE TRIGGER IF NOT EXISTS records_no_update BEFORE UPDATE ON records
+BEGIN SELECT RAISE(ABORT, 'event store records are append-only: no UPDATE'); END;
+CREATE TRIGGER IF NOT EXISTS records_no_delete BEFORE DELETE ON records
+BEGIN SELECT RAISE(ABORT, 'event store records are append-only: no DELETE'); END;
+"""
+
+_COLUMNS = "stream, version, kind, type, schema, valid, recorded_at, target, payload, checksum"
+_BUSY_MS = 30_000
+_BATCH = 512  # rows fetched at a time by a read
+
+
+class SQLiteStore(EventStore):
+    """An :class:`~engine.store.base.EventStore` in one SQLite file.
+
+    Args:
+        path: the file.
+        create: make the file and its tables if they are missing.
+        schemas: the schema registry.
+        clock: the source of transaction times (aware datetimes).
+
+    Raises:
+        StoreError: no store at ``path`` (and ``create`` is false), or a file that is not one.
+    """
+
+    def __init__(self, path: str | PathLike[str], *, create: bool = False, schemas: Schemas = SCHEMAS,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        super().__init__(schemas=schemas, clock=clock)
+        self.path = Path(path)
+        self.name = fspath(path)
+        if not create and not self.path.is_file():
+            msg = f"no event store at {self.name} (make one with 'impasse log init {self.name}')"
+            raise StoreError(msg)
+        try:
+            self._db = self._connect()
+            if create:
+                self._create()
+            self._check_format()
+        except sqlite3.Error as exc:
+            msg = f"{self.name} is not an event store ({exc})"
+            raise StoreError(msg) from exc
+
+    def _connect(self, *, readonly: bool = False) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, isolation_level=None, timeout=_BUSY_MS / 1000, check_same_thread=False)
+        db.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
+        if readonly:
+            db.execute("PRAGMA query_only = ON")
+        else:
+            db.execute("PRAGMA synchronous = FULL")
+        return db
+
+    def _create(self) -> None:
+        mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            msg = f"{self.name}: SQLite could not switch to WAL journal mode (got {mode!r})"
+            raise StoreError(msg)
+        # every statement is idempotent: two processes may init the same file at once
+        self._db.executescript(_SCHEMA)
+        self._db.execute("INSERT OR IGNORE INTO store (key, value) VALUES ('format', ?), ('format_version', ?)",
+                         (FORMAT, FORMAT_VERSION))
+
+    def _check_format(self) -> None:
+        try:
+            rows = dict(self._db.execute("SELECT key, value FROM store").fetchall())
+        except sqlite3.OperationalError:
+            rows = {}
+        if rows.get("format") != FORMAT:
+            msg = f"{self.name} is not an impasse event store (make one with 'impasse log init')"
+            raise StoreError(msg)
+        if rows.get("format_version") != FORMAT_VERSION:
+            msg = (f"{self.name} has store format {rows.get('format_version')!r}; this impasse reads "
+                   f"format {FORMAT_VERSION!r}")
+            raise StoreError(msg)
+
+    def close(self) -> None:
+        self._db.close()
+
+    # --- writing ------------------------------------------------------------------
+
+    def _commit(self, stream: str, drafts: Sequence[Draft], expected_version: int | None) -> int:
+        db = self._db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            msg = f"{self.name}: cannot take the write lock: {exc}"
+            raise StoreError(msg) from exc
+        try:
+            row = db.execute(f"SELECT {_COLUMNS} FROM records WHERE stream = ? ORDER BY version DESC LIMIT 1",
+                             (stream,)).fetchone()
+            last = Record(*row) if row else None
+            current = last.version if last else 0
+            if expected_version is not None and expected_version != current:
+                raise StaleVersionError(stream, expected_version, current)
+
+            def kind_of(version: int) -> str | None:
+                found = db.execute("SELECT kind FROM records WHERE stream = ? AND version = ?",
+                                   (stream, version)).fetchone()
+                return found[0] if found else None
+
+            records = self._seal(stream, drafts, last, kind_of)
+            db.executemany(f"INSERT INTO records ({_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           [(r.stream, r.version, r.kind, r.type, r.schema, r.valid, r.recorded_at, r.target,
+                             r.payload, r.checksum) for r in records])
+            db.execute("COMMIT")
+        except BaseException as exc:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                msg = f"{self.name}: append to {stream!r} failed, nothing written: {exc}"
+                raise StoreError(msg) from exc
+            raise
+        return records[-1].version if records else current
+
+    # --- reading ------------------------------------------------------------------
+
+    def versions(self) -> dict[str, int]:
+        # a skip-scan over the primary key: one seek per stream, however long the streams are
+        query = """
+            WITH RECURSIVE s(name) AS (
+                SELECT MIN(stream) FROM records
+                UNION ALL
+                SELECT (SELECT MIN(stream) FROM records WHERE stream > s.name) FROM s WHERE s.name IS NOT NULL
+            )
+            SELECT name, (SELECT MAX(version) FROM records WHERE stream = name) FROM s WHERE name IS NOT NULL
+        """
+        return dict(self._query(query, ()))
+
+    def version(self, stream: str) -> int:
+        rows = list(self._query("SELECT MAX(version) FROM records WHERE stream = ?", (stream,)))
+        return rows[0][0] or 0
+
+    def _record(self, stream: str, version: int) -> Record | None:
+        rows = list(self._query(f"SELECT {_COLUMNS} FROM records WHERE stream = ? AND version = ?",
+                                (stream, version)))
+        return Record(*rows[0]) if rows else None
+
+    def _records(self, stream: str, *, known_before: str | None = None,
+                 kinds: tuple[str, ...] | None = None) -> Iterator[Record]:
+        sql = f"SELECT {_COLUMNS} FROM records WHERE stream = ?"
+        args: list[object] = [stream]
+        if kinds is not None:
+            if "event" not in kinds:
+                # the few records that are not events have an index of their own: use it
+                sql = f"SELECT {_COLUMNS} FROM records INDEXED BY records_notes WHERE stream = ? AND kind <> 'event'"
+            sql += f" AND kind IN ({', '.join('?' * len(kinds))})"
+            args += kinds
+        if known_before is not None:
+            sql += " AND recorded_at < ?"
+            args.append(known_before)
+        for row in self._query(sql + " ORDER BY version", args):
+            yield Record(*row)
+
+    def _event_rows(self, stream: str, *, until: str | None,
+                    known_before: str | None) -> Iterator[tuple[int, str, int, str]]:
+        return chain.from_iterable(self._event_batches(stream, until=until, known_before=known_before))
+
+    def _event_batches(self, stream: str, *, until: str | None,
+                       known_before: str | None) -> Iterator[list[tuple[int, str, int, str]]]:
+        sql = "SELECT version, type, schema, payload FROM records WHERE stream = ? AND kind = 'event'"
+        args: list[object] = [stream]
+        if until is not None:
+            sql += " AND valid <= ?"
+            args.append(until)
+        if known_before is not None:
+            sql += " AND recorded_at < ?"
+            args.append(known_before)
+        return self._batches(sql + " ORDER BY valid, version", args)
+
+    def _query(self, sql: str, args: Sequence[object]) -> Iterator[tuple]:
+        """Rows streamed from a connection of their own, in one read transaction (one snapshot)."""
+        return chain.from_iterable(self._batches(sql, args))
+
+    def _batches(self, sql: str, args: Sequence[object]) -> Iterator[list[tuple]]:
+        """Like :meth:`_query`, in lists of up to ``_BATCH`` rows (the memory of one list, however long
+        the result)."""
+        try:
+            db = self._connect(readonly=True)
+        except sqlite3.Error as exc:
+            msg = f"{self.name}: cannot open for reading: {exc}"
+            raise StoreError(msg) from exc
+        try:
+            db.execute("BEGIN")
+            cursor = db.execute(sql, args)
+            while True:
+                rows = cursor.fetchmany(_BATCH)
+                if not rows:
+                    break
+                yield rows
+        except sqlite3.Error as exc:
+            msg = f"{self.name}: read failed: {exc}"
+            raise StoreError(msg) from exc
+        finally:
+            db.close()
+
+    def _storage_problems(self) -> list[Problem]:
+        try:
+            rows = [r[0] for r in self._db.execute("PRAGMA quick_check").fetchall()]
+        except sqlite3.Error as exc:
+            return [Problem("(file)", None, f"SQLite integrity check failed: {exc}")]
+        problems = [Problem("(file)", None, f"SQLite integrity check: {r}") for r in rows if r != "ok"]
+        triggers = {r[0] for r in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+        for name, verb in (("records_no_update", "changed"), ("records_no_delete", "deleted")):
+            if name not in triggers:
+                problems.append(Problem("(file)", None, f"trigger {name} is missing: records could be {verb}"))
+        return problems

@@ -1,0 +1,513 @@
+"""Events: immutable, dated, sourced facts — one frozen attrs class per type, and a registry.
+
+Every event has ``at`` (a date), an optional ``time`` of day, a ``source`` (one or more URLs or
+citations), an optional ``note`` and an ``id``. Type names (``results_announced``) map to classes
+(:class:`ResultsAnnounced`) through :data:`REGISTRY`; (un)structuring goes through the cattrs
+:data:`converter`, strict about types (no silent ``"12"`` → ``12``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container
+from datetime import date, time
+from typing import Any, ClassVar
+
+import attrs
+import cattrs
+
+from engine.rules.vocabulary import MOTIONS, SITTINGS
+
+__all__ = [
+    "RECORDABLE_TYPES",
+    "REGISTRY",
+    "AgreementReached",
+    "AssemblyDissolved",
+    "BoycottDeclared",
+    "BoycottEnded",
+    "ComplaintFiled",
+    "ComplaintRuled",
+    "DeadlineExpired",
+    "ElectionHeld",
+    "Event",
+    "GovernmentFormed",
+    "LegislatureInOffice",
+    "ParliamentConvened",
+    "PartyDissolved",
+    "Protest",
+    "Rally",
+    "ResultsAccepted",
+    "ResultsAnnounced",
+    "ResultsRejected",
+    "SeatsTaken",
+    "TalksHeld",
+    "VoteHeld",
+    "converter",
+    "event_type",
+    "structure_event",
+    "unique_id",
+    "unstructure_event",
+]
+
+STAGES = ("preliminary", "official", "final")
+STATUSES = ("planned", "held", "cancelled")
+BOYCOTT_TARGETS = ("parliament", "talks", "election", "government")
+RULINGS = ("rejected", "upheld", "partly_upheld", "dismissed")
+OUTCOMES = ("adopted", "rejected")
+
+
+def _nonneg(instance: Any, attribute: attrs.Attribute, value: int | None) -> None:
+    if value is not None and value < 0:
+        msg = f"'{attribute.name}' must be >= 0 (got {value})"
+        raise ValueError(msg)
+
+
+def _nonempty(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
+    if not value:
+        msg = f"'{attribute.name}' must not be empty"
+        raise ValueError(msg)
+
+
+def _one_of(options: tuple[str, ...]):
+    def check(instance: Any, attribute: attrs.Attribute, value: str | None) -> None:
+        if value is not None and value not in options:
+            import difflib
+
+            hint = difflib.get_close_matches(str(value), options, n=1)
+            extra = f"; did you mean {hint[0]!r}?" if hint else ""
+            msg = f"'{attribute.name}' must be one of {', '.join(options)} (got {value!r}){extra}"
+            raise ValueError(msg)
+
+    return check
+
+
+def _tally(instance: Any, attribute: attrs.Attribute, value: tuple[tuple[str, int], ...]) -> None:
+    for party, n in value:
+        if n < 0:
+            msg = f"'{attribute.name}' of {party} must be >= 0 (got {n})"
+            raise ValueError(msg)
+
+
+def _pairs(value: Any) -> tuple[tuple[str, int], ...]:
+    """A party → count mapping kept as a sorted tuple of pairs (hashable, order-free)."""
+    if isinstance(value, dict):
+        return tuple(sorted(value.items()))
+    return tuple(sorted(tuple(p) for p in value))
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+Tally = tuple[tuple[str, int], ...]
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class Event:
+    """Fields every event has. Subclasses add their own; ``TYPE`` is the name used in files."""
+
+    TYPE: ClassVar[str] = ""
+    #: fields whose values name parties of the scenario (checked by the scenario loader)
+    PARTY_FIELDS: ClassVar[tuple[str, ...]] = ("party", "parties")
+    #: fields that map parties to counts
+    PARTY_KEYED: ClassVar[tuple[str, ...]] = ("seats", "votes", "present_by_party", "seats_to")
+    at: date
+    source: tuple[str, ...] = attrs.field(converter=_texts, validator=_nonempty)
+    note: str | None = None
+    id: str | None = None
+    time: time | None = None
+
+    @property
+    def type(self) -> str:
+        return self.TYPE
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class ElectionHeld(Event):
+    """Polling day. ``kind`` is general, repeat (after a dissolution) or by-election."""
+
+    TYPE: ClassVar[str] = "election_held"
+    body: str | None = None
+    kind: str = attrs.field(default="general", validator=_one_of(("general", "repeat", "by-election")))
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class ResultsAnnounced(Event):
+    """Results at a stage (preliminary, official, final) by an announcing body; seats and votes per party."""
+
+    TYPE: ClassVar[str] = "results_announced"
+    stage: str = attrs.field(validator=_one_of(STAGES))
+    by: str
+    seats: Tally = attrs.field(default=(), converter=_pairs, validator=_tally)
+    votes: Tally = attrs.field(default=(), converter=_pairs, validator=_tally)
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class ComplaintFiled(Event):
+    """A party's complaint against the results, to an electoral body or court."""
+
+    TYPE: ClassVar[str] = "complaint_filed"
+    PARTY_FIELDS: ClassVar[tuple[str, ...]] = ("by",)
+    by: str
+    to: str
+    count: int | None = attrs.field(default=None, validator=_nonneg)
+    about: str | None = None
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class ComplaintRuled(Event):
+    """A body rules on complaints; ``final`` when no appeal remains (legal avenues exhausted)."""
+
+    TYPE: ClassVar[str] = "complaint_ruled"
+    by: str
+    outcome: str = attrs.field(validator=_one_of(RULINGS))
+    count: int | None = attrs.field(default=None, validator=_nonneg)
+    final: bool = False
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class ResultsRejected(Event):
+    """A party refuses to accept the results."""
+
+    TYPE: ClassVar[str] = "results_rejected"
+    party: str
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class ResultsAccepted(Event):
+    """A party that rejected the results accepts them."""
+
+    TYPE: ClassVar[str] = "results_accepted"
+    party: str
+
+
+def _dates_in_order(instance: Any, attribute: attrs.Attribute, value: date | None) -> None:
+    if value is not None and instance.start is not None and value < instance.start:
+        msg = f"'end' ({value}) is before 'start' ({instance.start})"
+        raise ValueError(msg)
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class _Gathering(Event):
+    status: str = attrs.field(validator=_one_of(STATUSES))
+    organiser: str
+    start: date | None = None
+    end: date | None = attrs.field(default=None, validator=_dates_in_order)
+    place: str | None = None
+    size: int | None = attrs.field(default=None, validator=_nonneg)
+    plan: str | None = None  # id of the planned event this one reports on
+
+    @property
+    def first_day(self) -> date:
+        return self.start or self.at
+
+    @property
+    def last_day(self) -> date:
+        return self.end or self.first_day
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class Rally(_Gathering):
+    """A rally: planned (announced), held or cancelled; start and end dates; size if sourced."""
+
+    TYPE: ClassVar[str] = "rally"
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class Protest(_Gathering):
+    """Protests or demonstrations: planned, held or cancelled, over one or more days."""
+
+    TYPE: ClassVar[str] = "protest"
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class BoycottDeclared(Event):
+    """A party boycotts parliament, talks, the election or the government."""
+
+    TYPE: ClassVar[str] = "boycott_declared"
+    party: str
+    of: str = attrs.field(default="parliament", validator=_one_of(BOYCOTT_TARGETS))
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class BoycottEnded(Event):
+    """A party ends its boycott."""
+
+    TYPE: ClassVar[str] = "boycott_ended"
+    party: str
+    of: str = attrs.field(default="parliament", validator=_one_of(BOYCOTT_TARGETS))
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class TalksHeld(Event):
+    """Talks between parties (or mediated by someone); ``outcome`` in words."""
+
+    TYPE: ClassVar[str] = "talks_held"
+    parties: tuple[str, ...] = attrs.field(converter=_texts, validator=_nonempty)
+    mediator: str | None = None
+    outcome: str | None = None
+
+
+def _present_agrees(instance: Any, attribute: attrs.Attribute, value: Tally) -> None:
+    _tally(instance, attribute, value)
+    if value and instance.present is not None and sum(n for _, n in value) != instance.present:
+        total = sum(n for _, n in value)
+        msg = f"'present_by_party' adds up to {total} but 'present' is {instance.present}"
+        raise ValueError(msg)
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class ParliamentConvened(Event):
+    """A sitting of the body: who convened and presided, which sitting, who was present."""
+
+    TYPE: ClassVar[str] = "parliament_convened"
+    sitting: str = attrs.field(default="ordinary", validator=_one_of(SITTINGS))
+    convened_by: str | None = None
+    presided_by: str | None = None
+    present: int | None = attrs.field(default=None, validator=_nonneg)
+    present_by_party: Tally = attrs.field(default=(), converter=_pairs, validator=_present_agrees)
+    body: str | None = None
+
+    @property
+    def members_present(self) -> int | None:
+        if self.present is not None:
+            return self.present
+        if self.present_by_party:
+            return sum(n for _, n in self.present_by_party)
+        return None
+
+
+def _votes_fit(instance: Any, attribute: attrs.Attribute, value: int | None) -> None:
+    _nonneg(instance, attribute, value)
+    voting = instance.ballots
+    if value is not None and voting > value:
+        msg = f"'present' ({value}) is less than yes + no + abstain + invalid ({voting})"
+        raise ValueError(msg)
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class VoteHeld(Event):
+    """A vote on a motion at a sitting; ``outcome`` is what the chamber declared."""
+
+    TYPE: ClassVar[str] = "vote"
+    motion: str = attrs.field(validator=_one_of(MOTIONS))
+    yes: int | None = attrs.field(validator=_nonneg)  # null: the tally is not known
+    no: int = attrs.field(default=0, validator=_nonneg)
+    abstain: int = attrs.field(default=0, validator=_nonneg)
+    invalid: int = attrs.field(default=0, validator=_nonneg)
+    present: int | None = attrs.field(default=None, validator=_votes_fit)
+    outcome: str = attrs.field(default="adopted", validator=_one_of(OUTCOMES))
+    subject: str | None = None
+    method: str | None = None
+
+    @property
+    def ballots(self) -> int:
+        """Yes + no + abstain + invalid (0 for an unknown yes)."""
+        return (self.yes or 0) + self.no + self.abstain + self.invalid
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class LegislatureInOffice(Event):
+    """Where a scenario starts mid-legislature: the seats per party of the assembly in office."""
+
+    TYPE: ClassVar[str] = "legislature_in_office"
+    seats: Tally = attrs.field(converter=_pairs, validator=[_tally, _nonempty])
+    government: str | None = None
+    body: str | None = None
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class GovernmentFormed(Event):
+    """A government takes office; ``head`` is the Prime Minister (or equivalent)."""
+
+    TYPE: ClassVar[str] = "government_formed"
+    head: str | None = None
+    parties: tuple[str, ...] = attrs.field(default=(), converter=_texts)
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class AgreementReached(Event):
+    """An agreement between parties; by default it ends their boycotts and their dispute of the results."""
+
+    TYPE: ClassVar[str] = "agreement_reached"
+    parties: tuple[str, ...] = attrs.field(converter=_texts, validator=_nonempty)
+    ends_boycott: bool = True
+    ends_dispute: bool = True
+    terms: tuple[str, ...] = attrs.field(default=(), converter=_texts)
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class AssemblyDissolved(Event):
+    """The body is dissolved; a new election is due."""
+
+    TYPE: ClassVar[str] = "assembly_dissolved"
+    by: str | None = None
+    reason: str | None = None
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class SeatsTaken(Event):
+    """Members of a party take their seats (are sworn in) late, e.g. after a boycott."""
+
+    TYPE: ClassVar[str] = "seats_taken"
+    party: str
+    members: int = attrs.field(validator=_nonneg)
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class PartyDissolved(Event):
+    """A party is dissolved (e.g. by a court); its seats are lost or reallocated."""
+
+    TYPE: ClassVar[str] = "party_dissolved"
+    party: str
+    by: str | None = None
+    seats_to: Tally = attrs.field(default=(), converter=_pairs, validator=_tally)
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class DeadlineExpired(Event):
+    """Derived by the engine: a constitutional deadline passed without the act that meets it."""
+
+    TYPE: ClassVar[str] = "deadline_expired"
+    rule: str
+    due: date
+    anchor: str | None = None
+
+
+REGISTRY: dict[str, type[Event]] = {
+    cls.TYPE: cls
+    for cls in (
+        LegislatureInOffice, ElectionHeld, ResultsAnnounced, ComplaintFiled, ComplaintRuled, ResultsRejected, ResultsAccepted,
+        Rally, Protest, BoycottDeclared, BoycottEnded, TalksHeld, ParliamentConvened, VoteHeld,
+        GovernmentFormed, AgreementReached, AssemblyDissolved, SeatsTaken, PartyDissolved, DeadlineExpired,
+    )
+}
+
+#: Types only the engine makes; a scenario may not record them.
+DERIVED_TYPES = frozenset({DeadlineExpired.TYPE})
+
+#: The types a scenario may record, in the registry's order: the one list of event type names
+#: (a pack's deadline rule is started by one and met by one).
+RECORDABLE_TYPES: tuple[str, ...] = tuple(name for name in REGISTRY if name not in DERIVED_TYPES)
+
+
+def event_type(name: str) -> type[Event]:
+    """The class for a type name.
+
+    Raises:
+        KeyError: with a suggestion, for an unknown name.
+    """
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        import difflib
+
+        hint = difflib.get_close_matches(name, list(REGISTRY), n=1)
+        extra = f" Did you mean {hint[0]!r}?" if hint else f" Known types: {', '.join(sorted(REGISTRY))}."
+        msg = f"unknown event type {name!r}.{extra}"
+        raise KeyError(msg) from None
+
+
+def unique_id(event: Event, taken: Container[str]) -> str:
+    """The id an event goes by among ``taken``: its own, or ``TYPE@DATE`` for one without; then, while
+    that is taken, ``-2``, ``-3``… appended (the rule docs/scenarios.md gives for generated ids)."""
+    base = event.id or f"{event.TYPE}@{event.at.isoformat()}"
+    ident, n = base, 2
+    while ident in taken:
+        ident, n = f"{base}-{n}", n + 1
+    return ident
+
+
+# --------------------------------------------------------------------------- cattrs
+
+converter = cattrs.Converter(forbid_extra_keys=True)
+
+
+def _strict(kind: type, label: str):
+    def hook(value: Any, _: Any) -> Any:
+        if (isinstance(value, bool) and kind is not bool) or not isinstance(value, kind):
+            msg = f"must be {label} (got {value!r})"
+            raise TypeError(msg)
+        return value
+
+    return hook
+
+
+def _structure_date(value: Any, _: Any) -> date:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError as exc:
+            msg = f"is not a real date: {value!r} ({exc})"
+            raise ValueError(msg) from None
+    msg = f"must be a date written YYYY-MM-DD (got {value!r})"
+    raise ValueError(msg)
+
+
+def _structure_time(value: Any, _: Any) -> time:
+    # a number is refused: the loaders keep 07:30 as text, and 1030 is not a time of day
+    if isinstance(value, str):
+        try:
+            return time.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    msg = f"must be a time of day written HH:MM (got {value!r})"
+    raise ValueError(msg)
+
+
+def _structure_texts(value: Any, _: Any) -> tuple[str, ...]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(x, str) for x in items):
+        msg = f"must be text or a list of texts (got {value!r})"
+        raise TypeError(msg)
+    return tuple(items)
+
+
+def _structure_tally(value: Any, _: Any) -> Tally:
+    if not isinstance(value, dict):
+        msg = f"must be a mapping of party to a whole number (got {value!r})"
+        raise TypeError(msg)
+    for party, n in value.items():
+        if isinstance(n, bool) or not isinstance(n, int):
+            msg = f"{party} must be a whole number (got {n!r})"
+            raise TypeError(msg)
+    return _pairs(value)
+
+
+converter.register_structure_hook(int, _strict(int, "a whole number"))
+converter.register_structure_hook(str, _strict(str, "text"))
+converter.register_structure_hook(bool, _strict(bool, "true or false"))
+converter.register_structure_hook(date, _structure_date)
+converter.register_structure_hook(time, _structure_time)
+converter.register_structure_hook_func(lambda t: t == tuple[str, ...], _structure_texts)
+converter.register_structure_hook_func(lambda t: t == Tally, _structure_tally)
+converter.register_unstructure_hook(date, date.isoformat)
+converter.register_unstructure_hook(time, lambda t: t.isoformat(timespec="minutes"))
+converter.register_unstructure_hook_func(lambda t: t == Tally, lambda pairs: dict(pairs))
+
+
+def structure_event(data: dict[str, Any]) -> Event:
+    """Build an event from plain data with a ``type`` key.
+
+    Raises:
+        KeyError: unknown type; cattrs.BaseValidationError / ValueError / TypeError for bad fields.
+    """
+    fields = dict(data)
+    cls = event_type(fields.pop("type"))
+    return converter.structure(fields, cls)
+
+
+def unstructure_event(event: Event) -> dict[str, Any]:
+    """Plain data for an event: ``type`` first, then its fields; unset optional fields left out."""
+    raw = converter.unstructure(event)
+    out: dict[str, Any] = {"type": event.TYPE}
+    defaults = {a.name: a.default for a in attrs.fields(type(event))}
+    for key, value in raw.items():
+        default = defaults.get(key)
+        required = default is attrs.NOTHING
+        if (value is None and not required) or (value in ((), [], {}) and not required):
+            continue
+        out[key] = list(value) if isinstance(value, tuple) else value
+    return out

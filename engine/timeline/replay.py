@@ -1,0 +1,280 @@
+"""Replay on a SimPy clock: recorded events at their dates, deadline watchers, point-in-time state.
+
+SimPy time is a number of days since the first event. Each recorded event is applied on its day,
+in file order within a day. A deadline started by an anchor event is watched by a SimPy timeout
+at the end of its due day; the act that meets it first withdraws the watcher (the timeout then
+does nothing), and an expiry that finds its watcher still there makes a ``deadline_expired``
+event dated the first day past the deadline.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from datetime import date, timedelta
+
+import attrs
+import simpy
+
+from engine.errors import EngineError
+from engine.timeline.events import DeadlineExpired, Event
+from engine.timeline.machine import Law, Step, initial_state, transition
+from engine.timeline.state import Deadline, State
+
+__all__ = ["Clock", "StepMemo", "Timeline", "replay", "state_at"]
+
+# A deadline expires at the very end of its due day: before anything dated the next day.
+_EPSILON = 1e-6
+_END_OF_DAY = 1 - _EPSILON
+
+
+@attrs.frozen
+class Timeline:
+    """The result of a replay: every step, and the state at the end (``as_of``)."""
+
+    rules: Law
+    steps: tuple[Step, ...]
+    final: State
+    as_of: date | None
+    #: events that could not happen and were skipped (lenient replays only), with the reason
+    skipped: tuple[tuple[Event, str], ...] = ()
+
+    @property
+    def findings(self) -> tuple:
+        return tuple(f for step in self.steps for f in step.findings)
+
+
+class StepMemo:
+    """Steps already made, shared by clocks that replay similar histories.
+
+    ``transition`` is pure, so a (state, event) pair seen before gives the same step (or the same
+    refusal). Two things make pairs from different histories match:
+
+    * the state's date is left out of the key: ``transition`` reads it only to refuse an event
+      dated before it, then dates the new state by the event, so states that differ in their date
+      alone give equal steps for one event (``tests/test_machine.py`` checks this property);
+    * histories that differ (a member defecting in week 3 or in week 4) often reach equal states:
+      those are made one object, so that, with callers sharing equal events too, most lookups
+      match the pair by identity (a dict keyed by the two objects' ids, checked with ``is``)
+      instead of hashing and comparing states field by field.
+
+    Args:
+        limit: pairs kept before the memo starts afresh (bounds its memory).
+    """
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self.limit = limit
+        #: (the state without its date, event) -> step
+        self._by_value: dict[tuple[State, Event], Step | EngineError] = {}
+        self._by_id: dict[tuple[int, int], tuple[State, Event, Step | EngineError]] = {}
+        self._states: dict[State, State] = {}  # each state made, interned
+        self._undated: dict[State, State] = {}  # each state without its date, interned
+        self._twins: dict[int, tuple[State, State]] = {}  # id(state) -> (state, it without its date)
+
+    def __len__(self) -> int:
+        return len(self._by_value)
+
+    def get(self, state: State, event: Event) -> Step | EngineError | None:
+        """The step made before for this state (whatever its date) and event, or None."""
+        key = (id(state), id(event))
+        found = self._by_id.get(key)
+        if found is not None and found[0] is state and found[1] is event:
+            return found[2]
+        if state.on is not None and event.at < state.on:
+            return None  # refused for its date alone, which the memo's keys leave out
+        step = self._by_value.get((self._without_date(state), event))
+        if step is not None:  # the entry keeps both objects alive, so their ids stay theirs
+            if len(self._by_id) >= self.limit:
+                self._by_id.clear()  # only a shortcut to _by_value: dropping it loses nothing
+            self._by_id[key] = (state, event, step)
+        return step
+
+    def put(self, state: State, event: Event, step: Step | EngineError) -> Step | EngineError:
+        """Remember ``step``; returns it with its state replaced by an equal one seen before."""
+        if len(self._by_value) >= self.limit:
+            self._by_value.clear()
+            self._by_id.clear()
+            self._states.clear()
+            self._undated.clear()
+            self._twins.clear()
+        if isinstance(step, Step):
+            canonical = self._states.setdefault(step.state, step.state)
+            if canonical is not step.state:
+                step = Step(step.event, canonical, step.findings)
+        if state.on is None or not event.at < state.on:  # a refusal for the date stays with this pair
+            self._by_value[(self._without_date(state), event)] = step
+        self._by_id[(id(state), id(event))] = (state, event, step)
+        return step
+
+    def _without_date(self, state: State) -> State:
+        """``state`` with no date, one object for all equal ones (found by identity when seen before)."""
+        twin = self._twins.get(id(state))
+        if twin is not None and twin[0] is state:
+            return twin[1]
+        undated = state if state.on is None else state.replace(on=None)
+        undated = self._undated.setdefault(undated, undated)
+        if len(self._twins) >= self.limit:
+            self._twins.clear()  # a shortcut too
+        self._twins[id(state)] = (state, undated)  # keeps the state alive, so its id stays its own
+        return undated
+
+
+class Clock:
+    """A SimPy environment that applies events to the state machine and watches deadlines.
+
+    Used by :func:`replay` and by the simulator, which starts several from one snapshot state.
+
+    Args:
+        rules: what to judge by.
+        origin: day 0 of the SimPy clock.
+        state: the state to start from (default: before any event).
+        lenient: skip events that cannot happen (counted in ``skipped``) instead of raising.
+        keep_steps: keep every :class:`Step` (a simulation only needs the state).
+        memo: a :class:`StepMemo` shared between clocks that replay similar histories.
+        observer: called with every step applied.
+    """
+
+    def __init__(self, rules: Law, origin: date, state: State | None = None, *, lenient: bool = False,
+                 keep_steps: bool = True, start: date | None = None, memo: StepMemo | None = None,
+                 observer: Callable[[Step], None] | None = None) -> None:
+        self.memo = memo
+        self.observer = observer
+        self.origin = origin.toordinal()
+        self.env = simpy.Environment(initial_time=0 if start is None else start.toordinal() - self.origin)
+        self.rules = rules
+        self.state = initial_state(rules) if state is None else state
+        self.steps: list[Step] = []
+        #: the running deadlines, each with the timeout at which it expires unless met first
+        self.watched: dict[tuple[str, date], simpy.Event] = {}
+        self.lenient = lenient
+        self.keep_steps = keep_steps
+        self.skipped = 0
+        self.refused: list[tuple[Event, str]] = []
+        self._deadlines = self.state.deadlines
+        if self.state.deadlines:
+            self._track(self.state)
+
+    def day(self, when: date) -> float:
+        return when.toordinal() - self.origin
+
+    def date_of(self, now: float) -> date:
+        return date.fromordinal(self.origin + int(now))
+
+    def apply(self, event: Event) -> Step | None:
+        state, memo = self.state, self.memo
+        if memo is None:
+            step = None
+        else:  # StepMemo.get, its identity match inlined: most steps of a simulation are found so
+            found = memo._by_id.get((id(state), id(event)))
+            if found is not None and found[0] is state and found[1] is event:
+                step = found[2]
+            else:
+                step = memo.get(state, event)
+        if step is None:
+            try:
+                step = transition(state, event, self.rules)
+            except EngineError as exc:
+                if not self.lenient:
+                    raise
+                step = exc  # type: ignore[assignment]
+                if self.keep_steps:
+                    self.refused.append((event, exc.reason))
+            if memo is not None:
+                step = memo.put(state, event, step)
+        if isinstance(step, EngineError):
+            self.skipped += 1
+            return None
+        self.state = state = step.state
+        if self.keep_steps:
+            self.steps.append(step)
+        if self.observer is not None:
+            self.observer(step)
+        if state.deadlines is not self._deadlines:  # only when the running deadlines changed
+            self._deadlines = state.deadlines
+            self._track(state)
+        return step
+
+    def _track(self, state: State) -> None:
+        running = {(d.rule, d.start): d for d in state.deadlines}
+        watched = self.watched
+        if watched:
+            for key in [k for k in watched if k not in running]:
+                del watched[key]  # met or replaced: its expiry, when it comes, finds no watcher and does nothing
+        env = self.env
+        for key, deadline in running.items():
+            if key not in watched:
+                expiry = env.timeout(max(0, self.day(deadline.due) + _END_OF_DAY - env.now))
+                watched[key] = expiry
+                expiry.callbacks.append(functools.partial(self._expire, key, deadline))
+
+    def run(self, until: float) -> None:
+        """Process every scheduled event before day number ``until``.
+
+        Like ``env.run(until=...)`` for a clock whose events never fall on ``until`` itself, without
+        the stop event and the exception that SimPy raises to end its loop (about 2 % of a short
+        simulated run).
+        """
+        step, peek = self.env.step, self.env.peek
+        while peek() < until:
+            step()
+
+    def feed(self, events: Iterable[Event], until: date | None):
+        for event in events:
+            if until is not None and event.at > until:
+                return
+            wait = self.day(event.at) - self.env.now
+            if wait > 0:
+                yield self.env.timeout(wait)
+            self.apply(event)
+
+    def _expire(self, key: tuple[str, date], deadline: Deadline, expiry: simpy.Event) -> None:
+        """The deadline watcher: its expiry came, and nothing met the deadline before it."""
+        if self.watched.get(key) is not expiry:
+            return
+        del self.watched[key]
+        self.apply(DeadlineExpired(
+            at=deadline.due + timedelta(days=1),
+            source=(f"derived by the engine from rule {deadline.rule} (Art. {deadline.article})",),
+            id=f"deadline_expired:{deadline.rule}@{deadline.due.isoformat()}",
+            rule=deadline.rule,
+            due=deadline.due,
+            anchor=deadline.anchor,
+        ))
+
+
+def replay(events: Iterable[Event], rules: Law, until: date | None = None, *, lenient: bool = False) -> Timeline:
+    """Fold events through the state machine on a SimPy clock.
+
+    Args:
+        events: recorded events, in date order.
+        rules: the constitution, body and readings to judge.
+        until: stop after this date (inclusive): the state at that date. Default: the last event's date.
+        lenient: skip events that cannot happen (listed in ``Timeline.skipped``) instead of raising.
+
+    Returns:
+        The :class:`Timeline`; ``final`` is the state as of ``until`` (or the last event).
+
+    Raises:
+        EngineError: an event that cannot happen in the state it meets.
+    """
+    events = list(events)
+    if not events:
+        empty = initial_state(rules)
+        return Timeline(rules, (), attrs.evolve(empty, on=until) if until else empty, until)
+    run = Clock(rules, events[0].at, lenient=lenient)
+    end = until if until is not None else events[-1].at
+    run.env.process(run.feed(events, until))
+    try:
+        # run to the end of the last day, but stop short of a deadline expiring at that day's end
+        run.run(run.day(end) + _END_OF_DAY - _EPSILON)
+    except EngineError as exc:
+        # SimPy re-raises a copy built from args alone; the original carries the event and field
+        original = exc.__cause__ if isinstance(exc.__cause__, EngineError) else exc
+        raise original from None
+    final = attrs.evolve(run.state, on=end) if run.state.on is None or run.state.on <= end else run.state
+    return Timeline(rules, tuple(run.steps), final, end, tuple(run.refused))
+
+
+def state_at(events: Iterable[Event], rules: Law, on: date) -> State:
+    """The state of the crisis as of ``on`` (events up to and including that date)."""
+    return replay(events, rules, until=on).final

@@ -1,0 +1,191 @@
+"""The frozen political state of a crisis, as the state machine folds events into it.
+
+Everything here is an immutable value: change it with :func:`attrs.evolve`. Collections are
+tuples and frozensets; per-party counts are sorted ``(party, n)`` pairs (see :data:`Tally`).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date
+from operator import itemgetter
+
+import attrs
+
+from engine.timeline.events import Tally
+
+__all__ = ["Deadline", "Gathering", "Impasse", "Level", "Phase", "Reading", "State", "get", "put"]
+
+#: An interpretation id, or None for the constitution pack's own reading.
+Reading = str | None
+
+
+class Phase(enum.Enum):
+    """Where the electoral cycle stands. The order is the usual order of a cycle."""
+
+    BEFORE_POLL = "before the poll"
+    POLLS_CLOSED = "polls closed"
+    PROVISIONAL_RESULTS = "provisional results"
+    OFFICIAL_RESULTS = "official results"
+    ASSEMBLY_CONVENED = "assembly convened"
+    GOVERNMENT_FORMED = "government formed"
+    DISSOLVED = "dissolved"
+
+    @property
+    def rank(self) -> int:
+        return self._rank  # type: ignore[attr-defined, no-any-return]  # set below; a dict lookup would hash in Python
+
+
+_RANK: dict = {}
+
+
+class Level(enum.Enum):
+    """How deep the impasse is."""
+
+    NONE = "none"
+    DISPUTED = "disputed"  # a party rejects the results, or complaints are pending
+    BOYCOTT = "boycott"  # a party boycotts parliament, talks, the election or the government
+    DEADLOCK = "deadlock"  # the boycott blocks what the constitution requires next, or a deadline was missed
+    RESOLVED = "resolved"  # there was an impasse and nothing of it remains
+
+
+@attrs.frozen(cache_hash=True)  # shared by many states, each of which hashes it
+class Impasse:
+    """The derived impasse level with the reasons that put it there."""
+
+    level: Level = Level.NONE
+    reasons: tuple[str, ...] = ()
+
+
+@attrs.frozen(cache_hash=True)
+class Deadline:
+    """A constitutional deadline running: started by an anchor event, due on ``due``."""
+
+    rule: str
+    title: str
+    article: str
+    start: date
+    due: date
+    anchor: str | None = None
+
+    def days_left(self, on: date) -> int:
+        return (self.due - on).days
+
+
+@attrs.frozen(cache_hash=True)
+class Gathering:
+    """A rally or protest, planned, held or cancelled."""
+
+    id: str
+    kind: str
+    status: str
+    organiser: str
+    first_day: date
+    last_day: date
+    size: int | None = None
+
+
+# a __dict__ makes replace() a dict copy; unsafe_hash: attrs still makes (and caches) the hash
+# beside the __eq__ below (the class is frozen, so hashing it is safe)
+@attrs.frozen(slots=False, unsafe_hash=True, cache_hash=True)
+class State:
+    """The state of the crisis after some events.
+
+    ``opened_lawfully`` and ``government_lawful`` hold one verdict per reading judged (None for
+    the pack's own reading): was the opening sitting quorate, was the government installed by a
+    vote that met the rule in force — under that reading.
+    """
+
+    body: str
+    on: date | None = None
+    phase: Phase = Phase.BEFORE_POLL
+    body_size: int | None = None
+    poll: date | None = None
+    seats: Tally = ()
+    seats_stage: str | None = None
+    rejecting: frozenset[str] = frozenset()
+    complaints_pending: int = 0
+    avenues_exhausted: bool = False
+    boycotts: frozenset[tuple[str, str]] = frozenset()
+    gatherings: tuple[Gathering, ...] = ()
+    sittings: int = 0
+    last_present: int | None = None
+    seated: Tally = ()
+    government: str | None = None
+    deadlines: tuple[Deadline, ...] = ()
+    missed: tuple[str, ...] = ()  # every deadline that expired unmet
+    overdue: tuple[str, ...] = ()  # of those, the ones whose act has still not happened
+    opened_lawfully: tuple[tuple[Reading, bool], ...] = ()
+    confidence_lawful: tuple[tuple[Reading, bool], ...] = ()
+    government_lawful: tuple[tuple[Reading, bool], ...] = ()
+    impasse: Impasse = Impasse()
+    had_impasse: bool = False
+
+    def __eq__(self, other: object) -> bool:
+        # Compares the field dicts in C: several times faster than attrs' field-by-field tuples,
+        # and states are compared often (the simulator's step memo). Equal states have equal
+        # hashes, so hashing both first also makes their cached hashes agree.
+        if self is other:
+            return True
+        if other.__class__ is not State:
+            return NotImplemented
+        return hash(self) == hash(other) and self.__dict__ == other.__dict__  # type: ignore[attr-defined]
+
+    def __ne__(self, other: object) -> bool:
+        result = self.__eq__(other)
+        return result if result is NotImplemented else not result
+
+    def replace(self, **changes: object) -> State:
+        """A copy with ``changes``; like :func:`attrs.evolve`, several times faster (State has no validators)."""
+        fields = self.__dict__.copy()  # one copy of the whole dict, not an insertion per field
+        fields.update(changes)
+        fields[_HASH_CACHE] = None  # the copy computes its own hash
+        if len(fields) != _SIZE:  # a name that is not a field added a key
+            msg = f"State has no field(s) {', '.join(sorted(set(changes) - _NAMES))}"
+            raise TypeError(msg)
+        new = _new(State)
+        _setattr(new, "__dict__", fields)
+        return new
+
+    @property
+    def seats_total(self) -> int:
+        return sum(map(_second, self.seats))
+
+    def boycotting(self, target: str = "parliament") -> frozenset[str]:
+        """Parties boycotting ``target``."""
+        return frozenset(p for p, t in self.boycotts if t == target)
+
+    def upcoming(self) -> tuple[Gathering, ...]:
+        """Planned gatherings whose first day is after the state's date."""
+        if self.on is None:
+            return tuple(g for g in self.gatherings if g.status == "planned")
+        return tuple(g for g in self.gatherings if g.status == "planned" and g.first_day > self.on)
+
+
+_FIELDS = tuple(a.name for a in attrs.fields(State))
+_NAMES = frozenset(_FIELDS)
+_HASH_CACHE = "_attrs_cached_hash"
+_SIZE = len(_NAMES) + 1  # a State's __dict__: its fields and the cached hash
+_RANK.update({phase: i for i, phase in enumerate(Phase)})
+for _phase, _rank in _RANK.items():
+    _phase._rank = _rank  # type: ignore[attr-defined]
+_new = object.__new__
+_setattr = object.__setattr__
+_second = itemgetter(1)
+
+
+def get(tally: Tally | tuple[tuple[Reading, bool], ...], key: object, default: object = None) -> object:
+    """The value for ``key`` in a tuple of pairs."""
+    for k, value in tally:
+        if k == key:
+            return value
+    return default
+
+
+def put(pairs: tuple, key: object, value: object) -> tuple:
+    """A copy of a tuple of pairs with ``key`` set to ``value`` (sorted when keys are text)."""
+    out = [(k, v) for k, v in pairs if k != key] + [(key, value)]
+    try:
+        return tuple(sorted(out, key=lambda kv: (kv[0] is not None, kv[0] or "")))
+    except TypeError:
+        return tuple(out)

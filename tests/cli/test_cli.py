@@ -1,0 +1,159 @@
+"""The foundation commands: quorum, majority, rules, packs; one-line errors and exit code 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner, Result
+
+from engine.cli.main import cli
+
+
+def _ok(runner: CliRunner, *args: str) -> Result:
+    result = runner.invoke(cli, list(args))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    return result
+
+
+def _json(runner: CliRunner, *args: str) -> dict:
+    return json.loads(_ok(runner, *args, "--format", "json").stdout)
+
+
+class TestQuorum:
+    def test_done_when_example(self, runner: CliRunner) -> None:
+        """impasse quorum "more than 1/2 of all members" --members 123 --present 68: met, 62 required."""
+        result = _ok(runner, "quorum", "more than 1/2 of all members", "--members", "123", "--present", "68")
+        assert result.stdout == ("Quorum met: 68 members present, 62 required (more than 1/2 of all members; "
+                                 "123 members); margin +6.\n")
+
+    def test_not_met(self, runner: CliRunner) -> None:
+        """The opposition's 120-member reading is not met by 68 present."""
+        out = _ok(runner, "quorum", "at least 120 members present", "-n", "123", "-p", "68").stdout
+        assert out.startswith("Quorum NOT met: 68 members present, 120 required") and "margin -52" in out
+
+    def test_json(self, runner: CliRunner) -> None:
+        """JSON has the threshold, required count, count, verdict and margin."""
+        data = _json(runner, "quorum", "at least 120 members present", "-n", "123", "-p", "68")
+        assert {k: data[k] for k in ("question", "threshold", "required", "count", "satisfied", "margin")} == {
+            "question": "quorum", "threshold": "at least 120 members present", "required": 120, "count": 68,
+            "satisfied": False, "margin": -52}
+
+    def test_combined_parts(self, runner: CliRunner) -> None:
+        """A combined threshold lists each clause with its own verdict."""
+        data = _json(runner, "quorum", "at least 120 members present and majority of all members", "-n", "123",
+                     "-p", "68")
+        assert [(p["threshold"], p["required"], p["satisfied"]) for p in data["parts"]] == [
+            ("at least 120 members present", 120, False), ("more than 1/2 of all members", 62, True)]
+
+    def test_sitting_members(self, runner: CliRunner) -> None:
+        """--sitting sets the base of 'sitting members' when seats are vacant."""
+        assert _json(runner, "quorum", "majority of sitting members", "-n", "123", "-s", "100", "-p", "51")[
+            "required"] == 51
+
+
+class TestMajority:
+    def test_2003_confidence_vote(self, runner: CliRunner) -> None:
+        """73 yes of 123 fall nine short of two-thirds (82)."""
+        out = _ok(runner, "majority", "at least 2/3 of all members", "-n", "123", "-y", "73").stdout
+        assert out.startswith("Majority NOT reached: 73 votes in favour, 82 required") and "margin -9" in out
+
+    def test_json(self, runner: CliRunner) -> None:
+        """JSON for a decision: 50 % + 1 of 123 is 63, and 68 yes reach it."""
+        data = _json(runner, "majority", "at least 1/2 of all members plus 1", "-n", "123", "-y", "68", "--no", "0")
+        assert (data["required"], data["satisfied"], data["margin"], data["threshold"]) == \
+            (63, True, 5, "at least 1/2 of all members plus 1")
+
+    def test_votes_cast(self, runner: CliRunner) -> None:
+        """'majority of votes cast' counts yes and no only."""
+        data = _json(runner, "majority", "majority of votes cast", "-n", "123", "-y", "40", "--no", "30",
+                     "--abstain", "20", "-p", "90")
+        assert (data["required"], data["satisfied"]) == (36, True)
+
+
+class TestRules:
+    def test_rules_on_a_date_under_a_reading(self, runner: CliRunner) -> None:
+        """The opposition's reading on 23 September 2013: 120 members present to open, with the article."""
+        out = _ok(runner, "rules", "kh", "--on", "2013-09-23", "-i", "opposition-120-to-open").stdout
+        assert "requires: at least 120 members present" in out and "National Assembly: 123 seats" in out
+        assert "article:  76 (with 77, 78 and 82 new)" in out
+
+    def test_before_the_first_size_the_size_is_said_to_be_unset(self, runner: CliRunner) -> None:
+        """Before the pack's first body size, the text says so instead of "None seats"."""
+        out = _ok(runner, "rules", "kh", "--on", "1980-01-01").stdout
+        assert "National Assembly: size not set on this date" in out and "None" not in out
+
+    def test_json_by_date(self, runner: CliRunner) -> None:
+        """In 2003 the confidence vote needs two-thirds; in 2013 more than half."""
+        def requirement(on: str) -> str:
+            data = _json(runner, "rules", "kh", "--on", on)
+            return {r["id"]: r["requirement"] for r in data["rules"]}["confidence-vote"]
+
+        assert requirement("2003-09-27") == "at least 2/3 of all members"
+        assert requirement("2013-09-24") == "more than 1/2 of all members"
+
+    def test_pack_by_path(self, runner: CliRunner) -> None:
+        """A pack can be named by its file path."""
+        assert "Cambodia" in _ok(runner, "rules", "engine/constitutions/kh.yaml", "--on", "2013-09-23").stdout
+
+
+class TestPacks:
+    def test_lists_builtin_packs(self, runner: CliRunner) -> None:
+        """'impasse packs' prints each built-in pack's id and name."""
+        out = _ok(runner, "packs").stdout
+        assert "kh\tConstitution of the Kingdom of Cambodia (1993, as amended)\n" in out
+
+
+class TestErrors:
+    @pytest.mark.parametrize(("args", "fragment"), [
+        (["quorum", "more than half", "-n", "123", "-p", "68"], "column 11: expected a fraction"),
+        (["quorum", "more than 1/2 of all members", "-n", "123", "-p", "300"],
+         "members present (300) exceed the 123 sitting members"),
+        (["quorum", "more than 1/2 of all members", "-n", "123", "-s", "130", "-p", "1"], "exceed all members"),
+        (["quorum", "more than 1/2 of all members", "-n", "123"], "Missing option '--present'"),
+        (["quorum", "more than 1/2 of all members", "-n", "0", "-p", "0"], "'--members'"),
+        (["majority", "majority of votes cast", "-n", "10", "-y", "8", "--no", "5", "-p", "10"],
+         "yes + no + abstain (13) exceed the 10 members present"),
+        (["rules", "kx"], "unknown constitution pack 'kx'. Did you mean 'kh'?"),
+        (["rules", "kh", "-i", "nobody"], "pack 'kh' has no interpretation 'nobody'"),
+        (["rules", "kh", "--on", "23 Sep 2013"], "'23 Sep 2013' is not a date"),
+        (["rules", "kh", "--on", "2013-02-30"], "'2013-02-30'"),
+        (["nosuchcommand"], "No such command 'nosuchcommand'"),
+    ])
+    def test_one_line_on_stderr_exit_2(self, runner: CliRunner, args: list[str], fragment: str) -> None:
+        """Bad expressions, impossible counts and unknown names: one line on stderr, nothing on stdout, exit 2."""
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 2
+        assert result.stdout == ""
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("impasse: error: ")
+        assert fragment in lines[0]
+
+
+class TestPythonDashM:
+    def test_quorum(self) -> None:
+        """'python -m engine quorum ...' runs the same command."""
+        proc = subprocess.run(
+            [sys.executable, "-m", "engine", "quorum", "more than 1/2 of all members", "--members", "123",
+             "--present", "68"], capture_output=True, text=True, check=False)
+        assert (proc.returncode, proc.stderr) == (0, "")
+        assert proc.stdout.startswith("Quorum met: 68 members present, 62 required")
+
+    def test_error_exit_code(self) -> None:
+        """A bad expression through 'python -m engine' is one line on stderr and exit code 2, no traceback."""
+        proc = subprocess.run([sys.executable, "-m", "engine", "quorum", "more than half", "-n", "1", "-p", "1"],
+                              capture_output=True, text=True, check=False)
+        assert proc.returncode == 2 and proc.stdout == ""
+        assert proc.stderr.startswith("impasse: error: ") and proc.stderr.count("\n") == 1
+
+
+def test_commands_start_without_the_store_or_rich() -> None:
+    """Importing the command line loads neither the event store (imported by 'impasse log') nor rich
+    (imported by what draws a table or a progress bar): every command starts faster for it."""
+    code = ("import sys, engine.cli.main; "
+            "print(sorted(m for m in ('engine.store.base', 'engine.cli.log', 'engine.store.records', 'rich') if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"

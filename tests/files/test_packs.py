@@ -1,0 +1,295 @@
+"""Constitution packs: the Cambodian pack's rules by date and reading, and errors with file, line, field."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+import engine
+from engine.errors import PackError, UnknownNameError
+from engine.files.packs import builtin_packs, load_pack, parse_pack
+from engine.rules.constitution import RuleKind
+from engine.rules.thresholds import Counts, Subject, evaluate, render
+
+KH = load_pack("kh")
+READINGS = ("cpp-majority-suffices", "opposition-120-to-open", "two-thirds-valid-meeting")
+SHIPPED = sorted((Path(engine.__file__).parent / "constitutions").glob("*.yaml"))
+
+
+def _rule(on: str, rule_id: str, reading: str | None = None):
+    return next(r for r in KH.rules_on(date.fromisoformat(on), reading).rules if r.id == rule_id)
+
+
+class TestCambodianPack:
+    def test_loads(self) -> None:
+        """The kh pack loads with its Assembly, rules, amendments and three readings."""
+        assert (KH.id, KH.country) == ("kh", "Cambodia")
+        assert [b.id for b in KH.bodies] == ["national-assembly"]
+        assert [i.id for i in KH.interpretations] == list(READINGS)
+        assert "kh-2006-50-plus-one" in {a.id for a in KH.amendments}
+        assert KH.source and KH.missing
+
+    def test_every_rule_cites_article_and_source(self) -> None:
+        """Every rule version and every interpretation's override carries an article and a source."""
+        overrides = [o for i in KH.interpretations for o in i.overrides]
+        assert overrides
+        for rule in (*KH.rules, *overrides):
+            assert rule.article.strip() and rule.source and all(s.strip() for s in rule.source), rule.id
+        for interpretation in KH.interpretations:
+            assert interpretation.source and interpretation.holder and interpretation.claim, interpretation.id
+
+    @pytest.mark.parametrize(("on", "seats"), [("1998-11-30", 122), ("2003-09-27", 123), ("2013-09-23", 123),
+                                               ("2018-09-05", 125)])
+    def test_size_per_legislature(self, on: str, seats: int) -> None:
+        """The Assembly has 122 seats in 1998, 123 from 2003 to 2013 and 125 in 2018."""
+        assert KH.body("national-assembly").size_on(date.fromisoformat(on)) == seats
+
+    def test_amendment_picks_the_rule_by_date(self) -> None:
+        """Two-thirds confidence (82 of 123) in 2003; more than 1/2 of all members (62) in 2013."""
+        before, after = _rule("2003-09-27", "confidence-vote"), _rule("2013-09-24", "confidence-vote")
+        assert render(before.threshold) == "at least 2/3 of all members"
+        assert render(after.threshold) == "more than 1/2 of all members"
+        counts = Counts(123, present=123, yes=73)
+        assert evaluate(before.threshold, counts, Subject.YES).required == 82
+        assert not evaluate(before.threshold, counts, Subject.YES).satisfied
+        assert evaluate(after.threshold, counts, Subject.YES).required == 62
+        assert after.amendment == "kh-2006-50-plus-one" != before.amendment
+
+    def test_three_readings_of_the_opening(self) -> None:
+        """The 2013 readings of the opening quorum: none / at least 120 members present / two-thirds."""
+        texts = [_rule("2013-09-23", "opening-quorum", r).requirement for r in READINGS]
+        assert texts == ["no requirement", "at least 120 members present", "at least 2/3 of all members"]
+        assert _rule("2013-09-23", "opening-quorum").requirement == "more than 1/2 of all members"
+
+    def test_readings_judge_the_2013_opening(self) -> None:
+        """68 of 123 present: lawful with no quorum, short of 120 and of 82."""
+        counts = Counts(123, present=68)
+        verdicts = [(r.threshold is None or evaluate(r.threshold, counts).satisfied)
+                    for r in (_rule("2013-09-23", "opening-quorum", x) for x in READINGS)]
+        assert verdicts == [True, False, False]
+
+    def test_cpp_reading_not_before_2006(self) -> None:
+        """The ruling party's reading rests on the 2006 amendment: in 2003 the pack's rule stands."""
+        assert _rule("2003-09-27", "opening-quorum", "cpp-majority-suffices").requirement == \
+            "at least 7/10 of all members"
+
+    def test_deadline_and_convocation(self) -> None:
+        """The 60-day first-session deadline and the King's convocation are rules too."""
+        rule = _rule("2013-07-28", "first-session-deadline")
+        assert (rule.kind, rule.days, rule.anchor, rule.met_by) == (RuleKind.DEADLINE, 60, "election_held",
+                                                                     "parliament_convened")
+        assert _rule("2013-07-28", "opening-convened-by-king").requirement == "convened by King"
+
+    def test_unknown_names(self) -> None:
+        """Unknown packs and readings are UnknownNameErrors with a suggestion."""
+        with pytest.raises(UnknownNameError, match="unknown constitution pack 'kx'. Did you mean 'kh'"):
+            load_pack("kx")
+        with pytest.raises(UnknownNameError, match="Did you mean 'opposition-120-to-open'"):
+            KH.rules_on(date(2013, 1, 1), "opposition-120")
+        with pytest.raises(UnknownNameError, match="no constitution pack file"):
+            load_pack("nowhere/pack.yaml")
+
+
+class TestShippedPacks:
+    def test_builtin_packs_lists_every_file(self) -> None:
+        """builtin_packs() names every engine/constitutions/*.yaml."""
+        assert SHIPPED and list(builtin_packs()) == [p.stem for p in SHIPPED]
+
+    @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+    def test_every_shipped_pack_loads(self, path: Path) -> None:
+        """Each shipped pack loads by id and by path, and its id is its file name."""
+        by_id, by_path = load_pack(path.stem), load_pack(str(path))
+        assert by_id == by_path and by_id.id == path.stem and by_id.rules
+
+
+PACK = """\
+id: t
+name: Test
+country: Nowhere
+bodies:
+  - id: house
+    name: House
+    sizes:
+      - {since: 2000-01-01, seats: 100}
+      - {since: 2010-01-01, seats: 101}
+amendments:
+  - {id: a1, title: Two thirds, in_force: 2010-01-01, source: s}
+rules:
+  - id: quorum
+    kind: quorum
+    body: house
+    title: Quorum
+    versions:
+      - since: 2000-01-01
+        threshold: more than 1/2 of all members
+        article: "1"
+        source: s1
+      - since: 2010-01-01
+        amendment: a1
+        threshold: at least 2/3 of all members
+        article: "1 new"
+        source: s2
+  - id: confidence
+    kind: decision
+    body: house
+    title: Confidence
+    applies_to: [vote_of_confidence]
+    threshold: more than 1/2 of all members
+    article: "2"
+    source: s3
+interpretations:
+  - id: strict
+    name: Strict
+    holder: a judge
+    claim: Confidence needs two thirds
+    source: s4
+    overrides:
+      - rule: confidence
+        threshold: at least 2/3 of all members
+        article: "2 (strict)"
+        source: s5
+"""
+
+#: (text to replace, replacement, line, field, reason): one row per kind of mistake.
+BAD = [
+    pytest.param("    title: Quorum\n", "    title: Quorum\n    thresold: x\n", 17, "rules[0].thresold",
+                 "unknown field 'thresold'. Did you mean 'threshold'?", id="unknown-key"),
+    pytest.param("country:", "contry:", 3, "contry", "unknown field 'contry'. Did you mean 'country'?",
+                 id="unknown-top-key"),
+    pytest.param("        threshold: more than 1/2", "        threshold: more than half", 19,
+                 "rules[0].versions[0].threshold",
+                 "threshold 'more than half of all members', column 11: expected a fraction like 1/2",
+                 id="bad-threshold"),
+    pytest.param("    threshold: more than 1/2 of all members\n    article", "    threshold: 50\n    article", 32,
+                 "rules[1].threshold", "must be threshold text (got 50)", id="threshold-not-text"),
+    pytest.param("    threshold: more than 1/2 of all members\n    article", "    article", 27, "rules[1].threshold",
+                 "a decision rule needs 'threshold' (text, or null for no requirement)", id="no-threshold"),
+    pytest.param('        article: "1"\n        source: s1\n', "", 18, "rules[0].versions[0]",
+                 "every rule needs an article and a source. These have none: quorum (line 18)", id="uncited-rule"),
+    pytest.param('    article: "2"\n    source: s3\ninterpretations:\n  - id: strict\n    name: Strict\n'
+                 "    holder: a judge\n    claim: Confidence needs two thirds\n    source: s4\n",
+                 "interpretations:\n  - id: strict\n    name: Strict\n    holder: a judge\n"
+                 "    claim: Confidence needs two thirds\n", 27, "rules[1]",
+                 "every rule needs an article and a source. These have none: confidence (line 27), "
+                 "interpretation strict (line 34)", id="uncited-every-offender"),
+    pytest.param("    body: house\n    title: Confidence", "    body: senate\n    title: Confidence", 29,
+                 "rules[1].body", "unknown body 'senate' (bodies: house)", id="unknown-body"),
+    pytest.param("    kind: decision", "    kind: decison", 28, "rules[1].kind",
+                 "must be one of quorum, decision, deadline, convocation (got 'decison')", id="unknown-kind"),
+    pytest.param("[vote_of_confidence]", "[vote_of_confidense]", 31, "rules[1].applies_to[0]",
+                 "unknown motion 'vote_of_confidense'; did you mean 'vote_of_confidence'?", id="unknown-motion"),
+    pytest.param("        amendment: a1", "        amendment: a2", 23, "rules[0].versions[1].amendment",
+                 "unknown amendment 'a2' (amendments: a1)", id="unknown-amendment"),
+    pytest.param("      - since: 2010-01-01\n        amendment", "      - since: 1999-01-01\n        amendment", 22,
+                 "rules[0].versions[1]", "versions of rule 'quorum' need 'since' dates in increasing order",
+                 id="versions-out-of-order"),
+    pytest.param("{since: 2010-01-01, seats: 101}", "{since: 1990-01-01, seats: 101}", 9, "bodies[0].sizes[1].since",
+                 "sizes must be in date order (1990-01-01 is not after 2000-01-01)", id="sizes-out-of-order"),
+    pytest.param("{since: 2010-01-01, seats: 101}", "{since: 2010-02-30, seats: 101}", 9, "bodies[0].sizes[1].since",
+                 "is not a real date: '2010-02-30'", id="impossible-date"),
+    pytest.param("in_force: 2010-01-01", "in_force: 1 Jan 2010", 11, "amendments[0].in_force",
+                 "must be a date written YYYY-MM-DD (got '1 Jan 2010')", id="bad-date-format"),
+    pytest.param("seats: 100", "seats: many", 8, "bodies[0].sizes[0].seats", "must be a whole number (got 'many')",
+                 id="seats-not-a-number"),
+    pytest.param("    title: Confidence\n", "    title: Confidence\n    title: Again\n", 31, "rules[1].title",
+                 "key 'title' is given twice", id="duplicate-key"),
+    pytest.param("  - id: confidence", "  - id: quorum", 27, "rules[1].id", "id 'quorum' is used twice in rules",
+                 id="duplicate-rule-id"),
+    pytest.param("      - rule: confidence", "      - rule: confidense", 42, "interpretations[0].overrides[0].rule",
+                 "no rule 'confidense' to override. Did you mean 'confidence'?", id="override-unknown-rule"),
+    pytest.param("    title: Confidence", '    title: ""', 30, "rules[1].title", "must not be empty", id="empty-title"),
+    pytest.param("    body: house\n    title: Confidence", '    body: ""\n    title: Confidence', 29,
+                 "rules[1].body", "unknown body '' (bodies: house)", id="empty-body"),
+    pytest.param("[vote_of_confidence]", "[vote_of_confidence", 32, None, "not valid YAML", id="not-yaml"),
+]
+
+
+class TestPackErrors:
+    @pytest.mark.parametrize(("old", "new", "line", "field", "reason"), BAD)
+    def test_malformed_pack(self, old: str, new: str, line: int, field: str | None, reason: str) -> None:
+        """Each malformed pack is one PackError naming file, line, field and what is wrong, in that order."""
+        assert PACK.count(old) == 1
+        with pytest.raises(PackError) as info:
+            parse_pack(PACK.replace(old, new), "t.yaml")
+        err, message = info.value, str(info.value)
+        assert (err.path, err.line, err.field) == ("t.yaml", line, field), message
+        assert message.startswith(f"t.yaml:{line}:")
+        assert (f": {field}: {reason}" if field else reason) in message
+        assert "\n" not in message
+        assert isinstance(err, ValueError)
+
+    @pytest.mark.parametrize(("text", "reason"), [
+        ("", "t.yaml: must be a mapping (got nothing)"),
+        ("- 1\n", "t.yaml:1:1: must be a mapping (got a list)"),
+        (b"\xff\xfe", "t.yaml: file is not UTF-8 text (invalid start byte at byte 0)"),
+        ("id: t\n", "t.yaml:1:1: name: missing required field 'name'"),
+    ])
+    def test_not_a_pack(self, text: str | bytes, reason: str) -> None:
+        """Text that is not a pack at all is a PackError too."""
+        with pytest.raises(PackError) as info:
+            parse_pack(text, "t.yaml")
+        assert str(info.value) == reason
+
+    def test_base_pack_loads(self) -> None:
+        """The pack the error table mutates is itself valid."""
+        pack = parse_pack(PACK, "t.yaml")
+        assert [r.requirement for r in pack.rules_on(date(2015, 1, 1), "strict").rules] == [
+            "at least 2/3 of all members", "at least 2/3 of all members"]
+        assert pack.rules[0].until == date(2010, 1, 1)
+
+    @pytest.mark.parametrize(("old", "new", "message"), [
+        ("anchor: election_held", "anchor: electoin_held", "anchor: unknown event type 'electoin_held'; did you mean 'election_held'?"),
+        ("met_by: parliament_convened", "met_by: deadline_expired", "met_by: unknown event type 'deadline_expired'"),
+    ])
+    def test_a_deadline_names_event_types_that_exist(self, tmp_path: Path, old: str, new: str, message: str) -> None:
+        """A deadline started or met by a misspelt event type would never start or never be met: refused."""
+        text = Path("engine/constitutions/kh.yaml").read_text()
+        assert old in text
+        path = tmp_path / "kh.yaml"
+        path.write_text(text.replace(old, new, 1))
+        with pytest.raises(PackError, match=re.escape(message)):
+            load_pack(str(path))
+
+    def test_pack_file_by_path(self, tmp_path: Path) -> None:
+        """A pack can be loaded from any path; messages then name that path."""
+        path = tmp_path / "t.yaml"
+        path.write_text(PACK)
+        assert load_pack(str(path)).id == "t"
+        path.write_text(PACK.replace("kind: decision", "kind: decison"))
+        with pytest.raises(PackError, match=rf"^{path}:28:11: rules\[1\]\.kind: "):
+            load_pack(str(path))
+
+    @given(st.binary(max_size=300))
+    @example(b"&a [*a]")
+    @example(b"id: &a [*a]\nname: x\ncountry: y\nbodies: []\nrules: []\n")
+    @example(b"!!python/object/apply:os.system [echo]")
+    @example(b"{[1]: 2}")
+    @example(b"id: t\nname: T\ncountry: C\nbodies: [{id: b, name: B, sizes: [{since: !!timestamp 2001-01-01, "
+             b"seats: 1}]}]\nrules: []\n")
+    def test_any_bytes_load_or_raise_pack_error(self, data: bytes) -> None:
+        """Any byte string either loads or raises PackError, never another exception."""
+        try:
+            parse_pack(data, "fuzz.yaml")
+        except PackError:
+            pass
+
+    @given(st.integers(0, PACK.count("\n") - 1),
+           st.sampled_from(['""', "[]", "{}", "~", "0", "-1", "x", "2013-02-30", "[a, b]", "{a: 1}", "true", "1.5",
+                            "!!binary aGVsbG8=", "2000-01-01", "quorum", "house", "confidence", "null", "  - z"]),
+           st.booleans())
+    @example(29, '""', False)  # body: "" once raised AttributeError
+    @example(30, '""', False)  # title: "" likewise
+    def test_any_value_in_a_valid_pack_loads_or_raises_pack_error(self, line: int, value: str, drop: bool) -> None:
+        """Replacing any one value of a valid pack (or deleting its line) loads or raises PackError, nothing else."""
+        lines = PACK.splitlines(keepends=True)
+        key, colon, _ = lines[line].partition(":")
+        lines[line] = "" if drop else (f"{key}: {value}\n" if colon else f"{value}\n")
+        try:
+            parse_pack("".join(lines), "t.yaml")
+        except PackError:
+            pass

@@ -1,0 +1,166 @@
+"""The constitution model: sizes and rules picked by date, interpretations overriding the pack's rules."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from engine.errors import UnknownNameError
+from engine.files.packs import load_pack
+from engine.rules.constitution import Body, BodySize, Constitution, Interpretation, Rule, RuleKind
+from engine.rules.thresholds import Counts, Subject, evaluate, parse_threshold
+
+D2000, D2010 = date(2000, 1, 1), date(2010, 1, 1)
+
+
+def _rule(rule_id: str = "q", *, since: date | None = None, until: date | None = None,
+          threshold: str | None = "more than 1/2 of all members", kind: RuleKind = RuleKind.QUORUM,
+          interpretation: str | None = None, **kw: object) -> Rule:
+    return Rule(id=rule_id, kind=kind, body="house", title=rule_id, article="1", source=("s",), since=since,
+                until=until, threshold=parse_threshold(threshold) if threshold else None,
+                interpretation=interpretation, **kw)  # type: ignore[arg-type]
+
+
+HOUSE = Body("house", "House", (BodySize(D2000, 100), BodySize(D2010, 101)))
+STRICT = Interpretation("strict", "Strict", "a judge", "Two thirds from 2010", ("s",), overrides=(
+    _rule(since=D2010, threshold="at least 2/3 of all members", interpretation="strict"),
+    _rule("extra", threshold="at least 90 members present", interpretation="strict"),
+))
+LAX = Interpretation("lax", "Lax", "a party", "No quorum at all", ("s",), overrides=(
+    _rule(threshold=None, interpretation="lax"),
+))
+PACK = Constitution(
+    id="t", name="Test", country="Nowhere", bodies=(HOUSE,),
+    rules=(_rule(since=D2000, until=D2010), _rule(since=D2010, threshold="at least 1/2 of all members plus 1"),
+           _rule("confidence", kind=RuleKind.DECISION, applies_to=frozenset({"vote_of_confidence"}))),
+    interpretations=(STRICT, LAX),
+)
+
+
+def _requirements(on: date, reading: str | Interpretation | None = None) -> dict[str, str]:
+    return {r.id: r.requirement for r in PACK.rules_on(on, reading).rules}
+
+
+class TestBody:
+    @pytest.mark.parametrize(("on", "seats"), [
+        (date(1999, 12, 31), None), (D2000, 100), (date(2009, 12, 31), 100), (D2010, 101), (date(2030, 1, 1), 101)])
+    def test_size_on(self, on: date, seats: int | None) -> None:
+        """A size applies from its 'since' date on; before the first there is none."""
+        assert HOUSE.size_on(on) == seats
+
+    def test_unknown_body(self) -> None:
+        """Asking for a body the pack lacks is an UnknownNameError listing the known ones."""
+        with pytest.raises(UnknownNameError, match=r"pack 't' has no body 'senate' \(known: house\)"):
+            PACK.body("senate")
+
+
+class TestRule:
+    @given(st.dates(date(1990, 1, 1), date(2030, 1, 1)))
+    @example(D2000)
+    @example(D2010)
+    @example(D2010 - timedelta(days=1))
+    def test_in_force_from_since_until_the_day_before_until(self, on: date) -> None:
+        """A version is in force from 'since' (inclusive) to 'until' (exclusive)."""
+        rule = _rule(since=D2000, until=D2010)
+        assert rule.in_force(on) == (D2000 <= on < D2010)
+        assert _rule().in_force(on)
+
+    def test_applies(self) -> None:
+        """An empty applies_to governs every sitting or motion; otherwise only those named."""
+        assert _rule().applies("opening")
+        confidence = _rule(kind=RuleKind.DECISION, applies_to=frozenset({"vote_of_confidence"}))
+        assert confidence.applies("vote_of_confidence") and not confidence.applies("law")
+
+    @pytest.mark.parametrize(("rule", "text"), [
+        (_rule(), "more than 1/2 of all members"),
+        (_rule(threshold=None), "no requirement"),
+        (_rule(kind=RuleKind.DEADLINE, threshold=None, days=60, anchor="election_held", met_by="parliament_convened"),
+         "parliament_convened within 60 days of election_held"),
+        (_rule(kind=RuleKind.CONVOCATION, threshold=None, convened_by="King"), "convened by King"),
+    ])
+    def test_requirement(self, rule: Rule, text: str) -> None:
+        """Each kind of rule states its requirement in one line."""
+        assert rule.requirement == text
+
+
+class TestRulesOn:
+    def test_version_by_date(self) -> None:
+        """The version in force on the day is chosen; the new one applies from its first day."""
+        assert _requirements(date(2009, 12, 31))["q"] == "more than 1/2 of all members"
+        assert _requirements(D2010)["q"] == "at least 1/2 of all members plus 1"
+
+    def test_no_version_yet(self) -> None:
+        """Before a rule's first version it is simply absent."""
+        assert "q" not in _requirements(date(1999, 1, 1))
+
+    def test_override_replaces_only_while_in_force(self) -> None:
+        """An override dated from 2010 leaves the pack's rule standing before 2010."""
+        assert _requirements(date(2005, 1, 1), "strict")["q"] == "more than 1/2 of all members"
+        assert _requirements(date(2015, 1, 1), "strict")["q"] == "at least 2/3 of all members"
+
+    def test_override_without_date_applies_always(self) -> None:
+        """An undated override applies on every date, and may say 'no requirement'."""
+        assert _requirements(date(2005, 1, 1), "lax")["q"] == "no requirement"
+        assert _requirements(date(2015, 1, 1), "lax")["q"] == "no requirement"
+
+    def test_override_may_add_a_rule(self) -> None:
+        """An interpretation can add a rule the pack does not have."""
+        assert _requirements(D2010, "strict")["extra"] == "at least 90 members present"
+        assert "extra" not in _requirements(D2010)
+
+    def test_other_rules_untouched(self) -> None:
+        """Law an interpretation does not override stay the pack's own."""
+        rules = {r.id: r for r in PACK.rules_on(D2010, "strict").rules}
+        assert rules["confidence"].interpretation is None and rules["q"].interpretation == "strict"
+
+    def test_interpretation_by_object_or_name(self) -> None:
+        """The reading can be given by id or as the Interpretation itself."""
+        assert _requirements(D2010, STRICT) == _requirements(D2010, "strict")
+        ruleset = PACK.rules_on(D2010, "strict")
+        assert ruleset.reading == "strict" and PACK.rules_on(D2010).reading is None
+
+    def test_of_kind(self) -> None:
+        """A rule set filters by kind, body and what the rule governs."""
+        ruleset = PACK.rules_on(D2010)
+        assert [r.id for r in ruleset.of_kind(RuleKind.DECISION, "house", "vote_of_confidence")] == ["confidence"]
+        assert ruleset.of_kind(RuleKind.DECISION, "house", "law") == ()
+        assert [r.id for r in ruleset.of_kind(RuleKind.QUORUM, applies_to="opening")] == ["q"]
+
+    @pytest.mark.parametrize(("name", "hint"), [("strikt", "Did you mean 'strict'?"), ("zzz", "Known: strict, lax.")])
+    def test_unknown_interpretation(self, name: str, hint: str) -> None:
+        """An unknown reading is an UnknownNameError with a suggestion or the list of known readings."""
+        with pytest.raises(UnknownNameError) as info:
+            PACK.rules_on(D2010, name)
+        assert str(info.value) == f"pack 't' has no interpretation {name!r}. {hint}"
+        assert isinstance(info.value, LookupError)
+
+
+class TestCambodianAmendments:
+    """The Cambodian pack across its 2006 amendment, through the model's own API."""
+
+    KH = load_pack("kh")
+
+    def _rule(self, on: date, rule_id: str, reading: str | None = None) -> Rule:
+        return next(r for r in self.KH.rules_on(on, reading).rules if r.id == rule_id)
+
+    @pytest.mark.parametrize(("on", "required"), [
+        (date(1998, 11, 30), 82),  # 2/3 of 122
+        (date(2003, 9, 27), 82),  # 2/3 of 123
+        (date(2006, 3, 1), 82),  # the day before the amendment
+        (date(2006, 3, 2), 62),  # the amendment's day: more than 1/2 of 123
+        (date(2013, 9, 24), 62),
+        (date(2018, 9, 5), 63),  # more than 1/2 of 125
+    ])
+    def test_confidence_vote_requirement_by_date(self, on: date, required: int) -> None:
+        """The confidence vote needs two-thirds until 2 March 2006 and an absolute majority from that day."""
+        seats = self.KH.body("national-assembly").size_on(on)
+        rule = self._rule(on, "confidence-vote")
+        assert evaluate(rule.threshold, Counts(seats, present=seats, yes=0), Subject.YES).required == required
+
+    def test_undated_override_applies_before_the_amendment(self) -> None:
+        """The opposition's 120-member reading has no date, so it also governs 2003."""
+        assert self._rule(date(2003, 9, 27), "opening-quorum", "opposition-120-to-open").requirement == \
+            "at least 120 members present"
