@@ -254,9 +254,9 @@ def state(file: str | None, store: str | None, stream: str | None, known_at: str
     scenario = _crisis(file, store, stream, known_at, at)
     timeline = replay_scenario(scenario, until=at, interpretations=interpretations or None)
     if fmt == "json":
-        click.echo(report.dumps(report.state_data(timeline.final, timeline.rules)))
+        click.echo(report.dumps(report.state_data(timeline.final, timeline.law)))
     else:
-        click.echo(report.state_text(timeline.final, timeline.rules))
+        click.echo(report.state_text(timeline.final, timeline.law))
 
 
 @cli.command()

@@ -295,9 +295,9 @@ def timeline_data(scenario: Scenario, timeline: Timeline) -> dict[str, Any]:
         "scenario": {"id": scenario.id, "title": scenario.title, "country": scenario.country,
                      "constitution": scenario.constitution.id, "body": scenario.body, "path": scenario.path,
                      "sources": list(scenario.sources), "notes": list(scenario.notes)},
-        "interpretations": [_reading_info(timeline.rules, r) for r in timeline.rules.readings],
+        "interpretations": [_reading_info(timeline.law, r) for r in timeline.law.readings],
         "steps": steps,
-        "final": state_data(timeline.final, timeline.rules),
+        "final": state_data(timeline.final, timeline.law),
     }
 
 
@@ -324,7 +324,7 @@ def timeline_table(scenario: Scenario, timeline: Timeline, color: bool = True) -
     table.add_column("event", min_width=24, ratio=2)
     table.add_column("phase", min_width=10, ratio=1)
     table.add_column("impasse", min_width=8)
-    cols = _columns(timeline.rules)
+    cols = _columns(timeline.law)
     single = len(cols) == 1 and cols[0][1] is None
     if not single:
         table.add_column("all readings", ratio=1)
@@ -362,7 +362,7 @@ def _cell(findings: list[Finding], color: bool) -> str:
 
 def findings_text(scenario: Scenario, timeline: Timeline) -> str:
     """Every finding in full, with its article, reading and the event's line."""
-    names = {r: _reading_info(timeline.rules, r)["name"] for r in timeline.rules.readings}
+    names = {r: _reading_info(timeline.law, r)["name"] for r in timeline.law.readings}
     lines = []
     for step in timeline.steps:
         if not step.findings:
@@ -381,8 +381,8 @@ def final_text(timeline: Timeline) -> str:
     s = timeline.final
     out = [f"As of {s.on.isoformat() if s.on else '-'}: phase {s.phase.value}; impasse {s.impasse.level.value}"
            + (f" ({'; '.join(s.impasse.reasons)})" if s.impasse.reasons else "")]
-    for r in timeline.rules.readings:
-        name = _reading_info(timeline.rules, r)["name"]
+    for r in timeline.law.readings:
+        name = _reading_info(timeline.law, r)["name"]
         opened = get(s.opened_lawfully, r)
         gov = get(s.government_lawful, r)
         out.append(f"  {name}: assembly lawfully constituted: {_yn(opened)}; government lawfully installed: {_yn(gov)}")
@@ -399,7 +399,7 @@ def _yn(value: object) -> str:
 
 def timeline_markdown(scenario: Scenario, timeline: Timeline) -> str:
     """The replay as a Markdown document: a table, then every finding in full."""
-    cols = _columns(timeline.rules)
+    cols = _columns(timeline.law)
     head = ["date", "event", "phase", "impasse", *[name for name, _ in cols]]
     rows = [f"# {scenario.title}", "", f"Scenario `{scenario.id}` ({scenario.path}); constitution "
             f"`{scenario.constitution.id}`.", "", "| " + " | ".join(head) + " |",
@@ -412,7 +412,7 @@ def timeline_markdown(scenario: Scenario, timeline: Timeline) -> str:
         rows.append("| " + " | ".join([step.event.at.isoformat(), describe(step.event).replace("|", "/"),
                                       step.state.phase.value, step.state.impasse.level.value, *cells]) + " |")
     rows += ["", "## Findings", ""]
-    names = {r: _reading_info(timeline.rules, r)["name"] for r in timeline.rules.readings}
+    names = {r: _reading_info(timeline.law, r)["name"] for r in timeline.law.readings}
     for step in timeline.steps:
         for f in step.findings:
             reading = "" if f.interpretation is None else f" *({names.get(f.interpretation)})*"

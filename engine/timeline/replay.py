@@ -32,7 +32,7 @@ _END_OF_DAY = 1 - _EPSILON
 class Timeline:
     """The result of a replay: every step, and the state at the end (``as_of``)."""
 
-    rules: Law
+    law: Law
     steps: tuple[Step, ...]
     final: State
     as_of: date | None
