@@ -18,7 +18,7 @@ from engine.errors import PackError, ThresholdSyntaxError, UnknownNameError
 from engine.files.located_yaml import Located, Path, load_located
 from engine.rules.constitution import Amendment, Body, BodySize, Constitution, Interpretation, Rule, RuleKind
 from engine.rules.thresholds import parse_threshold
-from engine.rules.vocabulary import MOTIONS, SITTINGS
+from engine.rules.vocabulary import EFFECTS, MOTIONS, SITTINGS
 from engine.timeline.events import RECORDABLE_TYPES
 
 __all__ = ["builtin_packs", "load_pack", "parse_pack"]
@@ -28,7 +28,7 @@ _BODY = ("id", "name", "minimum", "article", "source", "sizes")
 _SIZE = ("since", "seats", "legislature", "source", "note")
 _AMENDMENT = ("id", "title", "adopted", "in_force", "articles", "source", "note")
 _VERSION = ("since", "until", "threshold", "article", "text", "source", "note", "days", "anchor", "met_by",
-            "convened_by", "amendment", "applies_to")
+            "convened_by", "amendment", "applies_to", "effect")
 _RULE = ("id", "kind", "body", "title", "versions", *_VERSION)
 _INTERP = ("id", "name", "holder", "claim", "source", "note", "overrides")
 _OVERRIDE = ("rule", "kind", "body", "title", "versions", *_VERSION)
@@ -269,6 +269,14 @@ class _PackReader:
             convened_by = text("convened_by") or (base.convened_by if base else None)
             if convened_by is None:
                 raise d.fail(vp, "a convocation rule needs 'convened_by'")
+        effect = text("effect") or (base.effect if base else None)
+        if effect is not None:
+            if kind is not RuleKind.DECISION:
+                raise d.fail(pick("effect")[0], "only a decision rule has an effect (what adopting its motion does)")
+            if effect not in EFFECTS:
+                hint = difflib.get_close_matches(effect, EFFECTS, n=1)
+                extra = f"; did you mean {hint[0]!r}?" if hint else f" (effects: {', '.join(EFFECTS)})"
+                raise d.fail(pick("effect")[0], f"unknown effect {effect!r}{extra}")
         amendment = text("amendment")
         if amendment is not None and amendment not in amendments:
             raise d.fail(pick("amendment")[0], f"unknown amendment {amendment!r} (amendments: {', '.join(sorted(amendments)) or 'none'})")
@@ -291,6 +299,7 @@ class _PackReader:
             convened_by=convened_by,
             amendment=amendment,
             interpretation=interpretation,
+            effect=effect,
         )
 
     def interpretation(self, where: Path, rules: dict[str, Rule], bodies: list[str], amendments: set[str]) -> Interpretation:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from engine.files.scenarios import Scenario
 from engine.rules.ask import Answer
 from engine.rules.constitution import Constitution, Rule, RulesInForce
+from engine.report.sentences import finding_text
 from engine.rules.thresholds import render
 from engine.timeline.events import (
     AgreementReached,
@@ -236,9 +237,9 @@ def _reading_info(rules: Law, reading: Reading) -> dict[str, Any]:
             "source": list(interp.source)}
 
 
-def _finding_data(f: Finding) -> dict[str, Any]:
+def _finding_data(f: Finding, law: Law) -> dict[str, Any]:
     return {"verdict": f.verdict.value, "interpretation": f.interpretation, "rule": f.rule, "article": f.article,
-            "message": f.message, "required": f.required, "count": f.count, "reason": f.reason}
+            "message": finding_text(f, law), "required": f.required, "count": f.count, "reason": f.reason}
 
 
 def _deadline_data(state: State, on: date | None) -> list[dict[str, Any]]:
@@ -288,7 +289,7 @@ def timeline_data(scenario: Scenario, timeline: Timeline) -> dict[str, Any]:
             "impasse": step.state.impasse.level.value,
             "impasse_reasons": list(step.state.impasse.reasons),
             "derived": step.derived,
-            "findings": [_finding_data(f) for f in step.findings],
+            "findings": [_finding_data(f, timeline.law) for f in step.findings],
             "deadlines": _deadline_data(step.state, step.event.at),
         })
     return {
@@ -372,7 +373,7 @@ def findings_text(scenario: Scenario, timeline: Timeline) -> str:
         lines.append(f"{step.event.at.isoformat()}  {describe(step.event)}  ({loc}; id {step.event.id})")
         for f in step.findings:
             reading = "" if f.interpretation is None else f" [{names.get(f.interpretation, f.interpretation)}]"
-            lines.append(f"  {_MARK[f.verdict.value]:<9}{reading} {f.message}")
+            lines.append(f"  {_MARK[f.verdict.value]:<9}{reading} {finding_text(f, timeline.law)}")
     return "\n".join(lines)
 
 
@@ -416,7 +417,7 @@ def timeline_markdown(scenario: Scenario, timeline: Timeline) -> str:
     for step in timeline.steps:
         for f in step.findings:
             reading = "" if f.interpretation is None else f" *({names.get(f.interpretation)})*"
-            rows.append(f"- **{step.event.at.isoformat()}** {_MARK[f.verdict.value]}{reading}: {f.message}")
+            rows.append(f"- **{step.event.at.isoformat()}** {_MARK[f.verdict.value]}{reading}: {finding_text(f, timeline.law)}")
     rows += ["", "## Outcome", "", "```", final_text(timeline), "```", ""]
     return "\n".join(rows)
 

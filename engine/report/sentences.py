@@ -1,15 +1,119 @@
 """The sentences of findings: the engine's findings carry data, and this module writes their text.
 
-(Being rewritten: for now the text still comes from the finding itself.)
+One function per finding code (``docs/replay-format.md`` lists the codes); a reading is named as the
+law names it. Every renderer takes a finding's text from :func:`finding_text`.
 """
 
 from __future__ import annotations
 
-from engine.timeline.machine import Finding, Law
+from collections.abc import Callable
+from datetime import date
 
-__all__ = ["finding_text"]
+from engine.timeline.findings import Finding
+from engine.timeline.law import Law
+
+__all__ = ["CODES", "finding_text"]
 
 
 def finding_text(finding: Finding, law: Law) -> str:
     """The sentence that states ``finding``, naming readings as ``law`` names them."""
-    return finding.message
+    write = CODES.get(finding.code)
+    if write is None:
+        return finding.code  # a code this version does not know: say what it is rather than fail
+    return write(finding, law)
+
+
+def _under(f: Finding, law: Law) -> str:
+    return f"under {law.name(f.interpretation)} of Art. {f.article}"
+
+
+def _what(f: Finding) -> str:
+    return (f.subject or "").replace("_", " ")
+
+
+def _iso(value: object) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _parties(f: Finding) -> str:
+    return " and ".join(f.detail("parties", ()))
+
+
+def _numbers(f: Finding, law: Law) -> str:
+    return f"{f.count} in favour, {f.required} required ({f.threshold}) {_under(f, law)}"
+
+
+def _quorum(f: Finding, law: Law) -> str:
+    word = "quorate" if f.code == "quorum.met" else "below quorum"
+    return f"{f.subject} sitting {word}: {f.count} present, {f.required} required ({f.threshold}) {_under(f, law)}"
+
+
+def _quorum_none(f: Finding, law: Law) -> str:
+    shown = f"; {f.count} present" if f.count is not None else ""
+    return f"{f.subject} sitting: no quorum required {_under(f, law)}{shown}"
+
+
+def _deadline_missed(f: Finding, law: Law) -> str:
+    start, due = f.detail("start"), f.detail("due")
+    return (f"deadline missed: {f.detail('title')}; due {_iso(due)} ({(due - start).days} days after {_iso(start)}) "
+            f"(Art. {f.article})")
+
+
+def _deadline_met(f: Finding, law: Law) -> str:
+    return (f"deadline met: {f.detail('title')}; {f.count} days after {_iso(f.detail('start'))}, "
+            f"due by {_iso(f.detail('due'))} (Art. {f.article})")
+
+
+CODES: dict[str, Callable[[Finding, Law], str]] = {
+    # results and disputes
+    "results.seats_unallocated": lambda f, law: f"{f.count} of {f.required} seats allocated in these results",
+    "results.final": lambda f, law: f"final results by {f.detail('by')}: no further challenge is open",
+    "complaints.final": lambda f, law: (f"{f.detail('by')} ruled finally ({f.detail('outcome')}): "
+                                        "legal avenues exhausted"),
+    "boycott.reaffirmed": lambda f, law: f"{f.detail('party')} reaffirms its boycott of {f.detail('of')}",
+    "party.dissolved": lambda f, law: (f"{f.detail('party')} dissolved: {f.detail('lost')} seats lost, "
+                                       f"{f.detail('reallocated')} reallocated"),
+    # sittings
+    "sitting.before_official_results": lambda f, law: "the new assembly opens before official results were announced",
+    "convocation.not_recorded": lambda f, law: (f"{f.subject} sitting: who convened it is not recorded; "
+                                                f"Art. {f.article} requires the {f.detail('wanted')}"),
+    "convocation.ok": lambda f, law: f"{f.subject} sitting convened by {f.detail('by')}, as Art. {f.article} requires",
+    "convocation.wrong": lambda f, law: (f"{f.subject} sitting convened by {f.detail('by')}, not by the "
+                                         f"{f.detail('wanted')} (Art. {f.article})"),
+    "quorum.none_required": _quorum_none,
+    "quorum.not_recorded": lambda f, law: (f"{f.subject} sitting: members present not recorded; {f.threshold} "
+                                           f"required {_under(f, law)}"),
+    "quorum.met": _quorum,
+    "quorum.below": _quorum,
+    "quorum.constituted": lambda f, law: (f"the assembly is now constituted: {f.count} present meets the "
+                                          f"{f.required} required to open it {_under(f, law)}"),
+    # votes
+    "decision.no_rule": lambda f, law: (f"no decision rule for {f.subject} in the pack; "
+                                        f"declared {f.detail('outcome')}"),
+    "decision.tally_not_recorded": lambda f, law: (f"{_what(f)} declared {f.detail('outcome')}; the tally is not "
+                                                   "recorded, so the rule can't be judged"),
+    "decision.none_required": lambda f, law: f"{_what(f)}: no majority required {_under(f, law)}",
+    "decision.too_few": lambda f, law: f"{_what(f)} declared adopted with too few votes: {_numbers(f, law)}",
+    "decision.assembly_not_opened": lambda f, law: (f"{_what(f)} adopted: {_numbers(f, law)}; but the assembly was "
+                                                    f"not lawfully opened under {law.name(f.interpretation)}"),
+    "decision.adopted": lambda f, law: f"{_what(f)} adopted: {_numbers(f, law)}",
+    "decision.rejected_though_met": lambda f, law: (f"{_what(f)} declared rejected although it met the rule: "
+                                                    f"{_numbers(f, law)}"),
+    "decision.rejected": lambda f, law: f"{_what(f)} rejected: {_numbers(f, law)}",
+    # the government
+    "government.not_judged": lambda f, law: "no confidence rule in the pack; formation not judged",
+    "government.tally_not_recorded": lambda f, law: ("government formed after a vote of confidence whose tally is "
+                                                     "not recorded: its lawfulness can't be judged"),
+    "government.no_vote": lambda f, law: (f"government formed without an adopted vote of confidence under "
+                                          f"{law.name(f.interpretation)}"),
+    "government.lawful": lambda f, law: f"government installed by a lawful vote under {law.name(f.interpretation)}",
+    "government.unlawful_vote": lambda f, law: (f"government installed by a vote that was not lawful under "
+                                                f"{law.name(f.interpretation)}"),
+    "government.refusal_ends": lambda f, law: (f"{_parties(f)}'s refusal to support a government ends with its "
+                                               "formation"),
+    "government.removed": lambda f, law: f"{_what(f)} adopted: the government ({f.detail('government')}) falls",
+    # deadlines
+    "deadline.missed": _deadline_missed,
+    "deadline.met": _deadline_met,
+    "deadline.done_late": lambda f, law: f"done late: {f.detail('title')} (Art. {f.article})",
+}

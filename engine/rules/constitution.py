@@ -8,9 +8,7 @@ under the pack's own reading. Loading packs from YAML lives in :mod:`engine.file
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
 from datetime import date
-from typing import Any
 
 import attrs
 
@@ -96,6 +94,8 @@ class Rule:
     convened_by: str | None = None
     amendment: str | None = None
     interpretation: str | None = None
+    #: a decision rule's effect when a motion it governs is adopted (``engine.rules.vocabulary.EFFECTS``)
+    effect: str | None = None
 
     def in_force(self, on: date) -> bool:
         """True if this version applies on ``on``."""
@@ -151,7 +151,6 @@ class RulesInForce:
     on: date
     interpretation: Interpretation | None
     rules: tuple[Rule, ...]
-    _memo: dict = attrs.field(factory=dict, eq=False, repr=False, hash=False)
 
     @property
     def reading(self) -> str | None:
@@ -160,17 +159,6 @@ class RulesInForce:
 
     def of_kind(self, kind: RuleKind, body: str | None = None, applies_to: str | None = None) -> tuple[Rule, ...]:
         """Rules of ``kind`` for ``body`` that govern ``applies_to`` (a sitting kind or motion)."""
-        return self.memo((kind, body, applies_to), lambda: self._of_kind(kind, body, applies_to))
-
-    def memo(self, key: tuple, compute: Callable[[], Any]) -> Any:
-        """The value for ``key``, computed once per rule set (what is memoised derives from its rules)."""
-        try:
-            return self._memo[key]
-        except KeyError:
-            value = self._memo[key] = compute()
-            return value
-
-    def _of_kind(self, kind: RuleKind, body: str | None, applies_to: str | None) -> tuple[Rule, ...]:
         return tuple(
             r
             for r in self.rules

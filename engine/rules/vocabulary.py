@@ -7,7 +7,7 @@ govern, so both take them from here. (Event type names live with the events, in
 
 from __future__ import annotations
 
-__all__ = ["MOTIONS", "SITTINGS"]
+__all__ = ["EFFECTS", "INSTALLS_GOVERNMENT", "MOTIONS", "REMOVES_GOVERNMENT", "SITTINGS"]
 
 #: Kinds of sitting of a body. ``opening`` is the first sitting of a new legislature.
 SITTINGS: tuple[str, ...] = ("opening", "ordinary", "extraordinary")
@@ -27,3 +27,11 @@ MOTIONS: tuple[str, ...] = (
     "dissolution",
     "mandate_validation",
 )
+
+#: What the adoption of a motion does to the government, declared on the decision rule that governs
+#: the motion (``effect:`` in a pack). Which motions have which effect differs between constitutions,
+#: so it is pack data: a vote of confidence, an investiture or a package vote installs a government
+#: where the pack says so; a motion of no confidence removes one where the pack says so.
+INSTALLS_GOVERNMENT = "installs_government"
+REMOVES_GOVERNMENT = "removes_government"
+EFFECTS: tuple[str, ...] = (INSTALLS_GOVERNMENT, REMOVES_GOVERNMENT)

@@ -24,6 +24,7 @@ from engine.rules.constitution import Constitution
 from engine.rules.thresholds import parse_threshold
 from engine.timeline.events import Event, converter, unique_id, unstructure_event
 from engine.timeline.replay import Timeline, replay
+from engine.report.sentences import finding_text  # TODO(redesign): move the comparison's text to report
 
 __all__ = ["Comparison", "Variant", "apply_variant", "compare", "parse_variant"]
 
@@ -269,7 +270,7 @@ def _verdicts(t: Timeline) -> dict[tuple, dict[str, Any]]:
                 continue
             key = (step.event.id, f.rule, f.interpretation)
             out[key] = {"event": step.event.id, "at": step.event.at, "rule": f.rule, "interpretation": f.interpretation,
-                        "verdict": f.verdict.value, "message": f.message}
+                        "verdict": f.verdict.value, "message": finding_text(f, t.law)}
     return out
 
 
@@ -277,9 +278,9 @@ def _deadline_outcomes(t: Timeline) -> dict[str, str]:
     out = {}
     for step in t.steps:
         for f in step.findings:
-            if f.message.startswith("deadline met"):
+            if f.code == "deadline.met":
                 out[f.rule] = f"met on {step.event.at.isoformat()}"
-            elif f.message.startswith("deadline missed"):
+            elif f.code == "deadline.missed":
                 out[f.rule] = f"missed (expired {step.event.at.isoformat()})"
     return out
 

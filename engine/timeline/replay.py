@@ -18,7 +18,7 @@ import simpy
 
 from engine.errors import EngineError
 from engine.timeline.events import DeadlineExpired, Event
-from engine.timeline.machine import Law, Step, initial_state, transition
+from engine.timeline.machine import Law, LawMemo, Step, initial_state, transition
 from engine.timeline.state import Deadline, State
 
 __all__ = ["Clock", "StepMemo", "Timeline", "replay", "state_at"]
@@ -58,12 +58,16 @@ class StepMemo:
       match the pair by identity (a dict keyed by the two objects' ids, checked with ``is``)
       instead of hashing and comparing states field by field.
 
+    Steps depend on the law they were made under, so a memo serves one :class:`Law` (the first it is
+    asked about); it also keeps that law's :class:`LawMemo`, which the clocks pass to ``transition``.
+
     Args:
         limit: pairs kept before the memo starts afresh (bounds its memory).
     """
 
     def __init__(self, limit: int = 200_000) -> None:
         self.limit = limit
+        self._law_memo: LawMemo | None = None
         #: (the state without its date, event) -> step
         self._by_value: dict[tuple[State, Event], Step | EngineError] = {}
         self._by_id: dict[tuple[int, int], tuple[State, Event, Step | EngineError]] = {}
@@ -73,6 +77,15 @@ class StepMemo:
 
     def __len__(self) -> int:
         return len(self._by_value)
+
+    def law_memo(self, law: Law) -> LawMemo:
+        """The memo of what ``law`` says, shared by every clock that shares this step memo."""
+        if self._law_memo is None:
+            self._law_memo = LawMemo(law, self.limit)
+        elif self._law_memo.law is not law:
+            msg = "a StepMemo keeps the steps of one law: make one per Law"
+            raise ValueError(msg)
+        return self._law_memo
 
     def get(self, state: State, event: Event) -> Step | EngineError | None:
         """The step made before for this state (whatever its date) and event, or None."""
@@ -125,7 +138,7 @@ class Clock:
     Used by :func:`replay` and by the simulator, which starts several from one snapshot state.
 
     Args:
-        rules: what to judge by.
+        law: what to judge by.
         origin: day 0 of the SimPy clock.
         state: the state to start from (default: before any event).
         lenient: skip events that cannot happen (counted in ``skipped``) instead of raising.
@@ -134,15 +147,16 @@ class Clock:
         observer: called with every step applied.
     """
 
-    def __init__(self, rules: Law, origin: date, state: State | None = None, *, lenient: bool = False,
+    def __init__(self, law: Law, origin: date, state: State | None = None, *, lenient: bool = False,
                  keep_steps: bool = True, start: date | None = None, memo: StepMemo | None = None,
                  observer: Callable[[Step], None] | None = None) -> None:
         self.memo = memo
+        self.law_memo = LawMemo(law) if memo is None else memo.law_memo(law)
         self.observer = observer
         self.origin = origin.toordinal()
         self.env = simpy.Environment(initial_time=0 if start is None else start.toordinal() - self.origin)
-        self.rules = rules
-        self.state = initial_state(rules) if state is None else state
+        self.law = law
+        self.state = initial_state(law) if state is None else state
         self.steps: list[Step] = []
         #: the running deadlines, each with the timeout at which it expires unless met first
         self.watched: dict[tuple[str, date], simpy.Event] = {}
@@ -162,17 +176,10 @@ class Clock:
 
     def apply(self, event: Event) -> Step | None:
         state, memo = self.state, self.memo
-        if memo is None:
-            step = None
-        else:  # StepMemo.get, its identity match inlined: most steps of a simulation are found so
-            found = memo._by_id.get((id(state), id(event)))
-            if found is not None and found[0] is state and found[1] is event:
-                step = found[2]
-            else:
-                step = memo.get(state, event)
+        step = None if memo is None else memo.get(state, event)
         if step is None:
             try:
-                step = transition(state, event, self.rules)
+                step = transition(state, event, self.law, self.law_memo)
             except EngineError as exc:
                 if not self.lenient:
                     raise
@@ -242,12 +249,12 @@ class Clock:
         ))
 
 
-def replay(events: Iterable[Event], rules: Law, until: date | None = None, *, lenient: bool = False) -> Timeline:
+def replay(events: Iterable[Event], law: Law, until: date | None = None, *, lenient: bool = False) -> Timeline:
     """Fold events through the state machine on a SimPy clock.
 
     Args:
         events: recorded events, in date order.
-        rules: the constitution, body and readings to judge.
+        law: the constitution, body and readings to judge.
         until: stop after this date (inclusive): the state at that date. Default: the last event's date.
         lenient: skip events that cannot happen (listed in ``Timeline.skipped``) instead of raising.
 
@@ -259,9 +266,9 @@ def replay(events: Iterable[Event], rules: Law, until: date | None = None, *, le
     """
     events = list(events)
     if not events:
-        empty = initial_state(rules)
-        return Timeline(rules, (), attrs.evolve(empty, on=until) if until else empty, until)
-    run = Clock(rules, events[0].at, lenient=lenient)
+        empty = initial_state(law)
+        return Timeline(law, (), attrs.evolve(empty, on=until) if until else empty, until)
+    run = Clock(law, events[0].at, lenient=lenient)
     end = until if until is not None else events[-1].at
     run.env.process(run.feed(events, until))
     try:
@@ -272,9 +279,9 @@ def replay(events: Iterable[Event], rules: Law, until: date | None = None, *, le
         original = exc.__cause__ if isinstance(exc.__cause__, EngineError) else exc
         raise original from None
     final = attrs.evolve(run.state, on=end) if run.state.on is None or run.state.on <= end else run.state
-    return Timeline(rules, tuple(run.steps), final, end, tuple(run.refused))
+    return Timeline(law, tuple(run.steps), final, end, tuple(run.refused))
 
 
-def state_at(events: Iterable[Event], rules: Law, on: date) -> State:
+def state_at(events: Iterable[Event], law: Law, on: date) -> State:
     """The state of the crisis as of ``on`` (events up to and including that date)."""
-    return replay(events, rules, until=on).final
+    return replay(events, law, until=on).final

@@ -218,7 +218,7 @@ class TestScenarioMechanisms:
                      PartyDissolved(at=date(2017, 11, 16), source="s", party="CNRP"))
         assert steps[0].state.phase is Phase.GOVERNMENT_FORMED
         assert dict(steps[1].state.seats) == {"CPP": 68}
-        assert "55 seats lost" in steps[1].findings[0].message
+        assert steps[1].findings[0].code == "party.dissolved" and steps[1].findings[0].detail("lost") == 55
         with pytest.raises(EngineError, match="only start a scenario"):
             transition(steps[1].state, LegislatureInOffice(at=date(2017, 12, 1), source="s", seats={"CPP": 1}), RULES)
 

@@ -1,0 +1,192 @@
+"""Handlers for the electoral cycle outside parliament: polls, results, disputes, gatherings,
+boycotts, talks, agreements, parties dissolved.
+
+Each handler checks first (an impossible event raises :class:`EngineError` and changes nothing),
+then returns the new state and its findings.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from engine.errors import EngineError
+from engine.timeline.events import (
+    AgreementReached,
+    BoycottDeclared,
+    BoycottEnded,
+    ComplaintFiled,
+    ComplaintRuled,
+    ElectionHeld,
+    LegislatureInOffice,
+    PartyDissolved,
+    Protest,
+    Rally,
+    ResultsAccepted,
+    ResultsAnnounced,
+    ResultsRejected,
+    TalksHeld,
+    unique_id,
+)
+from engine.timeline.findings import SEATS, Finding, Verdict
+from engine.timeline.law import LawMemo
+from engine.timeline.state import Gathering, Phase, State, get, put
+
+__all__ = ["HANDLERS", "Result"]
+
+Result = tuple[State, list[Finding]]
+
+
+def _election_held(event: ElectionHeld, state: State, memo: LawMemo) -> Result:
+    if state.phase in (Phase.POLLS_CLOSED, Phase.PROVISIONAL_RESULTS, Phase.OFFICIAL_RESULTS):
+        msg = f"can't hold an election while one is under way (phase: {state.phase.value})"
+        raise EngineError(msg, event, "type")
+    fresh = State(body=state.body, on=event.at, body_size=state.body_size, phase=Phase.POLLS_CLOSED, poll=event.at,
+                  boycotts=frozenset(b for b in state.boycotts if b[1] == "election"), rejecting=frozenset(),
+                  gatherings=state.gatherings, missed=state.missed, had_impasse=state.had_impasse,
+                  deadlines=state.deadlines)
+    return fresh, []
+
+
+def _legislature_in_office(event: LegislatureInOffice, state: State, memo: LawMemo) -> Result:
+    if state.phase is not Phase.BEFORE_POLL or state.sittings:
+        msg = "legislature_in_office can only start a scenario (before any poll or sitting)"
+        raise EngineError(msg, event, "type")
+    total = sum(n for _, n in event.seats)
+    if state.body_size is not None and total > state.body_size:
+        msg = f"{total} seats in office, but the body has {state.body_size} seats"
+        raise EngineError(msg, event, "seats")
+    phase = Phase.GOVERNMENT_FORMED if event.government else Phase.ASSEMBLY_CONVENED
+    return state.replace(seats=event.seats, seated=event.seats, sittings=1, phase=phase,
+                         government=event.government), []
+
+
+def _results_announced(event: ResultsAnnounced, state: State, memo: LawMemo) -> Result:
+    if state.poll is None:
+        msg = "can't announce results before an election is held"
+        raise EngineError(msg, event, "type")
+    if event.stage == "preliminary" and state.phase.rank >= Phase.OFFICIAL_RESULTS.rank:
+        msg = f"preliminary results can't follow official results (phase: {state.phase.value})"
+        raise EngineError(msg, event, "stage")
+    findings: list[Finding] = []
+    seats = state.seats
+    if event.seats:
+        total = sum(n for _, n in event.seats)
+        if state.body_size is not None and total > state.body_size:
+            msg = f"{total} seats announced, but the body has {state.body_size} seats"
+            raise EngineError(msg, event, "seats")
+        if state.body_size is not None and total < state.body_size:
+            findings.append(Finding(Verdict.WARNING, "results.seats_unallocated", count=total,
+                                    required=state.body_size, unit=SEATS))
+        seats = event.seats
+    phase = state.phase
+    target = Phase.PROVISIONAL_RESULTS if event.stage == "preliminary" else Phase.OFFICIAL_RESULTS
+    if phase.rank < target.rank:
+        phase = target
+    exhausted = state.avenues_exhausted or event.stage == "final"
+    if event.stage == "final":
+        findings.append(Finding(Verdict.INFO, "results.final", details=(("by", event.by),)))
+    return state.replace(seats=seats, seats_stage=event.stage, phase=phase, avenues_exhausted=exhausted), findings
+
+
+def _complaint_filed(event: ComplaintFiled, state: State, memo: LawMemo) -> Result:
+    return state.replace(complaints_pending=state.complaints_pending + (event.count or 1)), []
+
+
+def _complaint_ruled(event: ComplaintRuled, state: State, memo: LawMemo) -> Result:
+    pending = max(0, state.complaints_pending - (event.count or state.complaints_pending))
+    if event.final:
+        pending = 0
+    findings = []
+    if event.final:
+        findings.append(Finding(Verdict.INFO, "complaints.final",
+                                details=(("by", event.by), ("outcome", event.outcome))))
+    return state.replace(complaints_pending=pending,
+                         avenues_exhausted=state.avenues_exhausted or event.final), findings
+
+
+def _results_rejected(event: ResultsRejected, state: State, memo: LawMemo) -> Result:
+    return state.replace(rejecting=state.rejecting | {event.party}), []
+
+
+def _results_accepted(event: ResultsAccepted, state: State, memo: LawMemo) -> Result:
+    if event.party not in state.rejecting:
+        msg = f"{event.party} can't accept results it has not rejected"
+        raise EngineError(msg, event, "party")
+    return state.replace(rejecting=state.rejecting - {event.party}), []
+
+
+def _gathering(event: Rally | Protest, state: State, memo: LawMemo) -> Result:
+    ident = unique_id(event, ())
+    gathering = Gathering(ident, event.TYPE, event.status, event.organiser, event.first_day, event.last_day, event.size)
+    items = list(state.gatherings)
+    if event.plan is not None:
+        index = next((i for i, g in enumerate(items) if g.id == event.plan), None)
+        if index is None:
+            known = ", ".join(g.id for g in items if g.status == "planned") or "none"
+            msg = f"no planned rally or protest {event.plan!r} to report on (planned: {known})"
+            raise EngineError(msg, event, "plan")
+        items[index] = attrs.evolve(items[index], status=event.status, size=event.size or items[index].size,
+                                    last_day=event.last_day if event.status == "held" else items[index].last_day)
+    else:
+        items.append(gathering)
+    return state.replace(gatherings=tuple(items)), []
+
+
+def _boycott_declared(event: BoycottDeclared, state: State, memo: LawMemo) -> Result:
+    findings = []
+    if (event.party, event.of) in state.boycotts:
+        findings.append(Finding(Verdict.INFO, "boycott.reaffirmed",
+                                details=(("party", event.party), ("of", event.of))))
+    return state.replace(boycotts=state.boycotts | {(event.party, event.of)}), findings
+
+
+def _boycott_ended(event: BoycottEnded, state: State, memo: LawMemo) -> Result:
+    if (event.party, event.of) not in state.boycotts:
+        msg = f"{event.party} has no boycott of {event.of} to end"
+        raise EngineError(msg, event, "party")
+    return state.replace(boycotts=state.boycotts - {(event.party, event.of)}), []
+
+
+def _talks_held(event: TalksHeld, state: State, memo: LawMemo) -> Result:
+    return state, []
+
+
+def _agreement_reached(event: AgreementReached, state: State, memo: LawMemo) -> Result:
+    parties = set(event.parties)
+    boycotts = frozenset(b for b in state.boycotts if not (event.ends_boycott and b[0] in parties))
+    rejecting = state.rejecting - parties if event.ends_dispute else state.rejecting
+    return state.replace(boycotts=boycotts, rejecting=rejecting), []
+
+
+def _party_dissolved(event: PartyDissolved, state: State, memo: LawMemo) -> Result:
+    held: int = get(state.seats, event.party, 0)  # type: ignore[assignment]
+    moved = sum(n for _, n in event.seats_to)
+    if moved > held:
+        msg = f"{moved} seats reallocated, but {event.party} holds {held}"
+        raise EngineError(msg, event, "seats_to")
+    seats = tuple((p, n) for p, n in state.seats if p != event.party)
+    for party, n in event.seats_to:
+        seats = put(seats, party, get(seats, party, 0) + n)  # type: ignore[operator]
+    seated = tuple((p, n) for p, n in state.seated if p != event.party)
+    findings = [Finding(Verdict.INFO, "party.dissolved", details=(("party", event.party), ("lost", held), ("reallocated", moved)))]
+    return state.replace(seats=seats, seated=seated,
+                         boycotts=frozenset(b for b in state.boycotts if b[0] != event.party),
+                         rejecting=state.rejecting - {event.party}), findings
+
+
+HANDLERS = {
+    ElectionHeld: _election_held,
+    LegislatureInOffice: _legislature_in_office,
+    ResultsAnnounced: _results_announced,
+    ComplaintFiled: _complaint_filed,
+    ComplaintRuled: _complaint_ruled,
+    ResultsRejected: _results_rejected,
+    ResultsAccepted: _results_accepted,
+    Rally: _gathering,
+    Protest: _gathering,
+    BoycottDeclared: _boycott_declared,
+    BoycottEnded: _boycott_ended,
+    TalksHeld: _talks_held,
+    AgreementReached: _agreement_reached,
+    PartyDissolved: _party_dissolved,
+}

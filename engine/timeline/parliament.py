@@ -1,0 +1,200 @@
+"""Handlers for parliament's acts: sittings (who convened them, were they quorate) and votes (did
+they meet the decision rule), judged under each reading.
+"""
+
+from __future__ import annotations
+
+from engine.errors import CountsError, EngineError
+from engine.rules.constitution import Rule, RuleKind
+from engine.rules.thresholds import Counts, Outcome, Subject, evaluate
+from engine.timeline.cycle import Result
+from engine.timeline.events import Event, ParliamentConvened, VoteHeld
+from engine.timeline.findings import MEMBERS, VOTES, Finding, Verdict, about
+from engine.timeline.law import LawMemo
+from engine.timeline.state import Phase, Reading, State, get, put
+
+__all__ = ["HANDLERS", "counts"]
+
+#: what the opening sitting's lawfulness depends on beyond the numbers
+NOT_OPENED = "assembly not lawfully opened"
+
+
+def counts(state: State, present: int | None, yes: int | None = None, no: int = 0, abstain: int = 0) -> Counts:
+    """The numbers a threshold is evaluated on, from the state and an act's own counts."""
+    size = state.body_size if state.body_size is not None else max(state.seats_total, present or 0, 1)
+    sitting = state.seats_total if state.seats else None
+    if sitting is not None and present is not None and present > sitting:
+        sitting = None
+    return Counts(all_members=size, sitting=sitting, present=present, yes=yes, no=no, abstain=abstain)
+
+
+def _evaluate(rule: Rule, state: State, present: int | None, vote: VoteHeld | None, subject: Subject,
+              event: Event) -> Outcome:
+    assert rule.threshold is not None
+    try:
+        numbers = counts(state, present) if vote is None else counts(state, present, vote.yes, vote.no, vote.abstain)
+        return evaluate(rule.threshold, numbers, subject)
+    except CountsError as exc:
+        raise EngineError(f"rule {rule.id}: {exc}", event) from None
+
+
+# --------------------------------------------------------------------------- sittings
+
+
+def _parliament_convened(event: ParliamentConvened, state: State, memo: LawMemo) -> Result:
+    present = event.members_present
+    if present is not None and state.body_size is not None and present > state.body_size:
+        msg = f"{present} members present, but the body has {state.body_size} seats"
+        raise EngineError(msg, event, "present")
+    for party, n in event.present_by_party:
+        held: int = get(state.seats, party, 0)  # type: ignore[assignment]
+        if state.seats and n > held:
+            msg = f"{n} members of {party} present, but it holds {held} seats"
+            raise EngineError(msg, event, "present_by_party")
+    findings: list[Finding] = []
+    opening = event.sitting == "opening"
+    rank = state.phase.rank
+    if not opening and Phase.POLLS_CLOSED.rank <= rank <= Phase.OFFICIAL_RESULTS.rank:
+        msg = (f"an {event.sitting} sitting can't come between the election and the new assembly's opening "
+               f"sitting (phase: {state.phase.value})")
+        raise EngineError(msg, event, "sitting")
+    if opening and rank < Phase.OFFICIAL_RESULTS.rank:
+        findings.append(Finding(Verdict.WARNING, "sitting.before_official_results"))
+    day = memo.day(event.at)
+    findings.extend(_convocation(rule, event) for rule in day.convocations[event.sitting])
+    lawful = state.opened_lawfully
+    total = state.seats_total
+    for reading, quorum_rules in day.quorums[event.sitting]:
+        verdicts = [memo.judged(("quorum", id(rule), event.sitting, present, state.body_size, total, reading),
+                                _judge_quorum, rule, state, event, present, reading)
+                    for rule in quorum_rules]
+        findings.extend(verdicts)
+        if opening:
+            lawful = put(lawful, reading, all(f.verdict is not Verdict.VIOLATION for f in verdicts))
+        elif lawful and get(lawful, reading) is False and present is not None:
+            cure = _opening_met_later(state, event, present, memo, reading)
+            if cure is not None:
+                findings.append(cure)
+                lawful = put(lawful, reading, True)
+    new = state.replace(sittings=state.sittings + 1, last_present=present, opened_lawfully=lawful)
+    if opening:
+        seated = event.present_by_party or tuple(
+            (p, n) for p, n in state.seats if p not in state.boycotting("parliament"))
+        new = new.replace(seated=seated, sittings=1, government=None, government_lawful=(),
+                          confidence_lawful=())
+        if state.phase.rank < Phase.ASSEMBLY_CONVENED.rank or state.phase is Phase.DISSOLVED:
+            new = new.replace(phase=Phase.ASSEMBLY_CONVENED)
+    return new, findings
+
+
+def _opening_met_later(state: State, event: ParliamentConvened, present: int, memo: LawMemo,
+                       reading: Reading) -> Finding | None:
+    """A later sitting that meets the opening quorum constitutes an assembly whose opening did not."""
+    opening_rules = [r for r in memo.rules_on(event.at, reading).of_kind(RuleKind.QUORUM, memo.law.body, "opening")
+                     if r.threshold]
+    outcomes = [_evaluate(r, state, present, None, Subject.PRESENT, event) for r in opening_rules]
+    if not outcomes or not all(o.satisfied for o in outcomes):
+        return None
+    return Finding(Verdict.INFO, "quorum.constituted", **about(opening_rules[0]), interpretation=reading,
+                   required=max(o.required for o in outcomes), count=present, unit=MEMBERS, subject="opening")
+
+
+def _convocation(rule: Rule, event: ParliamentConvened) -> Finding:
+    who = event.convened_by
+    wanted = rule.convened_by or ""
+    details = (("by", who), ("wanted", wanted))
+    if who is None:
+        verdict, code = Verdict.INFO, "convocation.not_recorded"
+    elif wanted.lower() in who.lower():
+        verdict, code = Verdict.OK, "convocation.ok"
+    else:
+        verdict, code = Verdict.VIOLATION, "convocation.wrong"
+    return Finding(verdict, code, rule.id, rule.article, sources=rule.source, since=rule.since,
+                   amendment=rule.amendment, subject=event.sitting, details=details)
+
+
+def _judge_quorum(rule: Rule, state: State, event: ParliamentConvened, present: int | None,
+                  reading: Reading) -> Finding:
+    rule_fields = about(rule)
+    if rule.threshold is None:
+        return Finding(Verdict.OK, "quorum.none_required", **rule_fields, interpretation=reading, count=present,
+                       unit=MEMBERS, subject=event.sitting)
+    if present is None:
+        return Finding(Verdict.INFO, "quorum.not_recorded", **rule_fields, interpretation=reading,
+                       subject=event.sitting)
+    outcome = _evaluate(rule, state, present, None, Subject.PRESENT, event)
+    verdict, code = (Verdict.OK, "quorum.met") if outcome.satisfied else (Verdict.VIOLATION, "quorum.below")
+    return Finding(verdict, code, **rule_fields, interpretation=reading, required=outcome.required, count=present,
+                   unit=MEMBERS, subject=event.sitting)
+
+
+# --------------------------------------------------------------------------- votes
+
+
+def _vote_held(event: VoteHeld, state: State, memo: LawMemo) -> Result:
+    if state.sittings == 0 or state.phase is Phase.DISSOLVED:
+        msg = "can't hold a vote when parliament has not convened (record a parliament_convened event first)"
+        raise EngineError(msg, event, "type")
+    present = event.present if event.present is not None else state.last_present
+    voting = event.ballots
+    if present is not None and voting > present:
+        msg = f"yes + no + abstain + invalid ({voting}) exceed the {present} members present at the sitting"
+        raise EngineError(msg, event, "yes")
+    if state.body_size is not None and voting > state.body_size:
+        msg = f"yes + no + abstain + invalid ({voting}) exceed the {state.body_size} seats of the body"
+        raise EngineError(msg, event, "yes")
+    findings: list[Finding] = []
+    confidence = state.confidence_lawful
+    day = memo.day(event.at)
+    installs = dict(day.installing)
+    adopted = event.outcome == "adopted"
+    for reading, decision in day.decisions[event.motion]:
+        confers = adopted and event.motion in installs[reading]
+        if not decision:
+            findings.append(Finding(Verdict.INFO, "decision.no_rule", interpretation=reading, subject=event.motion,
+                                    details=(("outcome", event.outcome),)))
+            continue
+        if event.yes is None:
+            findings.append(Finding(Verdict.INFO, "decision.tally_not_recorded", decision[0].id, decision[0].article,
+                                    reading, subject=event.motion, details=(("outcome", event.outcome),)))
+            if confers:
+                confidence = put(confidence, reading, None)
+            continue
+        lawful_all = True
+        for rule in decision:
+            key = ("decision", id(rule), event.motion, event.yes, event.no, event.abstain, event.outcome, present,
+                   state.body_size, state.seats_total, get(state.opened_lawfully, reading), reading)
+            finding = memo.judged(key, _judge_decision, rule, state, event, present, reading)
+            findings.append(finding)
+            lawful_all = lawful_all and finding.verdict is Verdict.OK
+        if confers:
+            confidence = put(confidence, reading, lawful_all)
+    new = state.replace(last_present=present, confidence_lawful=confidence)
+    if adopted and event.motion in day.removing and state.government is not None:
+        findings.append(Finding(Verdict.INFO, "government.removed", subject=event.motion,
+                                details=(("government", state.government),)))
+        phase = Phase.ASSEMBLY_CONVENED if state.phase is Phase.GOVERNMENT_FORMED else state.phase
+        new = new.replace(government=None, government_lawful=(), confidence_lawful=(), phase=phase)
+    return new, findings
+
+
+def _judge_decision(rule: Rule, state: State, event: VoteHeld, present: int | None, reading: Reading) -> Finding:
+    rule_fields = about(rule)
+    if rule.threshold is None:
+        return Finding(Verdict.OK, "decision.none_required", **rule_fields, interpretation=reading,
+                       subject=event.motion)
+    outcome = _evaluate(rule, state, present, event, Subject.YES, event)
+    numbers = {**rule_fields, "interpretation": reading, "required": outcome.required, "count": event.yes,
+               "unit": VOTES, "subject": event.motion}
+    if event.outcome == "adopted":
+        if not outcome.satisfied:
+            return Finding(Verdict.VIOLATION, "decision.too_few", **numbers)
+        if get(state.opened_lawfully, reading) is False:
+            return Finding(Verdict.VIOLATION, "decision.assembly_not_opened", **numbers, reason=NOT_OPENED)
+        return Finding(Verdict.OK, "decision.adopted", **numbers)
+    if outcome.satisfied:
+        return Finding(Verdict.WARNING, "decision.rejected_though_met", **numbers)
+    return Finding(Verdict.OK, "decision.rejected", **numbers)
+
+
+HANDLERS = {ParliamentConvened: _parliament_convened, VoteHeld: _vote_held}
