@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import engine
@@ -140,3 +141,12 @@ def test_modules_stay_small() -> None:
     """No module grows past about 500 lines: past that, split it by family."""
     big = {name: n for name, path in _modules().items() if (n := len(path.read_text().splitlines())) > 550}
     assert not big, big
+
+
+def test_no_speed_tricks_in_the_engine() -> None:
+    """No attrs private names, no instances built behind attrs' back, no json private scanner, no
+    hidden caches: speed lives in the explicit memos (engine/timeline/law.py, replay.StepMemo)."""
+    trick = re.compile(r"_attrs_cached_hash|object\.__new__|scan_once|\._cache\b")
+    found = [f"{name}:{n}" for name, path in _modules().items()
+             for n, line in enumerate(path.read_text().splitlines(), 1) if trick.search(line)]
+    assert not found, found

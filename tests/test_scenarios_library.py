@@ -82,7 +82,7 @@ class TestCambodia1998:
         """While FUNCINPEC and the SRP boycott, the CPP's 64 cannot open the Assembly (86 required)."""
         state = _last_on("cambodia-1998", "1998-09-22").state
         assert state.impasse.level is Level.DEADLOCK
-        assert any("64 members can't open the assembly: 86 required" in r for r in state.impasse.reasons)
+        assert any(r.code == "blocked" and r.count == 64 and r.target == "opening" and r.required == 86 for r in state.impasse.reasons)
 
     def test_government_formed_lawfully(self) -> None:
         """The government of 30 Nov is installed by a lawful vote; the SRP's rejection is never recorded ended."""
@@ -115,10 +115,10 @@ class TestCambodia2003:
         """Once FUNCINPEC and the SRP both boycott, the CPP's 73 can neither open the Assembly nor install a government."""
         before = _step("cambodia-2003", "funcinpec-boycott").state
         assert before.impasse.level is Level.DEADLOCK
-        assert any("73 members can't open the assembly: 87 required" in r for r in before.impasse.reasons)
+        assert any(r.code == "blocked" and r.count == 73 and r.target == "opening" and r.required == 87 for r in before.impasse.reasons)
         after = _step("cambodia-2003", "opening-sitting").state
         assert after.impasse.level is Level.DEADLOCK
-        assert any("73 members can't install a government: 82 required" in r for r in after.impasse.reasons)
+        assert any(r.code == "blocked" and r.count == 73 and r.target == "government" and r.required == 82 for r in after.impasse.reasons)
 
     def test_deadlock_until_the_coalition(self) -> None:
         """A deadlock from the boycott until the CPP-FUNCINPEC agreement of 25 Jun 2004 gives 99 votes (82
@@ -131,7 +131,7 @@ class TestCambodia2003:
             else:
                 assert step.state.impasse.level is Level.BOYCOTT, step.event.id
         sittings_resumed = _step("cambodia-2003", "validation-sitting").state
-        assert any("can't install a government: 82 required" in r for r in sittings_resumed.impasse.reasons)
+        assert any(r.code == "blocked" and r.target == "government" and r.required == 82 for r in sittings_resumed.impasse.reasons)
 
     def test_assembly_constituted_on_15_december(self) -> None:
         """118 present on 15 Dec 2003 meets the 87 the opening lacked."""

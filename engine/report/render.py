@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from engine.files.scenarios import Scenario
 from engine.rules.ask import Answer
 from engine.rules.constitution import Constitution, Rule, RulesInForce
-from engine.report.sentences import finding_text
+from engine.report.sentences import finding_text, reason_texts
 from engine.rules.thresholds import render
 from engine.timeline.events import (
     AgreementReached,
@@ -253,7 +253,7 @@ def state_data(state: State, rules: Law) -> dict[str, Any]:
         "as_of": state.on,
         "phase": state.phase.value,
         "impasse": state.impasse.level.value,
-        "impasse_reasons": list(state.impasse.reasons),
+        "impasse_reasons": reason_texts(state.impasse),
         "body_size": state.body_size,
         "seats": dict(state.seats),
         "seated": dict(state.seated),
@@ -287,7 +287,7 @@ def timeline_data(scenario: Scenario, timeline: Timeline) -> dict[str, Any]:
             "line": scenario.line_of(step.event),
             "phase": step.state.phase.value,
             "impasse": step.state.impasse.level.value,
-            "impasse_reasons": list(step.state.impasse.reasons),
+            "impasse_reasons": reason_texts(step.state.impasse),
             "derived": step.derived,
             "findings": [_finding_data(f, timeline.law) for f in step.findings],
             "deadlines": _deadline_data(step.state, step.event.at),
@@ -381,7 +381,7 @@ def final_text(timeline: Timeline) -> str:
     """The closing summary: phase, impasse, per-reading lawfulness, deadlines."""
     s = timeline.final
     out = [f"As of {s.on.isoformat() if s.on else '-'}: phase {s.phase.value}; impasse {s.impasse.level.value}"
-           + (f" ({'; '.join(s.impasse.reasons)})" if s.impasse.reasons else "")]
+           + (f" ({'; '.join(reason_texts(s.impasse))})" if s.impasse.reasons else "")]
     for r in timeline.law.readings:
         name = _reading_info(timeline.law, r)["name"]
         opened = get(s.opened_lawfully, r)

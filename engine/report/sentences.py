@@ -11,8 +11,9 @@ from datetime import date
 
 from engine.timeline.findings import Finding
 from engine.timeline.law import Law
+from engine.timeline.state import Impasse, Reason
 
-__all__ = ["CODES", "finding_text"]
+__all__ = ["CODES", "REASONS", "finding_text", "reason_text", "reason_texts"]
 
 
 def finding_text(finding: Finding, law: Law) -> str:
@@ -116,4 +117,40 @@ CODES: dict[str, Callable[[Finding, Law], str]] = {
     "deadline.missed": _deadline_missed,
     "deadline.met": _deadline_met,
     "deadline.done_late": lambda f, law: f"done late: {f.detail('title')} (Art. {f.article})",
+}
+
+
+# --------------------------------------------------------------------------- the impasse's reasons
+
+
+def reason_text(reason: Reason) -> str:
+    """The sentence for one reason of the impasse level."""
+    write = REASONS.get(reason.code)
+    return reason.code if write is None else write(reason)
+
+
+def reason_texts(impasse: Impasse) -> list[str]:
+    """The sentences for every reason of an impasse, in order."""
+    return [reason_text(r) for r in impasse.reasons]
+
+
+def _names(reason: Reason) -> str:
+    return " and ".join(reason.parties)
+
+
+def _s(reason: Reason) -> str:
+    """The verb's -s for one party."""
+    return "s" if len(reason.parties) == 1 else ""
+
+
+_BLOCKED = {"opening": "open the assembly", "government": "install a government"}
+
+REASONS: dict[str, Callable[[Reason], str]] = {
+    "rejecting": lambda r: f"{_names(r)} reject{_s(r)} the results",
+    "complaints": lambda r: f"{r.count} complaint(s) pending",
+    "boycott": lambda r: f"{_names(r)} boycott{_s(r)} {r.target}",
+    "blocked": lambda r: (f"without {_names(r)}, {r.count} members can't {_BLOCKED.get(r.target or '', r.target)}: "
+                          f"{r.required} required by Art. {r.article}"),
+    "overdue": lambda r: f"deadline missed and not yet met: {', '.join(r.rules)}",
+    "resolved": lambda r: "no dispute or boycott remains",
 }

@@ -9,14 +9,9 @@ from engine.rules.constitution import Rule, RuleKind, RulesInForce
 from engine.rules.thresholds import Counts, Subject, evaluate
 from engine.rules.vocabulary import INSTALLS_GOVERNMENT
 from engine.timeline.law import Day, LawMemo
-from engine.timeline.state import Impasse, Level, Phase, State
+from engine.timeline.state import Impasse, Level, Phase, Reason, State
 
-__all__ = ["names", "with_impasse"]
-
-
-def names(parties: frozenset[str] | set[str]) -> str:
-    """Parties named in a sentence: ``A and B``."""
-    return " and ".join(sorted(parties))
+__all__ = ["with_impasse"]
 
 
 def with_impasse(state: State, memo: LawMemo, day: Day | None) -> State:
@@ -32,35 +27,33 @@ def with_impasse(state: State, memo: LawMemo, day: Day | None) -> State:
 
 
 def _impasse(state: State, body: str, ruleset: RulesInForce | None) -> tuple[Impasse, bool]:
-    reasons: list[str] = []
+    reasons: list[Reason] = []
     level = Level.NONE
     if state.rejecting:
-        reasons.append(f"{names(state.rejecting)} reject{'s' if len(state.rejecting) == 1 else ''} the results")
+        reasons.append(Reason("rejecting", tuple(sorted(state.rejecting))))
     if state.complaints_pending:
-        reasons.append(f"{state.complaints_pending} complaint(s) pending")
+        reasons.append(Reason("complaints", count=state.complaints_pending))
     if reasons:
         level = Level.DISPUTED
-    boycotts = sorted(state.boycotts)
-    if boycotts:
+    if state.boycotts:
         level = Level.BOYCOTT
-        for target in sorted({t for _, t in boycotts}):
-            parties = state.boycotting(target)
-            reasons.append(f"{names(parties)} boycott{'s' if len(parties) == 1 else ''} {target}")
+        for target in sorted({t for _, t in state.boycotts}):
+            reasons.append(Reason("boycott", tuple(sorted(state.boycotting(target))), target=target))
     blocked = _blocked(state, body, ruleset) if level in (Level.BOYCOTT, Level.DISPUTED) else None
     if blocked:
         level = Level.DEADLOCK
         reasons.append(blocked)
     if level is not Level.NONE and state.overdue:
         level = Level.DEADLOCK
-        reasons.append(f"deadline missed and not yet met: {', '.join(state.overdue)}")
+        reasons.append(Reason("overdue", rules=state.overdue))
     had = state.had_impasse or level is not Level.NONE
     if level is Level.NONE and state.had_impasse:
         level = Level.RESOLVED
-        reasons.append("no dispute or boycott remains")
+        reasons.append(Reason("resolved"))
     return Impasse(level, tuple(reasons)), had
 
 
-def _blocked(state: State, body: str, ruleset: RulesInForce | None) -> str | None:
+def _blocked(state: State, body: str, ruleset: RulesInForce | None) -> Reason | None:
     """Why the parties that attend cannot do what the constitution requires next, if they can't."""
     if ruleset is None or state.body_size is None or not state.seats:
         return None
@@ -73,10 +66,10 @@ def _blocked(state: State, body: str, ruleset: RulesInForce | None) -> str | Non
     needs: list[tuple[Rule, Subject]]
     if Phase.OFFICIAL_RESULTS.rank <= state.phase.rank < Phase.ASSEMBLY_CONVENED.rank:
         needs = [(r, Subject.PRESENT) for r in ruleset.of_kind(RuleKind.QUORUM, body, "opening")]
-        step = "open the assembly"
+        target = "opening"
     elif state.phase is Phase.ASSEMBLY_CONVENED:
         needs = [(r, Subject.YES) for r in ruleset.of_kind(RuleKind.DECISION, body) if r.effect == INSTALLS_GOVERNMENT]
-        step = "install a government"
+        target = "government"
     else:
         return None
     for rule, subject in needs:
@@ -88,6 +81,6 @@ def _blocked(state: State, body: str, ruleset: RulesInForce | None) -> str | Non
         except CountsError:
             continue
         if not outcome.satisfied:
-            return (f"without {names(away)}, {available} members can't {step}: "
-                    f"{outcome.required} required by Art. {rule.article}")
+            return Reason("blocked", tuple(sorted(away)), count=available, required=outcome.required, target=target,
+                          article=rule.article)
     return None

@@ -14,7 +14,7 @@ import attrs
 
 from engine.timeline.events import Tally
 
-__all__ = ["Deadline", "Gathering", "Impasse", "Level", "Phase", "Reading", "State", "get", "put"]
+__all__ = ["Deadline", "Gathering", "Impasse", "Level", "Phase", "Reading", "Reason", "State", "get", "put"]
 
 #: An interpretation id, or None for the constitution pack's own reading.
 Reading = str | None
@@ -47,12 +47,39 @@ class Level(enum.Enum):
     RESOLVED = "resolved"  # there was an impasse and nothing of it remains
 
 
+@attrs.frozen(cache_hash=True)
+class Reason:
+    """One reason the impasse stands where it does, as data (``engine.report.sentences`` words it).
+
+    Attributes:
+        code: ``rejecting`` (parties reject the results), ``complaints`` (complaints pending),
+            ``boycott`` (parties boycott ``target``), ``blocked`` (without the parties away, ``count``
+            members can't do ``target``, ``required`` by ``article``), ``overdue`` (deadlines missed and
+            not yet met: ``rules``) or ``resolved`` (nothing of an impasse remains).
+        parties: the parties concerned, sorted.
+        count: complaints pending, or members available.
+        required: members required.
+        target: what is boycotted (parliament, talks, election, government), or what is blocked
+            (``opening``: opening the assembly; ``government``: installing a government).
+        article: the article that requires ``required``.
+        rules: the deadline rules missed.
+    """
+
+    code: str
+    parties: tuple[str, ...] = ()
+    count: int | None = None
+    required: int | None = None
+    target: str | None = None
+    article: str | None = None
+    rules: tuple[str, ...] = ()
+
+
 @attrs.frozen(cache_hash=True)  # shared by many states, each of which hashes it
 class Impasse:
     """The derived impasse level with the reasons that put it there."""
 
     level: Level = Level.NONE
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[Reason, ...] = ()
 
 
 @attrs.frozen(cache_hash=True)

@@ -206,7 +206,33 @@ BAD = [
     pytest.param("    body: house\n    title: Confidence", '    body: ""\n    title: Confidence', 29,
                  "rules[1].body", "unknown body '' (bodies: house)", id="empty-body"),
     pytest.param("[vote_of_confidence]", "[vote_of_confidence", 32, None, "not valid YAML", id="not-yaml"),
+    pytest.param("    applies_to: [vote_of_confidence]\n", "    applies_to: [vote_of_confidence]\n    effect: installs_goverment\n",
+                 32, "rules[1].effect", "unknown effect 'installs_goverment'; did you mean 'installs_government'?",
+                 id="unknown-effect"),
+    pytest.param("    title: Quorum\n", "    title: Quorum\n    effect: removes_government\n", 17,
+                 "rules[0].effect", "only a decision rule has an effect (what adopting its motion does)",
+                 id="effect-on-a-quorum-rule"),
 ]
+
+
+class TestEffects:
+    """Which motions install or remove a government is pack data: a decision rule's ``effect``."""
+
+    def test_the_kh_confidence_rule_installs_the_government(self) -> None:
+        """Every version of kh's confidence-vote rule, and every reading's override of it, installs a government."""
+        kh = load_pack("kh")
+        rules = [r for r in (*kh.rules, *(o for i in kh.interpretations for o in i.overrides))
+                 if r.id == "confidence-vote"]
+        assert rules and {r.effect for r in rules} == {"installs_government"}
+
+    def test_an_override_inherits_the_effect(self) -> None:
+        """An interpretation's override that says nothing of the effect keeps the rule's."""
+        pack = parse_pack(PACK.replace("    applies_to: [vote_of_confidence]\n",
+                                       "    applies_to: [vote_of_confidence]\n    effect: installs_government\n"),
+                          "t.yaml")
+        (override,) = pack.interpretations[0].overrides
+        assert override.effect == "installs_government"
+        assert next(r for r in pack.rules if r.id == "quorum").effect is None
 
 
 class TestPackErrors:

@@ -28,7 +28,7 @@ from engine.timeline.events import (
     TalksHeld,
     VoteHeld,
 )
-from engine.timeline.machine import Law, Verdict, initial_state, transition
+from engine.timeline.machine import Law, LawMemo, Verdict, initial_state, transition
 from engine.timeline.state import Level, Phase
 
 KH = load_pack("kh")
@@ -82,7 +82,7 @@ class TestFindings:
                      BoycottDeclared(at=date(2003, 9, 17), source="s", party="FUNCINPEC"),
                      BoycottDeclared(at=date(2003, 9, 17), source="s", party="SRP"))
         assert steps[-1].state.impasse.level is Level.DEADLOCK
-        assert "87 required" in steps[-1].state.impasse.reasons[-1]
+        assert (steps[-1].state.impasse.reasons[-1].code, steps[-1].state.impasse.reasons[-1].required) == ("blocked", 87)
 
     def test_agreement_resolves(self) -> None:
         """An agreement ending every boycott and dispute resolves the impasse."""
@@ -269,24 +269,31 @@ def _steps(path: Path) -> tuple:
 
 
 class TestWhatTransitionRemembers:
-    """transition keeps per-Law caches (the facts of each day, judgements, the last state it made);
-    none of them may change a step."""
+    """Replay and the simulator pass transition a LawMemo that keeps what the law says and the
+    judgements made; it may change how soon a step comes, never what it is."""
 
     @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
-    def test_shared_rules_make_the_steps_fresh_rules_make(self, path: Path) -> None:
-        """Every scenario folded with one Law, and again with a new Law for every event: equal steps."""
+    def test_a_shared_memo_makes_the_steps_no_memo_makes(self, path: Path) -> None:
+        """Every scenario folded with one memo, and again with none (a fresh one each event): equal steps."""
         scenario = load_scenario(path)
-        shared = law_for(scenario)
-        state = again = initial_state(shared)
+        law = law_for(scenario)
+        memo = LawMemo(law)
+        state = again = initial_state(law)
         for event in scenario.events:
             try:
-                step = transition(state, event, shared)
+                step = transition(state, event, law, memo)
             except EngineError:
                 break
-            fresh = transition(again, event, law_for(scenario))
+            fresh = transition(again, event, law)
             assert (fresh.event, fresh.state, fresh.findings) == (step.event, step.state, step.findings)
             assert fresh.state.impasse == step.state.impasse
             state, again = step.state, fresh.state
+
+    def test_a_memo_serves_one_law(self) -> None:
+        """A memo made for one law is refused with another: its answers would be the other law's."""
+        other = Law(KH, "national-assembly", (None,))
+        with pytest.raises(ValueError, match="another law"):
+            transition(initial_state(RULES), ElectionHeld(at=date(2013, 7, 28), source="s"), RULES, LawMemo(other))
 
     @settings(max_examples=60, deadline=None)
     @given(st.sampled_from(SCENARIOS), st.integers(min_value=0, max_value=10_000), st.integers(min_value=0, max_value=400))
