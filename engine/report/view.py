@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from engine.report import sentences
 from engine.report.describe import describe
-from engine.report.sentences import finding_text
 from engine.timeline.events import unstructure_event
 from engine.timeline.state import get
 
@@ -222,7 +222,9 @@ def _step_view(step: Step, scenario: Scenario, law: Law, names: dict[Reading, st
 
 
 def _finding_view(finding: Finding, law: Law, names: dict[Reading, str]) -> FindingView:
-    return FindingView(verdict=finding.verdict.value, text=finding_text(finding, law), rule=finding.rule,
+    # the sentence comes from report.sentences alone, looked up at call time, so that every format
+    # states a finding in the same words
+    return FindingView(verdict=finding.verdict.value, text=sentences.finding_text(finding, law), rule=finding.rule,
                        article=finding.article, reading=finding.interpretation,
                        reading_name=names.get(finding.interpretation), required=finding.required,
                        count=finding.count, reason=finding.reason)
