@@ -1,0 +1,135 @@
+"""One-line summaries of events, for tables and finding lists: one small function per event type."""
+
+from __future__ import annotations
+
+import functools
+
+from engine.timeline.events import (
+    AgreementReached,
+    BoycottDeclared,
+    BoycottEnded,
+    ComplaintFiled,
+    ComplaintRuled,
+    DeadlineExpired,
+    Event,
+    GovernmentFormed,
+    LegislatureInOffice,
+    ParliamentConvened,
+    PartyDissolved,
+    Protest,
+    Rally,
+    ResultsAccepted,
+    ResultsAnnounced,
+    ResultsRejected,
+    SeatsTaken,
+    TalksHeld,
+    VoteHeld,
+)
+
+__all__ = ["describe"]
+
+
+@functools.singledispatch
+def describe(event: Event) -> str:
+    """A one-line summary of an event, for tables (an event type with no summary of its own: its name)."""
+    return event.TYPE.replace("_", " ")
+
+
+@describe.register
+def _(event: ResultsAnnounced) -> str:
+    seats = ", ".join(f"{p} {n}" for p, n in event.seats)
+    return f"{event.stage} results by {event.by}" + (f": {seats}" if seats else "")
+
+
+@describe.register
+def _(event: ParliamentConvened) -> str:
+    parts = [f"{event.sitting} sitting"]
+    if event.members_present is not None:
+        by_party = ", ".join(f"{p} {n}" for p, n in event.present_by_party)
+        parts.append(f"{event.members_present} present" + (f" ({by_party})" if by_party else ""))
+    if event.convened_by:
+        parts.append(f"convened by {event.convened_by}")
+    return ", ".join(parts)
+
+
+@describe.register
+def _(event: VoteHeld) -> str:
+    tally = "tally not recorded" if event.yes is None else f"{event.yes} yes, {event.no} no, {event.abstain} abstain"
+    return f"vote on {event.motion.replace('_', ' ')}: {tally}; {event.outcome}"
+
+
+@describe.register
+def _(event: BoycottDeclared) -> str:
+    return f"{event.party} boycotts {event.of}"
+
+
+@describe.register
+def _(event: BoycottEnded) -> str:
+    return f"{event.party} ends its boycott of {event.of}"
+
+
+def _gathering(event: Rally | Protest) -> str:
+    span = event.first_day.isoformat()
+    if event.last_day != event.first_day:
+        span += f" to {event.last_day.isoformat()}"
+    size = f", ~{event.size:,}" if event.size else ""
+    return f"{event.TYPE} {event.status} by {event.organiser} ({span}{size})"
+
+
+describe.register(Rally, _gathering)
+describe.register(Protest, _gathering)
+
+
+@describe.register
+def _(event: ResultsRejected) -> str:
+    return f"{event.party} rejects the results"
+
+
+@describe.register
+def _(event: ResultsAccepted) -> str:
+    return f"{event.party} accepts the results"
+
+
+@describe.register
+def _(event: ComplaintFiled) -> str:
+    return f"{event.by} files {event.count or 'a'} complaint(s) to {event.to}"
+
+
+@describe.register
+def _(event: ComplaintRuled) -> str:
+    return f"{event.by}: complaints {event.outcome}" + (" (final)" if event.final else "")
+
+
+@describe.register
+def _(event: TalksHeld) -> str:
+    return f"talks: {', '.join(event.parties)}" + (f" ({event.mediator})" if event.mediator else "")
+
+
+@describe.register
+def _(event: AgreementReached) -> str:
+    return f"agreement: {', '.join(event.parties)}"
+
+
+@describe.register
+def _(event: GovernmentFormed) -> str:
+    return "government formed" + (f": {event.head}" if event.head else "")
+
+
+@describe.register
+def _(event: SeatsTaken) -> str:
+    return f"{event.members} {event.party} members take their seats"
+
+
+@describe.register
+def _(event: DeadlineExpired) -> str:
+    return f"DEADLINE MISSED: {event.rule} (due {event.due.isoformat()})"
+
+
+@describe.register
+def _(event: PartyDissolved) -> str:
+    return f"{event.party} dissolved"
+
+
+@describe.register
+def _(event: LegislatureInOffice) -> str:
+    return "legislature in office: " + ", ".join(f"{p} {n}" for p, n in event.seats)

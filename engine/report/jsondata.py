@@ -1,0 +1,99 @@
+"""The JSON output of ``impasse replay`` and ``impasse state``: the contract of docs/replay-format.md.
+
+Builds JSON-ready data from the view model (keys in the documented order; dates stay dates until
+:func:`dumps` writes them as ISO text).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from engine.report.view import DeadlineView, FindingView, ReadingView, StateView, StepView, TimelineView
+
+__all__ = ["dumps", "state_data", "timeline_data"]
+
+
+def dumps(data: Any) -> str:
+    """JSON text, stable key order as built, UTF-8 kept readable."""
+    return json.dumps(data, indent=2, ensure_ascii=False, default=_default)
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return sorted(value) if isinstance(value, (set, frozenset)) else list(value)
+    msg = f"cannot serialise {type(value).__name__}"
+    raise TypeError(msg)
+
+
+def timeline_data(view: TimelineView) -> dict[str, Any]:
+    """The replay as one JSON-ready object."""
+    s = view.scenario
+    return {
+        "scenario": {"id": s.id, "title": s.title, "country": s.country, "constitution": s.constitution,
+                     "body": s.body, "path": s.path, "sources": list(s.sources), "notes": list(s.notes)},
+        "interpretations": [_reading(r) for r in view.readings],
+        "steps": [_step(step) for step in view.steps],
+        "final": state_data(view.final),
+    }
+
+
+def state_data(view: StateView) -> dict[str, Any]:
+    """A state as JSON-ready data (``final`` of a replay, and ``impasse state --format json``)."""
+    return {
+        "as_of": view.as_of,
+        "phase": view.phase,
+        "impasse": view.impasse,
+        "impasse_reasons": list(view.impasse_reasons),
+        "body_size": view.body_size,
+        "seats": dict(view.seats),
+        "seated": dict(view.seated),
+        "rejecting": list(view.rejecting),
+        "complaints_pending": view.complaints_pending,
+        "legal_avenues_exhausted": view.avenues_exhausted,
+        "boycotts": [{"party": p, "of": t} for p, t in view.boycotts],
+        "government": view.government,
+        "deadlines": [_deadline(d) for d in view.deadlines],
+        "missed_deadlines": list(view.missed),
+        "overdue": list(view.overdue),
+        "upcoming": [{"id": g.id, "kind": g.kind, "organiser": g.organiser, "from": g.first_day, "to": g.last_day}
+                     for g in view.upcoming],
+        "readings": [{"interpretation": r.reading.id, "opened_lawfully": r.opened_lawfully,
+                      "government_lawful": r.government_lawful} for r in view.readings],
+    }
+
+
+def _reading(reading: ReadingView) -> dict[str, Any]:
+    if reading.id is None:  # the pack's own reading has a name and nothing more
+        return {"id": None, "name": reading.name}
+    return {"id": reading.id, "name": reading.name, "holder": reading.holder, "claim": reading.claim,
+            "source": list(reading.source)}
+
+
+def _step(step: StepView) -> dict[str, Any]:
+    return {
+        "at": step.at,
+        "time": step.time,
+        "event": dict(step.event),
+        "summary": step.summary,
+        "line": step.line,
+        "phase": step.phase,
+        "impasse": step.impasse,
+        "impasse_reasons": list(step.impasse_reasons),
+        "derived": step.derived,
+        "findings": [_finding(f) for f in step.findings],
+        "deadlines": [_deadline(d) for d in step.deadlines],
+    }
+
+
+def _finding(f: FindingView) -> dict[str, Any]:
+    return {"verdict": f.verdict, "interpretation": f.reading, "rule": f.rule, "article": f.article,
+            "message": f.text, "required": f.required, "count": f.count, "reason": f.reason}
+
+
+def _deadline(d: DeadlineView) -> dict[str, Any]:
+    return {"rule": d.rule, "title": d.title, "article": d.article, "start": d.start, "due": d.due,
+            "days_left": d.days_left}

@@ -1,0 +1,149 @@
+"""The text output of ``impasse replay`` and ``impasse state``: the rich table, the findings, the summaries.
+
+Every function reads the view model only. rich is imported where a table is drawn: commands that
+draw none start faster without it.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING, Any
+
+from engine.report.view import FindingView, StateView, TimelineView
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+__all__ = ["MARK", "final_text", "findings_text", "short", "state_text", "timeline_table", "to_text", "yes_no"]
+
+#: how each verdict is written in tables and finding lists
+MARK = {"ok": "OK", "violation": "VIOLATION", "warning": "WARNING", "info": "info"}
+_STYLE = {"ok": "green", "violation": "bold red", "warning": "yellow", "info": "dim"}
+_LEVEL_STYLE = {"deadlock": "bold red", "boycott": "yellow", "disputed": "magenta", "resolved": "green"}
+
+
+def to_text(renderable: Any, width: int = 120) -> str:
+    """Render a rich object to plain text (no colour) of the given width."""
+    from rich.console import Console
+
+    buffer = io.StringIO()
+    Console(file=buffer, width=width, color_system=None, force_terminal=False).print(renderable)
+    return buffer.getvalue()
+
+
+def short(f: FindingView) -> str:
+    """A finding in a table cell: its mark, and the numbers compared when there are any."""
+    mark = MARK[f.verdict]
+    if f.required is not None and f.count is not None:
+        return f"{mark} {f.count}/{f.required}" + (f" ({f.reason})" if f.reason else "")
+    return mark
+
+
+def yes_no(value: bool | None) -> str:
+    """``yes``, ``NO``, or ``n/a`` for a question not yet decided."""
+    return "n/a" if value is None else ("yes" if value else "NO")
+
+
+def timeline_table(view: TimelineView, color: bool = True) -> Table:
+    """A rich table: one row per step, one column per reading judged."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    # every text from a scenario or a pack is escaped: rich would read "[/x]" in a path or a name as markup
+    table = Table(title=escape(f"{view.scenario.title}  [{view.scenario.path}]"), title_justify="left",
+                  show_lines=False, expand=True)
+    table.add_column("date", no_wrap=True)
+    table.add_column("event", min_width=24, ratio=2)
+    table.add_column("phase", min_width=10, ratio=1)
+    table.add_column("impasse", min_width=8)
+    readings = [r.id for r in view.readings]
+    single = readings == [None]
+    if not single:
+        table.add_column("all readings", ratio=1)
+    for reading in readings:
+        table.add_column(escape(("pack" if reading is None else reading).replace("-", " ")), ratio=1, min_width=14)
+    for step in view.steps:
+        if single:
+            cells = [_cell(step.findings, color)]
+        else:
+            cells = [_cell([f for f in step.findings if f.reading is None and f.verdict != "info"], color)]
+            for reading in readings:
+                if reading is None:  # the pack's column: the rules no reading changes
+                    mine = [f for f in step.findings if f.rule is not None and f.reading is None]
+                else:
+                    mine = [f for f in step.findings if f.reading == reading]
+                cells.append(_cell(mine, color))
+        style = _LEVEL_STYLE.get(step.impasse, "")
+        event = escape(step.summary)
+        table.add_row(step.at.isoformat(), f"[bold]{event}[/]" if step.derived and color else event,
+                      step.phase, f"[{style}]{step.impasse}[/]" if style and color else step.impasse, *cells)
+    return table
+
+
+def _cell(findings: tuple[FindingView, ...] | list[FindingView], color: bool) -> str:
+    from rich.markup import escape
+
+    out = []
+    for f in findings:
+        if f.verdict == "info":
+            continue
+        text = escape(short(f) + (f" {f.rule}" if f.rule and (f.reading is None) else ""))
+        out.append(f"[{_STYLE[f.verdict]}]{text}[/]" if color else text)
+    return "\n".join(out)
+
+
+def findings_text(view: TimelineView) -> str:
+    """Every finding in full, with its article, reading and the event's line."""
+    lines = []
+    for step in view.steps:
+        if not step.findings:
+            continue
+        loc = f"{view.scenario.path}:{step.line}" if step.line else "derived"
+        lines.append(f"{step.at.isoformat()}  {step.summary}  ({loc}; id {step.id})")
+        for f in step.findings:
+            name = f.reading if f.reading_name is None else f.reading_name
+            reading = "" if f.reading is None else f" [{name}]"
+            lines.append(f"  {MARK[f.verdict]:<9}{reading} {f.text}")
+    return "\n".join(lines)
+
+
+def final_text(view: StateView) -> str:
+    """The closing summary of a replay: phase, impasse, per-reading lawfulness, deadlines."""
+    out = [f"As of {view.as_of.isoformat() if view.as_of else '-'}: phase {view.phase}; impasse {view.impasse}"
+           + (f" ({'; '.join(view.impasse_reasons)})" if view.impasse_reasons else "")]
+    for r in view.readings:
+        out.append(f"  {r.reading.name}: assembly lawfully constituted: {yes_no(r.opened_lawfully)}; "
+                   f"government lawfully installed: {yes_no(r.government_lawful)}")
+    for d in view.deadlines:
+        # a state with no date counts no days: its line stays empty, as it always has
+        out.append(f"  deadline running: {d.title}, due {d.due.isoformat()} ({d.days_left} days left)"
+                   if view.as_of else "")
+    if view.missed:
+        out.append(f"  deadlines missed: {', '.join(view.missed)}")
+    return "\n".join(out)
+
+
+def state_text(view: StateView) -> str:
+    """A readable account of the state at a date (``impasse state``)."""
+    out = [f"As of {view.as_of}: phase {view.phase}; impasse {view.impasse}"]
+    for reason in view.impasse_reasons:
+        out.append(f"  - {reason}")
+    if view.seats:
+        of = f" (of {view.body_size})" if view.body_size is not None else " (the body's size is not set on this date)"
+        out.append("Seats: " + ", ".join(f"{p} {n}" for p, n in view.seats) + of)
+    if view.seated:
+        out.append("Seated: " + ", ".join(f"{p} {n}" for p, n in view.seated))
+    out.append(f"Rejecting the results: {', '.join(view.rejecting) or 'nobody'}; complaints pending: "
+               f"{view.complaints_pending}; legal avenues exhausted: {yes_no(view.avenues_exhausted)}")
+    out.append("Boycotts: " + (", ".join(f"{party} of {target}" for party, target in view.boycotts) or "none"))
+    out.append(f"Government: {view.government or 'none'}")
+    for d in view.deadlines:
+        out.append(f"Deadline running: {d.title} (Art. {d.article}), due {d.due}, {d.days_left} days left")
+    if view.missed:
+        out.append("Deadlines missed: " + ", ".join(view.missed))
+    for g in view.upcoming:
+        out.append(f"Upcoming: {g.kind} by {g.organiser} from {g.first_day} to {g.last_day}")
+    for r in view.readings:
+        out.append(f"Under {r.reading.name}: assembly lawfully constituted {yes_no(r.opened_lawfully)}; "
+                   f"government lawfully installed {yes_no(r.government_lawful)}")
+    return "\n".join(out)
