@@ -91,7 +91,10 @@ def _step(step: StepView) -> dict[str, Any]:
 
 def _finding(f: FindingView) -> dict[str, Any]:
     return {"verdict": f.verdict, "interpretation": f.reading, "rule": f.rule, "article": f.article,
-            "message": f.text, "required": f.required, "count": f.count, "reason": f.reason}
+            "message": f.text, "required": f.required, "count": f.count, "reason": f.reason,
+            "code": f.code, "unit": f.unit, "threshold": f.threshold, "version": f.version,
+            "amendment": f.amendment, "sources": list(f.sources), "subject": f.subject,
+            "details": {k: list(v) if isinstance(v, tuple) else v for k, v in f.details}}
 
 
 def _deadline(d: DeadlineView) -> dict[str, Any]:

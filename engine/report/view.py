@@ -71,6 +71,21 @@ class FindingView:
     required: int | None
     count: int | None
     reason: str | None
+    #: what was found (docs/replay-format.md lists the codes)
+    code: str = ""
+    #: the unit of ``required`` and ``count``: members, votes, days or seats
+    unit: str | None = None
+    #: the rule's threshold as canonical text
+    threshold: str | None = None
+    #: the day the rule's version took effect, and the amendment that made it
+    version: date | None = None
+    amendment: str | None = None
+    #: the rule's sources
+    sources: tuple[str, ...] = ()
+    #: the sitting kind or motion judged
+    subject: str | None = None
+    #: what else the finding names, as (name, value) pairs
+    details: tuple[tuple[str, Any], ...] = ()
 
 
 @attrs.frozen
@@ -227,7 +242,9 @@ def _finding_view(finding: Finding, law: Law, names: dict[Reading, str]) -> Find
     return FindingView(verdict=finding.verdict.value, text=sentences.finding_text(finding, law), rule=finding.rule,
                        article=finding.article, reading=finding.interpretation,
                        reading_name=names.get(finding.interpretation), required=finding.required,
-                       count=finding.count, reason=finding.reason)
+                       count=finding.count, reason=finding.reason, code=finding.code, unit=finding.unit,
+                       threshold=finding.threshold, version=finding.since, amendment=finding.amendment,
+                       sources=finding.sources, subject=finding.subject, details=finding.details)
 
 
 def _deadlines(deadlines: tuple[Deadline, ...], on: date | None) -> tuple[DeadlineView, ...]:
