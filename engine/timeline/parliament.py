@@ -35,7 +35,8 @@ def _evaluate(rule: Rule, state: State, present: int | None, vote: VoteHeld | No
         numbers = counts(state, present) if vote is None else counts(state, present, vote.yes, vote.no, vote.abstain)
         return evaluate(rule.threshold, numbers, subject)
     except CountsError as exc:
-        raise EngineError(f"rule {rule.id}: {exc}", event) from None
+        msg = f"rule {rule.id}: {exc}"
+        raise EngineError(msg, event) from None
 
 
 # --------------------------------------------------------------------------- sittings
