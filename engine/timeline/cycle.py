@@ -159,16 +159,17 @@ def _agreement_reached(event: AgreementReached, state: State, memo: LawMemo) -> 
 
 
 def _party_dissolved(event: PartyDissolved, state: State, memo: LawMemo) -> Result:
-    held: int = get(state.seats, event.party, 0)  # type: ignore[assignment]
+    held: int = get(state.seats, event.party, 0)
     moved = sum(n for _, n in event.seats_to)
     if moved > held:
         msg = f"{moved} seats reallocated, but {event.party} holds {held}"
         raise EngineError(msg, event, "seats_to")
     seats = tuple((p, n) for p, n in state.seats if p != event.party)
     for party, n in event.seats_to:
-        seats = put(seats, party, get(seats, party, 0) + n)  # type: ignore[operator]
+        seats = put(seats, party, get(seats, party, 0) + n)
     seated = tuple((p, n) for p, n in state.seated if p != event.party)
-    findings = [Finding(Verdict.INFO, "party.dissolved", details=(("party", event.party), ("lost", held), ("reallocated", moved)))]
+    details = (("party", event.party), ("lost", held), ("reallocated", moved))
+    findings = [Finding(Verdict.INFO, "party.dissolved", details=details)]
     return state.replace(seats=seats, seated=seated,
                          boycotts=frozenset(b for b in state.boycotts if b[0] != event.party),
                          rejecting=state.rejecting - {event.party}), findings

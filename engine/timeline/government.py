@@ -38,7 +38,8 @@ def _government_formed(event: GovernmentFormed, state: State, memo: LawMemo) -> 
     refusing = state.boycotting("government")
     if refusing:
         # a refusal to support any government is moot once one is formed: it is opposition now
-        findings.append(Finding(Verdict.INFO, "government.refusal_ends", details=(("parties", tuple(sorted(refusing))),)))
+        parties = ("parties", tuple(sorted(refusing)))
+        findings.append(Finding(Verdict.INFO, "government.refusal_ends", details=(parties,)))
     return state.replace(phase=phase, government=event.head or "formed", government_lawful=lawful,
                          boycotts=frozenset(b for b in state.boycotts if b[1] != "government")), findings
 
@@ -52,8 +53,8 @@ def _seats_taken(event: SeatsTaken, state: State, memo: LawMemo) -> Result:
     if state.sittings == 0:
         msg = "members can't take their seats before the assembly has convened"
         raise EngineError(msg, event, "type")
-    held: int = get(state.seats, event.party, 0)  # type: ignore[assignment]
-    now: int = get(state.seated, event.party, 0) + event.members  # type: ignore[operator]
+    held: int = get(state.seats, event.party, 0)
+    now: int = get(state.seated, event.party, 0) + event.members
     if state.seats and now > held:
         msg = f"{now} members of {event.party} would be seated, but it holds {held} seats"
         raise EngineError(msg, event, "members")

@@ -75,7 +75,8 @@ def _blocked(state: State, body: str, ruleset: RulesInForce | None) -> Reason | 
     for rule, subject in needs:
         if rule.threshold is None:
             continue
-        counts = Counts(all_members=state.body_size, present=available, yes=available if subject is Subject.YES else None)
+        yes = available if subject is Subject.YES else None
+        counts = Counts(all_members=state.body_size, present=available, yes=yes)
         try:
             outcome = evaluate(rule.threshold, counts, subject)
         except CountsError:

@@ -155,7 +155,7 @@ class LawMemo:
     def judged(self, key: tuple, judge: Callable[..., T], *args: Any) -> T:
         """``judge(*args)``, worked out once for ``key`` (which must determine the answer)."""
         try:
-            return self._judgements[key]  # type: ignore[no-any-return]
+            return self._judgements[key]
         except KeyError:
             if len(self._judgements) >= self.limit:
                 self._judgements.clear()

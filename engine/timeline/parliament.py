@@ -48,7 +48,7 @@ def _parliament_convened(event: ParliamentConvened, state: State, memo: LawMemo)
         msg = f"{present} members present, but the body has {state.body_size} seats"
         raise EngineError(msg, event, "present")
     for party, n in event.present_by_party:
-        held: int = get(state.seats, party, 0)  # type: ignore[assignment]
+        held: int = get(state.seats, party, 0)
         if state.seats and n > held:
             msg = f"{n} members of {party} present, but it holds {held} seats"
             raise EngineError(msg, event, "present_by_party")

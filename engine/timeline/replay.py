@@ -183,7 +183,7 @@ class Clock:
             except EngineError as exc:
                 if not self.lenient:
                     raise
-                step = exc  # type: ignore[assignment]
+                step = exc
                 if self.keep_steps:
                     self.refused.append((event, exc.reason))
             if memo is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from datetime import date
 from operator import itemgetter
+from typing import Any
 
 import attrs
 
@@ -166,9 +167,9 @@ class State:
 _second = itemgetter(1)
 
 
-def get(tally: Tally | tuple[tuple[Reading, bool], ...], key: object, default: object = None) -> object:
-    """The value for ``key`` in a tuple of pairs."""
-    for k, value in tally:
+def get(pairs: tuple[tuple[Any, Any], ...], key: object, default: Any = None) -> Any:
+    """The value for ``key`` in a tuple of pairs (party counts, verdicts per reading), or ``default``."""
+    for k, value in pairs:
         if k == key:
             return value
     return default
