@@ -115,7 +115,7 @@ def _peak_mb() -> float:
 
 
 def phase_append(store_path: str, n: int, batch: int) -> dict:
-    from engine.store.base import open_store
+    from engine.store.opening import open_store
 
     out: dict = {}
     with open_store(store_path, create=True) as store:
@@ -156,7 +156,7 @@ def fold(events, rules):
 
 
 def phase_replay(store_path: str, stream: str) -> dict:
-    from engine.store.base import open_store
+    from engine.store.opening import open_store
 
     rules = _rules()
     with open_store(store_path) as store:
@@ -169,7 +169,7 @@ def phase_replay(store_path: str, stream: str) -> dict:
 
 
 def phase_simpy(store_path: str, stream: str) -> dict:
-    from engine.store.base import open_store
+    from engine.store.opening import open_store
     from engine.timeline.replay import replay
 
     rules = _rules()
@@ -182,7 +182,7 @@ def phase_simpy(store_path: str, stream: str) -> dict:
 
 
 def phase_read(store_path: str, stream: str) -> dict:
-    from engine.store.base import open_store
+    from engine.store.opening import open_store
 
     with open_store(store_path) as store:
         base = _peak_mb()

@@ -1,6 +1,6 @@
 """``impasse log``: record a crisis as it unfolds in an append-only event store (docs/store.md).
 
-Each command parses its arguments, makes one call to :mod:`engine.store.base`, and renders the result
+Each command parses its arguments, makes one call to the store (:mod:`engine.store.interface`), and renders the result
 with a pure function below. Every :class:`~engine.errors.ImpasseError` becomes one line on stderr
 and exit code 2.
 """
@@ -17,20 +17,12 @@ from typing import Any
 import click
 
 from engine.cli.params import DATE, OneLineErrors
-from engine.crisis import scenario_from_store, scenario_metadata
+from engine.crisis import check_stream_pack, scenario_from_store, scenario_metadata
 from engine.errors import ScenarioError, StoreError
 from engine.files.located_yaml import dotted, load_located
-from engine.store.base import (
-    CORRECTION,
-    EVENT,
-    METADATA,
-    RETRACTION,
-    Entry,
-    EventStore,
-    Record,
-    open_store,
-    strict_event,
-)
+from engine.store.interface import EventStore
+from engine.store.opening import open_store
+from engine.store.records import CORRECTION, EVENT, METADATA, RETRACTION, Entry, Record, strict_event
 from engine.timeline.events import Event, unstructure_event
 
 __all__ = ["entries_text", "history_text", "log", "parse_fields"]
@@ -109,7 +101,9 @@ def init(store: str, stream: str | None, recorded_at: str | None, **meta: Any) -
     with _open(store, create=True) as opened:
         click.echo(f"event store {store}: {len(opened.streams())} stream(s)")
         if stream and metadata:
-            version = opened.set_metadata(stream, {**opened.metadata(stream), **metadata}, recorded_at=recorded_at)
+            merged = {**opened.metadata(stream), **metadata}
+            check_stream_pack(merged)
+            version = opened.set_metadata(stream, merged, recorded_at=recorded_at)
             click.echo(f"stream {stream}: metadata recorded as version {version}")
 
 
@@ -152,8 +146,10 @@ def append(store: str, stream: str, type_name: str | None, at: date | None, sour
         events = [event_from_fields(type_name, at, sources, fields)]  # type: ignore[arg-type]
     with _open(store) as opened:
         metadata = _metadata(**meta)
-        version = opened.append(stream, events, expected_version, recorded_at=recorded_at,
-                                metadata={**opened.metadata(stream), **metadata} if metadata else None)
+        merged = {**opened.metadata(stream), **metadata} if metadata else None
+        if merged:
+            check_stream_pack(merged)
+        version = opened.append(stream, events, expected_version, recorded_at=recorded_at, metadata=merged)
     first = version - len(events) + 1
     span = f"version {version}" if len(events) == 1 else f"versions {first}-{version}"
     click.echo(f"appended {len(events)} event(s) to {stream} as {span}"
@@ -223,8 +219,10 @@ def import_(store: str, stream: str, file: str, expected_version: int, recorded_
             from engine.files.scenarios import load_scenario
 
             scenario = load_scenario(file)
+            metadata = scenario_metadata(scenario)
+            check_stream_pack(metadata)
             version = opened.append(stream, scenario.events, expected_version, recorded_at=recorded_at,
-                                    metadata=scenario_metadata(scenario))
+                                    metadata=metadata)
     click.echo(f"imported {version - expected_version} record(s) into {stream}: now at version {version}")
 
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 from engine.cli.log import log, parse_fields
 from engine.crisis import scenario_from_store
 from engine.errors import ScenarioError
-from engine.store.base import open_store
+from engine.store.opening import open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -239,6 +239,16 @@ class TestShowExportImportVerify:
         assert "kx" in fails(runner, "init", tmp_path / "s.db", "-s", "x", "--constitution", "kx")
         assert "opposition-120-to-open" in fails(runner, "init", tmp_path / "s.db", "-s", "x", "--constitution", "kh",
                                                  "-i", "opposition-120")
+
+    def test_unknown_body_and_pack_on_append(self, runner: CliRunner, tmp_path: Path) -> None:
+        """The pack check (engine.crisis.check_stream_pack) runs wherever metadata comes in; nothing is written."""
+        db = tmp_path / "s.db"
+        assert fails(runner, "init", db, "-s", "x", "--constitution", "kh", "--body", "senate") == (
+            "Error: pack 'kh' has no body 'senate' (bodies: national-assembly)")
+        assert "kx" in fails(runner, "append", db, "-s", "x", "talks_held", "--at", "2013-09-01",
+                             "-f", "parties=[CPP, CNRP]", "--source", "s", "--constitution", "kx")
+        with open_store(db) as store:
+            assert store.version("x") == 0
 
 
 class TestFields:

@@ -13,7 +13,9 @@ import pytest
 from engine.crisis import scenario_from_store, scenario_metadata
 from engine.errors import StaleVersionError, StoreError
 from engine.files.scenarios import dump_scenario, parse_scenario
-from engine.store.base import CORRECTION, EventStore, open_store
+from engine.store.interface import EventStore
+from engine.store.opening import open_store
+from engine.store.records import CORRECTION
 from tests.store.store_contract import Clock, sitting, talks
 
 ROOT = Path(__file__).resolve().parents[2]

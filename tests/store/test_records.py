@@ -1,4 +1,4 @@
-"""engine.store.base's pure pieces: transaction-time stamps and bounds, checksums, the schema registry."""
+"""engine.store.records' pure pieces: transaction-time stamps and bounds, checksums, the schema registry."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from engine.errors import StoreError
-from engine.store.base import SCHEMAS, checksum, known_bound, utc_stamp
+from engine.store.records import SCHEMAS, checksum, known_bound, utc_stamp
 
 
 class TestStamps:

@@ -22,13 +22,9 @@ import pytest
 from engine.crisis import replay_scenario, scenario_from_store, scenario_metadata
 from engine.errors import StoreError
 from engine.files.scenarios import load_scenario
-from engine.store.base import (
-    SCHEMAS,
-    EventStore,
-    checksum,
-    open_store,
-)
-from engine.store.records import BUILDERS, strict_event
+from engine.store.interface import EventStore
+from engine.store.opening import open_store
+from engine.store.records import BUILDERS, SCHEMAS, checksum, strict_event
 from engine.store.sqlite import _SCHEMA, SQLiteStore
 from engine.timeline.events import REGISTRY, ParliamentConvened, VoteHeld, unstructure_event
 from tests.store.store_contract import Clock, EventStoreContract, sitting, talks
