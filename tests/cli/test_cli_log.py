@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from engine.cli.log import log, parse_fields
+from engine.cli.log import log
 from engine.crisis import scenario_from_store
 from engine.errors import ScenarioError
+from engine.files.event_input import parse_fields
 from engine.store.opening import open_store
 
 ROOT = Path(__file__).resolve().parents[2]
