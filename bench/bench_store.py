@@ -262,7 +262,8 @@ def phase_es_replay(path: str, aggregate_id: str) -> dict:
             "peak_mb": _peak_mb()}
 
 
-PHASES = {"append": phase_append, "replay": phase_replay, "simpy": phase_simpy, "read": phase_read, "parse": phase_parse,
+PHASES = {"append": phase_append, "replay": phase_replay, "simpy": phase_simpy, "read": phase_read,
+          "parse": phase_parse,
           "es_write": phase_es_write, "es_replay": phase_es_replay}
 
 
@@ -304,7 +305,8 @@ def main() -> None:
     for leftover in workdir.glob("*.db*"):
         leftover.unlink()
     print(f"impasse event store benchmark: {n:,} events (and {n // 10:,}), batches of {args.batch}")
-    print(f"python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}, {os.cpu_count()} cores; stores in {workdir}")
+    print(f"python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}, {os.cpu_count()} cores; "
+          f"stores in {workdir}")
     print()
 
     a = _run("append", store, n, args.batch)

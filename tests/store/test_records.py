@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import example, given
@@ -77,7 +77,7 @@ class TestChecksum:
         base = checksum(*parts)  # type: ignore[arg-type]
         changed = [4, "correction", "rally", 2, "2013-09-23", "2013-09-25T00:00:00.000001Z", 2, '{"yes":69}', "abd"]
         for i, other in enumerate(changed):
-            assert checksum(*(parts[:i] + [other] + parts[i + 1:])) != base  # type: ignore[arg-type]
+            assert checksum(*[*parts[:i], other, *parts[i + 1:]]) != base  # type: ignore[arg-type]
 
 
 class TestSchemas:
