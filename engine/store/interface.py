@@ -168,7 +168,8 @@ class EventStore(abc.ABC):
             expected_version: the version the caller last read (0: a new stream); None to append
                 whatever the version.
             recorded_at: the transaction time; default: the store's clock.
-            metadata: stream metadata to record first, in the same batch.
+            metadata: stream metadata to record first, in the same batch (shape checked, as by
+                :meth:`set_metadata`).
 
         Returns:
             The stream's new version (the version of the last record written).
@@ -208,11 +209,12 @@ class EventStore(abc.ABC):
                      recorded_at: datetime | date | str | None = None) -> int:
         """Record the stream's metadata (replacing, for readers, any recorded before).
 
-        Keys as in a scenario file's ``scenario:`` block, plus ``parties``; see :data:`METADATA_KEYS`.
+        Keys as in a scenario file's ``scenario:`` block, plus ``parties``; see
+        :data:`~engine.store.records.METADATA_KEYS`. Only the shape is checked: for metadata a user
+        gave, call :func:`engine.crisis.check_stream_pack` first (the pack, body and readings exist).
 
         Raises:
-            UnknownNameError: an unknown pack or interpretation.
-            StoreError: an unknown key, or a body the pack does not have.
+            StoreError: an unknown key, or a party without an id.
         """
         draft = Draft(METADATA, None, 1, None, None, dumps(check_metadata(metadata)))
         return self._write(stream, [draft], expected_version, recorded_at)
