@@ -115,7 +115,7 @@ def _peak_mb() -> float:
 
 
 def phase_append(store_path: str, n: int, batch: int) -> dict:
-    from engine.store.base import open_store
+    from engine.store.opening import open_store
 
     out: dict = {}
     with open_store(store_path, create=True) as store:
@@ -156,7 +156,7 @@ def fold(events, rules):
 
 
 def phase_replay(store_path: str, stream: str) -> dict:
-    from engine.store.base import open_store
+    from engine.store.opening import open_store
 
     rules = _rules()
     with open_store(store_path) as store:
@@ -169,7 +169,7 @@ def phase_replay(store_path: str, stream: str) -> dict:
 
 
 def phase_simpy(store_path: str, stream: str) -> dict:
-    from engine.store.base import open_store
+    from engine.store.opening import open_store
     from engine.timeline.replay import replay
 
     rules = _rules()
@@ -182,7 +182,7 @@ def phase_simpy(store_path: str, stream: str) -> dict:
 
 
 def phase_read(store_path: str, stream: str) -> dict:
-    from engine.store.base import open_store
+    from engine.store.opening import open_store
 
     with open_store(store_path) as store:
         base = _peak_mb()
@@ -262,7 +262,8 @@ def phase_es_replay(path: str, aggregate_id: str) -> dict:
             "peak_mb": _peak_mb()}
 
 
-PHASES = {"append": phase_append, "replay": phase_replay, "simpy": phase_simpy, "read": phase_read, "parse": phase_parse,
+PHASES = {"append": phase_append, "replay": phase_replay, "simpy": phase_simpy, "read": phase_read,
+          "parse": phase_parse,
           "es_write": phase_es_write, "es_replay": phase_es_replay}
 
 
@@ -304,7 +305,8 @@ def main() -> None:
     for leftover in workdir.glob("*.db*"):
         leftover.unlink()
     print(f"impasse event store benchmark: {n:,} events (and {n // 10:,}), batches of {args.batch}")
-    print(f"python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}, {os.cpu_count()} cores; stores in {workdir}")
+    print(f"python {sys.version.split()[0]}, sqlite {sqlite3.sqlite_version}, {os.cpu_count()} cores; "
+          f"stores in {workdir}")
     print()
 
     a = _run("append", store, n, args.batch)

@@ -7,7 +7,7 @@ module that knows both where a crisis comes from and how it is judged.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from os import PathLike
 from typing import Any
@@ -17,12 +17,13 @@ import attrs
 from engine.errors import EngineError, ImpasseError, ScenarioError, StoreError
 from engine.files.packs import load_pack
 from engine.files.scenarios import Party, Scenario, dump_scenario
-from engine.store.base import EventStore, open_store
+from engine.store.interface import EventStore
+from engine.store.opening import open_store
 from engine.timeline.events import Event, unique_id
 from engine.timeline.machine import Law
 from engine.timeline.replay import Timeline, replay
 
-__all__ = ["law_for", "replay_scenario", "scenario_from_store", "scenario_metadata"]
+__all__ = ["check_stream_pack", "law_for", "replay_scenario", "scenario_from_store", "scenario_metadata"]
 
 
 def law_for(scenario: Scenario, interpretations: Iterable[str] | None = None) -> Law:
@@ -53,7 +54,7 @@ def replay_scenario(scenario: Scenario, until: date | None = None,
 
 def scenario_from_store(store: EventStore | str | PathLike[str], stream: str, at: date | None = None,
                         known_at: datetime | date | str | None = None) -> Scenario:
-    """A :class:`~engine.files.scenarios.Scenario` made from a stream, ready for :func:`engine.timeline.replay.replay_scenario`.
+    """A :class:`~engine.files.scenarios.Scenario` made from a stream, ready for :func:`replay_scenario`.
 
     The scenario's ``path`` is ``STORE#STREAM`` and its "lines" are the events' stream versions,
     so an engine error reads ``store.db#kh-2013:7: events[3].present: …`` — version 7.
@@ -111,6 +112,33 @@ def scenario_from_store(store: EventStore | str | PathLike[str], stream: str, at
         notes=tuple(meta.get("notes", ())),
         path=f"{store.name}#{stream}",
     )
+
+
+def check_stream_pack(metadata: Mapping[str, Any]) -> None:
+    """Check that the constitution pack stream metadata names exists, with its body and readings.
+
+    The store checks only the metadata's shape (it sits below the packs); whoever records metadata
+    a user gave calls this first, so that a stream never names a pack replay can't load.
+
+    Args:
+        metadata: stream metadata (see :data:`engine.store.records.METADATA_KEYS`); without a
+            ``constitution``, nothing is checked.
+
+    Raises:
+        UnknownNameError: an unknown pack or interpretation (with a suggestion).
+        StoreError: a body the pack does not have.
+    """
+    given = {k: v for k, v in metadata.items() if v not in (None, (), [])}  # as the store keeps them
+    if "constitution" not in given:
+        return
+    pack = load_pack(given["constitution"])
+    if "body" in given and given["body"] not in [b.id for b in pack.bodies]:
+        msg = f"pack {pack.id!r} has no body {given['body']!r} (bodies: {', '.join(b.id for b in pack.bodies)})"
+        raise StoreError(msg)
+    readings = given.get("interpretations", ())
+    names: list[Any] = [readings] if isinstance(readings, (str, dict)) else list(readings)
+    for name in names:
+        pack.interpretation(name)  # raises UnknownNameError, with a suggestion
 
 
 def scenario_metadata(scenario: Scenario) -> dict[str, Any]:

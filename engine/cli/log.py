@@ -1,15 +1,14 @@
 """``impasse log``: record a crisis as it unfolds in an append-only event store (docs/store.md).
 
-Each command parses its arguments, makes one call to :mod:`engine.store.base`, and renders the result
-with a pure function below. Every :class:`~engine.errors.ImpasseError` becomes one line on stderr
-and exit code 2.
+Each command parses its arguments (events from options and files: :mod:`engine.files.event_input`),
+makes one call to the store (:mod:`engine.store.interface`), and renders the result
+(:mod:`engine.report.log_text`). Every :class:`~engine.errors.ImpasseError` becomes one line on
+stderr and exit code 2.
 """
 
 from __future__ import annotations
 
-import json
 import sys
-from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,23 +16,15 @@ from typing import Any
 import click
 
 from engine.cli.params import DATE, OneLineErrors
-from engine.crisis import scenario_from_store, scenario_metadata
-from engine.errors import ScenarioError, StoreError
-from engine.files.located_yaml import dotted, load_located
-from engine.store.base import (
-    CORRECTION,
-    EVENT,
-    METADATA,
-    RETRACTION,
-    Entry,
-    EventStore,
-    Record,
-    open_store,
-    strict_event,
-)
-from engine.timeline.events import Event, unstructure_event
+from engine.crisis import check_stream_pack, scenario_from_store, scenario_metadata
+from engine.errors import StoreError
+from engine.files.event_input import event_from_fields, events_from_yaml, replacement_from_fields
+from engine.report.log_text import entries_json, entries_text, history_json, history_text, streams_json, streams_text
+from engine.store.interface import EventStore
+from engine.store.opening import open_store
+from engine.store.records import strict_event
 
-__all__ = ["entries_text", "history_text", "log", "parse_fields"]
+__all__ = ["log"]
 
 
 _DATE = DATE
@@ -46,7 +37,8 @@ _RECORDED = click.option("--recorded-at", metavar="WHEN",
                               "For back-filling a record kept elsewhere; it can't precede the stream's last record.")
 _FIELDS = click.option("--field", "-f", "fields", multiple=True, metavar="KEY=VALUE",
                        help="A field of the event (repeatable); VALUE is read as YAML: 68, true, {CPP: 68}.")
-_SOURCES = click.option("--source", "sources", multiple=True, metavar="TEXT", help="A source: URL or citation (repeatable).")
+_SOURCES = click.option("--source", "sources", multiple=True, metavar="TEXT",
+                        help="A source: URL or citation (repeatable).")
 
 
 def _meta_options(func: Any) -> Any:
@@ -55,7 +47,8 @@ def _meta_options(func: Any) -> Any:
         click.option("--body", metavar="BODY", help="Stream metadata: the body (default: the pack's first)."),
         click.option("--interpretation", "-i", "interpretations", multiple=True, metavar="READING",
                      help="Stream metadata: a reading to judge under (repeatable)."),
-        click.option("--party", "parties", multiple=True, metavar="ID[=NAME]", help="Stream metadata: a party (repeatable)."),
+        click.option("--party", "parties", multiple=True, metavar="ID[=NAME]",
+                     help="Stream metadata: a party (repeatable)."),
         click.option("--title", help="Stream metadata: a title."),
         click.option("--country", help="Stream metadata: the country."),
     ]
@@ -70,8 +63,8 @@ def _metadata(constitution: str | None, body: str | None, interpretations: tuple
     if interpretations:
         given["interpretations"] = list(interpretations)
     if parties:
-        given["parties"] = [dict(zip(("id", "name"), p.split("=", 1))) if "=" in p else {"id": p, "name": p}
-                            for p in parties]
+        given["parties"] = [dict(zip(("id", "name"), p.split("=", 1), strict=True)) if "=" in p
+                            else {"id": p, "name": p} for p in parties]
     return {k: v for k, v in given.items() if v is not None}
 
 
@@ -109,7 +102,9 @@ def init(store: str, stream: str | None, recorded_at: str | None, **meta: Any) -
     with _open(store, create=True) as opened:
         click.echo(f"event store {store}: {len(opened.streams())} stream(s)")
         if stream and metadata:
-            version = opened.set_metadata(stream, {**opened.metadata(stream), **metadata}, recorded_at=recorded_at)
+            merged = {**opened.metadata(stream), **metadata}
+            check_stream_pack(merged)
+            version = opened.set_metadata(stream, merged, recorded_at=recorded_at)
             click.echo(f"stream {stream}: metadata recorded as version {version}")
 
 
@@ -144,16 +139,18 @@ def append(store: str, stream: str, type_name: str | None, at: date | None, sour
         if at or sources or fields:
             msg = "--at, --source and --field go with a TYPE, not with --file"
             raise StoreError(msg)
-        events = events_from_yaml(Path(file).read_bytes(), file)
-    else:
+        events = events_from_yaml(Path(file).read_bytes(), file, build=strict_event)
+    elif type_name is not None:  # always, by the check above; said again for the type checker
         if at is None:
             msg = f"a {type_name} event needs --at DATE (when it happened)"
             raise StoreError(msg)
-        events = [event_from_fields(type_name, at, sources, fields)]  # type: ignore[arg-type]
+        events = [event_from_fields(type_name, at, sources, fields, build=strict_event)]
     with _open(store) as opened:
         metadata = _metadata(**meta)
-        version = opened.append(stream, events, expected_version, recorded_at=recorded_at,
-                                metadata={**opened.metadata(stream), **metadata} if metadata else None)
+        merged = {**opened.metadata(stream), **metadata} if metadata else None
+        if merged:
+            check_stream_pack(merged)
+        version = opened.append(stream, events, expected_version, recorded_at=recorded_at, metadata=merged)
     first = version - len(events) + 1
     span = f"version {version}" if len(events) == 1 else f"versions {first}-{version}"
     click.echo(f"appended {len(events)} event(s) to {stream} as {span}"
@@ -172,32 +169,21 @@ def show(store: str, stream: str | None, at: date | None, known_at: str | None, 
     with _open(store) as opened:
         if stream is None:
             versions = opened.versions()
-            if fmt == "json":
-                click.echo(json.dumps({"store": store, "streams": versions}, indent=2))
-            else:
-                click.echo("\n".join(f"{name}\tversion {v}" for name, v in sorted(versions.items()))
-                           or f"{store}: no streams yet")
+            click.echo(streams_json(store, versions) if fmt == "json" else streams_text(store, versions))
             return
         if not opened.version(stream):
             raise StoreError(f"{store} has no stream {stream!r}"
                              + (f" (streams: {', '.join(opened.streams())})" if opened.streams() else ""))
         if history:
             records = list(opened.history(stream, known_at=known_at))
-            if fmt == "json":
-                click.echo(json.dumps({"store": store, "stream": stream, "known_at": known_at,
-                                       "records": [r.to_json() for r in records]}, indent=2, ensure_ascii=False))
-            else:
-                click.echo(history_text(records))
+            click.echo(history_json(store, stream, records, known_at=known_at) if fmt == "json"
+                       else history_text(records))
             return
         entries = list(opened.entries(stream, at=at, known_at=known_at))
         meta = opened.metadata(stream, known_at=known_at)
         version = opened.version(stream)
     if fmt == "json":
-        click.echo(json.dumps({"store": store, "stream": stream, "version": version, "known_at": known_at,
-                               "at": at.isoformat() if at else None, "metadata": meta,
-                               "events": [{"version": e.version, "corrected_by": e.corrected_by,
-                                           **unstructure_event(e.event)} for e in entries]},
-                              indent=2, ensure_ascii=False))
+        click.echo(entries_json(store, stream, entries, meta, version, at=at, known_at=known_at))
     else:
         click.echo(entries_text(stream, entries, meta, version, at=at, known_at=known_at))
 
@@ -223,8 +209,10 @@ def import_(store: str, stream: str, file: str, expected_version: int, recorded_
             from engine.files.scenarios import load_scenario
 
             scenario = load_scenario(file)
+            metadata = scenario_metadata(scenario)
+            check_stream_pack(metadata)
             version = opened.append(stream, scenario.events, expected_version, recorded_at=recorded_at,
-                                    metadata=scenario_metadata(scenario))
+                                    metadata=metadata)
     click.echo(f"imported {version - expected_version} record(s) into {stream}: now at version {version}")
 
 
@@ -298,15 +286,7 @@ def correct(store: str, stream: str, version: int, at: date | None, sources: tup
     with _open(store) as opened:
         # read the version first: a concurrent correction of the same event is refused, not overwritten
         expected = opened.version(stream) if expected_version is None else expected_version
-        current = opened.event(stream, version)
-        data = unstructure_event(current)
-        data.update(parse_fields(fields))
-        if at is not None:
-            data["at"] = at.isoformat()
-        if sources:
-            data["source"] = list(sources)
-        type_name = data.pop("type")
-        replacement = strict_event(type_name, data)
+        replacement = replacement_from_fields(opened.event(stream, version), at, sources, fields, build=strict_event)
         new = opened.correct(stream, version, replacement, expected, recorded_at=recorded_at)
     click.echo(f"corrected version {version} of {stream}: correction recorded as version {new}")
 
@@ -331,70 +311,7 @@ def retract(store: str, stream: str, version: int, reason: str | None, sources: 
     click.echo(f"retracted version {version} of {stream}: retraction recorded as version {new}")
 
 
-# --------------------------------------------------------------------------- parsing
-
-
-def parse_fields(fields: Iterable[str]) -> dict[str, Any]:
-    """``KEY=VALUE`` pairs, each VALUE read as YAML (no yes/no booleans; dates stay text).
-
-    Raises:
-        ScenarioError: a pair without ``=``, or a VALUE that is not YAML.
-    """
-    out: dict[str, Any] = {}
-    for text in fields:
-        key, sep, value = text.partition("=")
-        key = key.strip()
-        if not sep or not key:
-            msg = f"expected KEY=VALUE (got {text!r})"
-            raise ScenarioError(msg, field="--field")
-        out[key] = load_located(value, f"--field {key}", ScenarioError).data if value.strip() else None
-    return out
-
-
-def event_from_fields(type_name: str, at: date, sources: Iterable[str], fields: Iterable[str]) -> Event:
-    """An event from the command line's TYPE, --at, --source and --field options.
-
-    Raises:
-        StoreError: unknown type (with a suggestion) or fields that don't make a valid event.
-    """
-    data: dict[str, Any] = {"at": at.isoformat()}
-    if sources:
-        data["source"] = list(sources)
-    given = parse_fields(fields)
-    for name in [n for n in ("at", "source") if n in data and n in given]:
-        # a --field must not quietly override the option that says the same
-        msg = f"--field {name}=... repeats --{name}: give the {'date' if name == 'at' else 'source'} once, with --{name}"
-        raise StoreError(msg)
-    data.update(given)
-    return strict_event(type_name, data)
-
-
-def events_from_yaml(text: str | bytes, path: str) -> list[Event]:
-    """The events listed in a YAML file: a list of event mappings, or a mapping with ``events``.
-
-    Raises:
-        ScenarioError: naming file, line and field.
-    """
-    doc = load_located(text, path, ScenarioError)
-    if isinstance(doc.data, dict) and "scenario" in doc.data:
-        msg = "this is a scenario file: bring it in with 'impasse log import'"
-        raise ScenarioError(msg, path=path)
-    where: tuple = ("events",) if isinstance(doc.data, dict) else ()
-    items = doc.get(where) if where else doc.data
-    if not isinstance(items, list) or not items:
-        raise doc.fail(where, "expected a list of events (or a mapping with 'events:')")
-    events = []
-    for i, item in enumerate(items):
-        place = (*where, i)
-        if not isinstance(item, dict) or not isinstance(item.get("type"), str):
-            raise doc.fail(place, "each event must be a mapping with 'type', 'at' and 'source'")
-        data = {k: v for k, v in item.items() if k != "type"}
-        try:
-            events.append(strict_event(item["type"], data))
-        except StoreError as exc:
-            line, column = doc.position(place)
-            raise ScenarioError(str(exc), path=path, line=line, column=column, field=dotted(place)) from None
-    return events
+# --------------------------------------------------------------------------- helpers
 
 
 def _is_jsonl(path: str) -> bool:
@@ -404,62 +321,3 @@ def _is_jsonl(path: str) -> bool:
         return False
     with open(path, encoding="utf-8", errors="replace") as f:
         return f.read(64).lstrip().startswith("{")
-
-
-# --------------------------------------------------------------------------- rendering
-
-
-def _value(value: Any) -> str:
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {v}" for k, v in value.items()) + "}"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
-
-
-def _summary(data: dict[str, Any], skip: tuple[str, ...] = ("type", "at", "source", "note")) -> str:
-    return " ".join(f"{k}={_value(v)}" for k, v in data.items() if k not in skip)
-
-
-def entries_text(stream: str, entries: list[Entry], metadata: dict[str, Any], version: int, *,
-                 at: date | None = None, known_at: str | None = None) -> str:
-    """A stream's events as a reader sees them, one line each, with their stream versions."""
-    corrected = sum(1 for e in entries if e.corrected_by)
-    head = f"{stream}: {len(entries)} event(s), stream at version {version}"
-    if metadata.get("constitution"):
-        head += f"; constitution {metadata['constitution']}"
-        if metadata.get("interpretations"):
-            head += f", readings: {', '.join(metadata['interpretations'])}"
-    lines = [head]
-    if at or known_at:
-        lines.append("  " + "; ".join(x for x in (f"events by {at}" if at else "",
-                                                   f"as known at {known_at}" if known_at else "") if x))
-    if corrected:
-        lines.append(f"  {corrected} corrected event(s) shown as corrected (see --history)")
-    width = max((len(e.event.TYPE) for e in entries), default=0)
-    for e in entries:
-        data = unstructure_event(e.event)
-        mark = f"   [corrected by v{e.corrected_by}]" if e.corrected_by else ""
-        lines.append(f"  v{e.version:<4} {e.event.at}  {e.event.TYPE:<{width}}  {_summary(data)}{mark}".rstrip())
-    return "\n".join(lines)
-
-
-def history_text(records: list[Record]) -> str:
-    """Every record as written, one line each: version, transaction time, kind, what it says."""
-    lines = []
-    for r in records:
-        data = r.data()
-        stamp = r.recorded_at[:19] + "Z"
-        if r.kind == EVENT:
-            what = f"{r.valid} {r.type}  {_summary(data)}"
-        elif r.kind == CORRECTION:
-            what = f"of v{r.target}: {r.valid} {r.type}  {_summary(data)}"
-        elif r.kind == RETRACTION:
-            what = f"of v{r.target}" + (f": {data.get('reason')}" if data.get("reason") else "")
-        elif r.kind == METADATA:
-            what = _summary(data, skip=("parties", "notes", "sources"))
-        else:
-            what = r.payload
-        schema = f" (schema {r.schema})" if r.schema != 1 else ""
-        lines.append(f"  v{r.version:<4} {stamp}  {r.kind:<10}  {what}{schema}".rstrip())
-    return "\n".join(lines)

@@ -1,8 +1,8 @@
 """The event store's records: their fields and checksums, transaction-time stamps, schema versions
 and upcasters, and turning payloads into events and back.
 
-No storage here: :mod:`engine.store.base` builds the store on these. The only outside things read are
-the clock (:func:`utc_now`, the store's default) and constitution packs (:func:`check_metadata`).
+No storage here: :mod:`engine.store.interface` builds the store on these. The only outside thing
+read is the clock (:func:`utc_now`, the store's default).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import attrs
@@ -183,10 +183,11 @@ def known_bound(known_at: datetime | date | str | None) -> str | None:
     if known_at is None:
         return None
     if isinstance(known_at, str) and re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", known_at):
+        text = known_at.strip()
         try:
-            known_at = date.fromisoformat(known_at.strip())
+            known_at = date.fromisoformat(text)
         except ValueError as exc:
-            msg = f"known-at must be a real date or date-time (got {known_at.strip()!r}: {exc})"
+            msg = f"known-at must be a real date or date-time (got {text!r}: {exc})"
             raise StoreError(msg) from None
     try:
         if isinstance(known_at, date) and not isinstance(known_at, datetime):
@@ -259,7 +260,7 @@ SCHEMAS = Schemas()
 def _field_readers(cls: type[Event]) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
     """For the fast read path: the fields whose JSON form needs turning back into Python values."""
     attrs.resolve_types(cls)
-    out = []
+    out: list[tuple[str, Callable[[Any], Any]]] = []
     for field in attrs.fields(cls):
         text = str(field.type)
         if "datetime.date" in text or field.type is date:
@@ -426,9 +427,15 @@ def event_draft(event: Event, schemas: Schemas, kind: str = EVENT, target: int |
 
 
 def check_metadata(metadata: Mapping[str, Any]) -> dict[str, Any]:
-    """Metadata as stored: known keys only, and a pack, body and readings that exist."""
-    from engine.files.packs import load_pack
+    """Metadata as stored: known keys only, lists where lists go, and parties with ids.
 
+    Only the shape is checked here: that the constitution pack, its body and the readings exist is
+    for the caller that takes them from a user (:func:`engine.crisis.check_stream_pack`), since
+    packs belong to a layer above the store.
+
+    Raises:
+        StoreError: an unknown key, or a party without an id.
+    """
     data = {k: v for k, v in metadata.items() if v not in (None, (), [])}
     unknown = sorted(set(data) - set(METADATA_KEYS))
     if unknown:
@@ -437,13 +444,6 @@ def check_metadata(metadata: Mapping[str, Any]) -> dict[str, Any]:
     for key in ("interpretations", "sources", "notes", "parties"):
         if key in data:
             data[key] = [data[key]] if isinstance(data[key], (str, dict)) else list(data[key])
-    if "constitution" in data:
-        pack = load_pack(data["constitution"])
-        if "body" in data and data["body"] not in [b.id for b in pack.bodies]:
-            msg = f"pack {pack.id!r} has no body {data['body']!r} (bodies: {', '.join(b.id for b in pack.bodies)})"
-            raise StoreError(msg)
-        for name in data.get("interpretations", ()):
-            pack.interpretation(name)  # raises UnknownNameError, with a suggestion
     parties = []
     for party in data.get("parties", ()):
         if isinstance(party, str):

@@ -26,7 +26,7 @@ from os import PathLike, fspath
 from pathlib import Path
 
 from engine.errors import StaleVersionError, StoreError
-from engine.store.base import EventStore
+from engine.store.interface import EventStore
 from engine.store.records import SCHEMAS, Draft, Problem, Record, Schemas
 
 __all__ = ["SQLiteStore"]
@@ -67,7 +67,7 @@ _BATCH = 512  # rows fetched at a time by a read
 
 
 class SQLiteStore(EventStore):
-    """An :class:`~engine.store.base.EventStore` in one SQLite file.
+    """An :class:`~engine.store.interface.EventStore` in one SQLite file.
 
     Args:
         path: the file.

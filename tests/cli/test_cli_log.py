@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from engine.cli.log import log, parse_fields
+from engine.cli.log import log
 from engine.crisis import scenario_from_store
 from engine.errors import ScenarioError
-from engine.store.base import open_store
+from engine.files.event_input import parse_fields
+from engine.store.opening import open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -135,7 +136,8 @@ class TestAppend:
         events.write_text("events:\n  - {type: talks_held, at: 2013-09-16, parties: [A], source: s}\n"
                           "  - type: vote\n    at: 2013-09-24\n    motion: law\n    yes: -3\n    source: s\n")
         line = fails(runner, "append", db, "-s", "kh-2013", "--file", events)
-        assert line.startswith(f"Error: {events}:3:5: events[1]: not a valid vote event") and "'yes' must be >= 0" in line
+        assert line.startswith(f"Error: {events}:3:5: events[1]: not a valid vote event")
+        assert "'yes' must be >= 0" in line
         with open_store(db) as store:
             assert store.version("kh-2013") == 4
 
@@ -190,17 +192,19 @@ class TestShowExportImportVerify:
         assert [r["kind"] for r in history["records"]] == ["metadata", "event", "event", "event"]
 
     def test_show_unknown_stream(self, runner: CliRunner, db: Path) -> None:
-        assert fails(runner, "show", db, "-s", "kh-2031") == "Error: " + f"{db} has no stream 'kh-2031' (streams: kh-2013)"
+        assert fails(runner, "show", db, "-s", "kh-2031") == f"Error: {db} has no stream 'kh-2031' (streams: kh-2013)"
 
     def test_missing_store(self, runner: CliRunner, tmp_path: Path) -> None:
         line = fails(runner, "show", tmp_path / "no.db", "-s", "x")
-        assert line == f"Error: no event store at {tmp_path / 'no.db'} (make one with 'impasse log init {tmp_path / 'no.db'}')"
+        no_db = tmp_path / "no.db"
+        assert line == f"Error: no event store at {no_db} (make one with 'impasse log init {no_db}')"
 
     def test_export_import_jsonl(self, runner: CliRunner, db: Path, tmp_path: Path) -> None:
         """Export JSON Lines, import them as another stream: the same history; verify passes."""
         dump = tmp_path / "kh.jsonl"
         dump.write_text(ok(runner, "export", db, "-s", "kh-2013").stdout)
-        assert ok(runner, "import", db, "-s", "copy", dump).stdout == "imported 4 record(s) into copy: now at version 4\n"
+        out = ok(runner, "import", db, "-s", "copy", dump).stdout
+        assert out == "imported 4 record(s) into copy: now at version 4\n"
         assert "already" not in fails(runner, "import", db, "-s", "copy", dump)
         out = ok(runner, "verify", db).stdout
         assert out.startswith(f"ok: {db}: 2 stream(s), 8 record(s)")
@@ -239,6 +243,16 @@ class TestShowExportImportVerify:
         assert "kx" in fails(runner, "init", tmp_path / "s.db", "-s", "x", "--constitution", "kx")
         assert "opposition-120-to-open" in fails(runner, "init", tmp_path / "s.db", "-s", "x", "--constitution", "kh",
                                                  "-i", "opposition-120")
+
+    def test_unknown_body_and_pack_on_append(self, runner: CliRunner, tmp_path: Path) -> None:
+        """The pack check (engine.crisis.check_stream_pack) runs wherever metadata comes in; nothing is written."""
+        db = tmp_path / "s.db"
+        assert fails(runner, "init", db, "-s", "x", "--constitution", "kh", "--body", "senate") == (
+            "Error: pack 'kh' has no body 'senate' (bodies: national-assembly)")
+        assert "kx" in fails(runner, "append", db, "-s", "x", "talks_held", "--at", "2013-09-01",
+                             "-f", "parties=[CPP, CNRP]", "--source", "s", "--constitution", "kx")
+        with open_store(db) as store:
+            assert store.version("x") == 0
 
 
 class TestFields:

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from typing import TextIO
 
 from engine.errors import StaleVersionError
-from engine.store.base import open_store
+from engine.store.opening import open_store
 from engine.timeline.events import TalksHeld
 
 

@@ -13,7 +13,9 @@ import pytest
 from engine.crisis import scenario_from_store, scenario_metadata
 from engine.errors import StaleVersionError, StoreError
 from engine.files.scenarios import dump_scenario, parse_scenario
-from engine.store.base import CORRECTION, EventStore, open_store
+from engine.store.interface import EventStore
+from engine.store.opening import open_store
+from engine.store.records import CORRECTION
 from tests.store.store_contract import Clock, sitting, talks
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -71,15 +73,16 @@ class TestImport:
 
     def test_bad_lines_are_named(self, store: EventStore) -> None:
         """Not JSON, not an object, not an event: each names its line."""
-        with pytest.raises(StoreError, match="f.jsonl:2: not JSON"):
+        with pytest.raises(StoreError, match=r"f\.jsonl:2: not JSON"):
             store.import_jsonl("b", ['{"type": "talks_held", "at": "2013-09-01", "source": "s", "parties": "A"}',
                                      "{oops"], path="f.jsonl")
         with pytest.raises(StoreError, match="<jsonl>:1: each line must be a JSON object"):
             store.import_jsonl("b", ["[1, 2]"])
-        with pytest.raises(StoreError, match="<jsonl>:1: unknown event type 'ralley'. Did you mean 'rally'"):
+        with pytest.raises(StoreError, match=r"<jsonl>:1: unknown event type 'ralley'\. Did you mean 'rally'"):
             store.import_jsonl("b", ['{"type": "ralley", "at": "2013-09-01"}'])
         with pytest.raises(StoreError, match="<jsonl>:1: not a valid vote event"):
-            store.import_jsonl("b", ['{"type": "vote", "at": "2013-09-01", "source": "s", "motion": "law", "yes": "x"}'])
+            store.import_jsonl("b", ['{"type": "vote", "at": "2013-09-01", "source": "s", "motion": "law", '
+                                     '"yes": "x"}'])
         assert store.version("b") == 0
 
     def test_bare_events(self, store: EventStore) -> None:

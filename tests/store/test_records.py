@@ -1,15 +1,15 @@
-"""engine.store.base's pure pieces: transaction-time stamps and bounds, checksums, the schema registry."""
+"""engine.store.records' pure pieces: transaction-time stamps and bounds, checksums, the schema registry."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from engine.errors import StoreError
-from engine.store.base import SCHEMAS, checksum, known_bound, utc_stamp
+from engine.store.records import SCHEMAS, checksum, known_bound, utc_stamp
 
 
 class TestStamps:
@@ -77,7 +77,7 @@ class TestChecksum:
         base = checksum(*parts)  # type: ignore[arg-type]
         changed = [4, "correction", "rally", 2, "2013-09-23", "2013-09-25T00:00:00.000001Z", 2, '{"yes":69}', "abd"]
         for i, other in enumerate(changed):
-            assert checksum(*(parts[:i] + [other] + parts[i + 1:])) != base  # type: ignore[arg-type]
+            assert checksum(*[*parts[:i], other, *parts[i + 1:]]) != base  # type: ignore[arg-type]
 
 
 class TestSchemas:

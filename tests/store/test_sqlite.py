@@ -22,13 +22,9 @@ import pytest
 from engine.crisis import replay_scenario, scenario_from_store, scenario_metadata
 from engine.errors import StoreError
 from engine.files.scenarios import load_scenario
-from engine.store.base import (
-    SCHEMAS,
-    EventStore,
-    checksum,
-    open_store,
-)
-from engine.store.records import BUILDERS, strict_event
+from engine.store.interface import EventStore
+from engine.store.opening import open_store
+from engine.store.records import BUILDERS, SCHEMAS, checksum, strict_event
 from engine.store.sqlite import _SCHEMA, SQLiteStore
 from engine.timeline.events import REGISTRY, ParliamentConvened, VoteHeld, unstructure_event
 from tests.store.store_contract import Clock, EventStoreContract, sitting, talks
@@ -66,7 +62,7 @@ class TestFile:
         """A file that is not an impasse store is a StoreError, never a sqlite3 error."""
         path = tmp_path / "x.db"
         path.write_bytes(content)
-        with pytest.raises(StoreError, match="not an (impasse )?event store"):
+        with pytest.raises(StoreError, match=r"not an (impasse )?event store"):
             open_store(path)
 
     def test_other_sqlite_databases_are_refused(self, tmp_path: Path) -> None:
@@ -279,13 +275,13 @@ class TestSchemas:
         path = tmp_path / "old.db"
         self.write_v1(path)
         with SQLiteStore(path) as store:
-            with pytest.raises(StoreError, match="stream 'kh' version 1: .*members_present"):
+            with pytest.raises(StoreError, match=r"stream 'kh' version 1: .*members_present"):
                 list(store.read("kh"))
             assert [p.version for p in store.verify()] == [1, 2]
         newer = SCHEMAS.register("vote", 1, self.renamed("in_favour", "yes")).register("vote", 2, dict)
         with SQLiteStore(path, schemas=newer) as store:
             assert store.schemas.current("vote") == 3
-            with pytest.raises(StoreError, match="no upcaster for 'parliament_convened'|members_present"):
+            with pytest.raises(StoreError, match=r"no upcaster for 'parliament_convened'|members_present"):
                 list(store.read("kh"))
 
     def test_missing_step_is_named(self) -> None:
@@ -351,7 +347,7 @@ class TestScenarios:
         """Replay needs a constitution pack: the error says how to record one."""
         with open_store(tmp_path / "s.db", create=True) as store:
             store.append("x", [talks(0)])
-            with pytest.raises(StoreError, match="no constitution pack recorded.*--constitution"):
+            with pytest.raises(StoreError, match=r"no constitution pack recorded.*--constitution"):
                 scenario_from_store(store, "x")
             with pytest.raises(StoreError, match="no stream 'y'"):
                 scenario_from_store(store, "y")
@@ -439,7 +435,7 @@ def _contend(tmp_path: Path, batches: int) -> None:
     outputs = [proc.communicate(timeout=120) for proc in writers]
     assert [proc.returncode for proc in writers] == [0, 0], [err for _, err in outputs]
     landed = {}
-    for name, (out, _) in zip("AB", outputs):
+    for name, (out, _) in zip("AB", outputs, strict=True):
         for line in out.splitlines():
             if line.startswith("ok"):
                 _, b, first, last = line.split()

@@ -1,4 +1,5 @@
-"""The append-only event store: one stream per crisis, corrections kept, two time axes, schema versions.
+"""The event store's interface: appending with expected versions, and reading with corrections and
+retractions applied, along valid time and transaction time, the same for every storage.
 
 A stream is a sequence of **records**, numbered 1, 2, 3… with no gaps. A record is one of:
 
@@ -17,8 +18,10 @@ Every record carries the schema version its payload was written with; :class:`Sc
 old payloads to the current event classes on the way out. Each record also carries a SHA-256
 checksum of its contents chained to the previous record's, which :meth:`EventStore.verify` checks.
 
-Records, checksums, stamps and schemas are in :mod:`engine.store.records`;
-:class:`~engine.store.sqlite.SQLiteStore` is the implementation; :func:`open_store` opens one.
+Records, checksums, stamps and schemas are in :mod:`engine.store.records`; the checks of
+:meth:`EventStore.verify` in :mod:`engine.store.verify`; JSON Lines in :mod:`engine.store.jsonl`;
+:class:`~engine.store.sqlite.SQLiteStore` is the implementation, and
+:func:`engine.store.opening.open_store` opens one.
 """
 
 from __future__ import annotations
@@ -30,28 +33,24 @@ import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from os import PathLike
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 import attrs
 
-from engine.errors import ImpasseError, StoreError
+from engine.errors import StoreError
+from engine.store.jsonl import drafts_from_jsonl, jsonl_lines
 from engine.store.records import (
     BUILDERS,
     CORRECTION,
     EVENT,
-    KINDS,
     METADATA,
-    METADATA_KEYS,
     RETRACTION,
     SCHEMAS,
-    STAMP,
     Draft,
     Entry,
     Problem,
     Record,
     Schemas,
-    Upcaster,
     check_metadata,
     checked_event,
     checksum,
@@ -62,36 +61,16 @@ from engine.store.records import (
     utc_now,
     utc_stamp,
 )
-from engine.timeline.events import Event, unique_id
+from engine.store.verify import verify_stream
+from engine.timeline.events import Event
 
-if TYPE_CHECKING:
-    from engine.files.scenarios import Scenario
-
-__all__ = [
-    "CORRECTION",
-    "EVENT",
-    "KINDS",
-    "METADATA",
-    "METADATA_KEYS",
-    "RETRACTION",
-    "SCHEMAS",
-    "Entry",
-    "EventStore",
-    "Problem",
-    "Record",
-    "Schemas",
-    "Upcaster",
-    "checksum",
-    "known_bound",
-    "open_store",
-    "strict_event",
-    "utc_stamp",
-]
+__all__ = ["EventStore"]
 
 _STREAM = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,199}")
 
-#: The json module's scanner: ``_SCAN(text, 0)`` is ``(value, end)`` (what ``json.loads`` calls).
-_SCAN = json.JSONDecoder().scan_once
+#: ``_DECODE(text)`` is ``(value, end)``: json's public decoder without ``json.loads``'s checks of
+#: its argument and of the whitespace around the value (the store writes none).
+_DECODE = json.JSONDecoder().raw_decode
 
 
 # --------------------------------------------------------------------------- the interface
@@ -163,7 +142,7 @@ class EventStore(abc.ABC):
         """The names of the streams, sorted."""
         return tuple(sorted(self.versions()))
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027  # not abstract: a storage holding nothing open has nothing to do
         """Release the store's resources."""
 
     def __enter__(self) -> EventStore:
@@ -189,7 +168,8 @@ class EventStore(abc.ABC):
             expected_version: the version the caller last read (0: a new stream); None to append
                 whatever the version.
             recorded_at: the transaction time; default: the store's clock.
-            metadata: stream metadata to record first, in the same batch.
+            metadata: stream metadata to record first, in the same batch (shape checked, as by
+                :meth:`set_metadata`).
 
         Returns:
             The stream's new version (the version of the last record written).
@@ -229,11 +209,12 @@ class EventStore(abc.ABC):
                      recorded_at: datetime | date | str | None = None) -> int:
         """Record the stream's metadata (replacing, for readers, any recorded before).
 
-        Keys as in a scenario file's ``scenario:`` block, plus ``parties``; see :data:`METADATA_KEYS`.
+        Keys as in a scenario file's ``scenario:`` block, plus ``parties``; see
+        :data:`~engine.store.records.METADATA_KEYS`. Only the shape is checked: for metadata a user
+        gave, call :func:`engine.crisis.check_stream_pack` first (the pack, body and readings exist).
 
         Raises:
-            UnknownNameError: an unknown pack or interpretation.
-            StoreError: an unknown key, or a body the pack does not have.
+            StoreError: an unknown key, or a party without an id.
         """
         draft = Draft(METADATA, None, 1, None, None, dumps(check_metadata(metadata)))
         return self._write(stream, [draft], expected_version, recorded_at)
@@ -358,25 +339,26 @@ class EventStore(abc.ABC):
         bound = known_bound(known_at)
         last: dict[int, Record] = {}
         for record in self._records(stream, known_before=bound, kinds=(CORRECTION, RETRACTION)):
-            last[record.target] = record  # type: ignore[index]
+            if record.target is not None:  # always set on these kinds: _seal and verify() see to it
+                last[record.target] = record
         # Corrected events leave their place in the stream and come back at their corrected date,
         # merged in: the stream stays one ordered pass however many corrections there are.
         moved = [Entry(target, self._event_of(r), r.version) for target, r in last.items()
-                 if r.kind == CORRECTION and (at is None or r.valid <= at.isoformat())]  # type: ignore[operator]
+                 if r.kind == CORRECTION and (at is None or (r.valid or "") <= at.isoformat())]
         pending = deque(sorted(moved, key=lambda e: (e.event.at, e.version)))
         schemas = self.schemas
         build = {(name, schemas.current(name)): builder for name, builder in BUILDERS.items()}.__getitem__
-        scan, size = _SCAN, len
+        decode, size = _DECODE, len
         for batch in self._event_batches(stream, until=at.isoformat() if at else None, known_before=bound):
             for version, type_name, schema, payload in batch:
                 if last and version in last:
                     continue
                 try:
-                    # the json module's own scanner, without json.loads's wrapper: the store wrote
-                    # the payload with no surrounding space; anything else goes through json.loads
+                    # json's decoder without json.loads's wrapper: the store wrote the payload with
+                    # no surrounding space; anything else goes through json.loads (and its message)
                     try:
-                        data, end = scan(payload, 0)
-                    except StopIteration:
+                        data, end = decode(payload)
+                    except ValueError:
                         end = -1
                     if end != size(payload):
                         data = json.loads(payload)
@@ -406,73 +388,26 @@ class EventStore(abc.ABC):
             msg = f"stream {record.stream!r} version {record.version}: {exc}"
             raise StoreError(msg) from None
 
-    # --- checking -----------------------------------------------------------------
+    # --- checking and moving --------------------------------------------------------
 
     def verify(self) -> tuple[Problem, ...]:
         """Check every record: versions without gaps, checksums and their chain, transaction times in
-        order, known schema versions, payloads that upcast and structure, corrections that name events.
+        order, known schema versions, payloads that upcast and structure, corrections that name events
+        (:func:`engine.store.verify.verify_stream`), and what the storage itself reports.
 
         Returns:
             The problems found; empty when the store is sound.
         """
         problems = list(self._storage_problems())
         for stream in self.streams():
-            problems += self._verify_stream(stream)
+            problems += verify_stream(stream, self._records(stream), self.schemas)
         return tuple(problems)
-
-    def _verify_stream(self, stream: str) -> list[Problem]:
-        problems: list[Problem] = []
-        expected, previous, last_stamp = 1, "", ""
-        kinds: dict[int, str] = {}
-        for r in self._records(stream):
-            def bad(reason: str, r: Record = r) -> None:
-                problems.append(Problem(stream, r.version, reason))
-
-            if r.version != expected:
-                what = f"versions jump from {expected - 1} to {r.version}" if r.version > expected else \
-                    f"version {r.version} appears again or out of order"
-                problems.append(Problem(stream, r.version, what))
-            expected = r.version + 1
-            digest = checksum(r.version, r.kind, r.type, r.schema, r.valid, r.recorded_at, r.target, r.payload,
-                              previous)
-            if digest != r.checksum:
-                bad("checksum does not match: the record was changed after it was written, or the one before it was")
-            previous = r.checksum
-            if not STAMP.fullmatch(r.recorded_at or ""):
-                bad(f"recorded time {r.recorded_at!r} is not written YYYY-MM-DDTHH:MM:SS.ffffffZ")
-            elif r.recorded_at < last_stamp:
-                bad(f"recorded time {r.recorded_at} is before the previous record's ({last_stamp})")
-            last_stamp = max(last_stamp, r.recorded_at or "")
-            kinds[r.version] = r.kind
-            if r.kind not in KINDS:
-                bad(f"unknown record kind {r.kind!r}")
-                continue
-            try:
-                data = r.data()
-            except ValueError as exc:
-                bad(f"payload is not JSON: {exc}")
-                continue
-            if r.kind in (CORRECTION, RETRACTION) and kinds.get(r.target) != EVENT:  # type: ignore[arg-type]
-                bad(f"{r.kind} names version {r.target}, which is not an earlier event record")
-            if r.kind in (EVENT, CORRECTION):
-                try:
-                    event = strict_event(r.type or "", self.schemas.upcast(r.type or "", r.schema, data))
-                except StoreError as exc:
-                    bad(str(exc))
-                    continue
-                if event.at.isoformat() != r.valid:
-                    bad(f"valid date {r.valid} differs from the event's date {event.at}")
-            elif not isinstance(data, dict):
-                bad(f"a {r.kind} payload must be a JSON object")
-        return problems
-
-    # --- JSON Lines ---------------------------------------------------------------
 
     def export_jsonl(self, stream: str, out: TextIO) -> int:
         """Write every record of a stream as JSON Lines (the full history); return how many."""
         n = 0
-        for record in self._records(stream):
-            out.write(dumps(record.to_json()) + "\n")
+        for line in jsonl_lines(self._records(stream)):
+            out.write(line)
             n += 1
         return n
 
@@ -487,83 +422,9 @@ class EventStore(abc.ABC):
         Raises:
             StoreError: naming the line, for anything that can't be imported.
         """
-        drafts: list[Draft] = []
-        renumber: dict[int, int] = {}
-        previous: str | None = None
-        for number, line in enumerate(lines, 1):
-            if not line.strip():
-                continue
-            where = f"{path}:{number}"
-            try:
-                item = json.loads(line)
-            except ValueError as exc:
-                msg = f"{where}: not JSON: {exc}"
-                raise StoreError(msg) from None
-            if not isinstance(item, dict):
-                msg = f"{where}: each line must be a JSON object"
-                raise StoreError(msg)
-            try:
-                if "kind" in item:
-                    draft, previous = self._imported_record(item, previous, renumber, len(drafts) + 1)
-                else:
-                    draft = event_draft(strict_event(str(item.pop("type", "")), item), self.schemas)
-            except StoreError as exc:
-                msg = f"{where}: {exc}"
-                raise StoreError(msg) from None
-            drafts.append(draft)
+        drafts = drafts_from_jsonl(lines, self.schemas, path)
         if any(d.target is not None for d in drafts):
             base = self.version(stream) if expected_version is None else expected_version
             drafts = [attrs.evolve(d, target=d.target + base) if d.target is not None else d for d in drafts]
             expected_version = base  # the renumbered targets hold only if nobody appends in between
         return self._write(stream, drafts, expected_version, recorded_at)
-
-    def _imported_record(self, item: dict[str, Any], previous: str | None,
-                         renumber: dict[int, int], position: int) -> tuple[Draft, str]:
-        missing = {"version", "kind", "schema", "recorded_at", "payload", "checksum"} - set(item)
-        if missing:
-            msg = f"record lacks {', '.join(sorted(missing))}"
-            raise StoreError(msg)
-        if item["kind"] not in KINDS:
-            msg = f"unknown record kind {item['kind']!r}"
-            raise StoreError(msg)
-        payload = dumps(item["payload"])
-        chain = previous if previous is not None else ("" if item["version"] == 1 else None)
-        if chain is not None:
-            digest = checksum(item["version"], item["kind"], item.get("type"), item["schema"], item.get("valid"),
-                              item["recorded_at"], item.get("target"), payload, chain)
-            if digest != item["checksum"]:
-                msg = f"checksum does not match for version {item['version']}: the line was changed"
-                raise StoreError(msg)
-        renumber[item["version"]] = position
-        target = item.get("target")
-        if target is not None:
-            if target not in renumber:
-                msg = f"{item['kind']} names version {target}, which is not in the file before it"
-                raise StoreError(msg)
-            target = renumber[target]
-        stamp = utc_stamp(item["recorded_at"])
-        if item["kind"] in (EVENT, CORRECTION):
-            data = self.schemas.upcast(str(item.get("type")), item["schema"], item["payload"])
-            event = strict_event(str(item.get("type")), data)
-            draft = attrs.evolve(event_draft(event, self.schemas, item["kind"], target), recorded_at=stamp)
-        else:
-            draft = Draft(item["kind"], None, item["schema"], None, target, payload, stamp)
-        return draft, item["checksum"]
-
-
-# --------------------------------------------------------------------------- opening, scenarios
-
-
-def open_store(path: str | PathLike[str], *, create: bool = False, schemas: Schemas = SCHEMAS,
-               clock: Callable[[], datetime] | None = None) -> EventStore:
-    """Open the event store at ``path`` (a SQLite file).
-
-    Args:
-        create: make the store if there is none (as ``impasse log init`` does).
-
-    Raises:
-        StoreError: no store there (and ``create`` is false), or a file that is not one.
-    """
-    from engine.store.sqlite import SQLiteStore
-
-    return SQLiteStore(path, create=create, schemas=schemas, clock=clock)

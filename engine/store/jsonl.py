@@ -1,0 +1,114 @@
+"""JSON Lines, the store's export and import format: records to lines, and lines back to drafts.
+
+An exported line is a record with every field (its payload as an object); an imported line is
+either such a record, whose checksum chain is checked and whose transaction time is kept, or a bare
+event (``{"type": "vote", "at": ...}``). :meth:`engine.store.interface.EventStore.import_jsonl`
+appends the drafts; nothing here touches storage.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import attrs
+
+from engine.errors import StoreError
+from engine.store.records import (
+    CORRECTION,
+    EVENT,
+    KINDS,
+    Draft,
+    Record,
+    Schemas,
+    checksum,
+    dumps,
+    event_draft,
+    strict_event,
+    utc_stamp,
+)
+
+__all__ = ["drafts_from_jsonl", "jsonl_lines"]
+
+
+def jsonl_lines(records: Iterable[Record]) -> Iterator[str]:
+    """Each record as one line of JSON (newline included), in the order given."""
+    for record in records:
+        yield dumps(record.to_json()) + "\n"
+
+
+def drafts_from_jsonl(lines: Iterable[str], schemas: Schemas, path: str = "<jsonl>") -> list[Draft]:
+    """The drafts that JSON Lines describe, numbered from 1 in the order of the lines.
+
+    A correction's or retraction's ``target`` is the position of the draft it names among these
+    drafts (1 for the first): the store adds the stream's version when it appends them.
+
+    Args:
+        lines: the lines; blank ones are skipped.
+        schemas: the registry events are written with, and exported payloads upcast with.
+        path: the file's name, for messages.
+
+    Raises:
+        StoreError: naming the line (``PATH:N``), for anything that can't be imported.
+    """
+    drafts: list[Draft] = []
+    renumber: dict[int, int] = {}
+    previous: str | None = None
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            item = json.loads(line)
+        except ValueError as exc:
+            msg = f"{where}: not JSON: {exc}"
+            raise StoreError(msg) from None
+        if not isinstance(item, dict):
+            msg = f"{where}: each line must be a JSON object"
+            raise StoreError(msg)
+        try:
+            if "kind" in item:
+                draft, previous = _imported_record(item, previous, renumber, len(drafts) + 1, schemas)
+            else:
+                draft = event_draft(strict_event(str(item.pop("type", "")), item), schemas)
+        except StoreError as exc:
+            msg = f"{where}: {exc}"
+            raise StoreError(msg) from None
+        drafts.append(draft)
+    return drafts
+
+
+def _imported_record(item: dict[str, Any], previous: str | None, renumber: dict[int, int], position: int,
+                     schemas: Schemas) -> tuple[Draft, str]:
+    """One exported record as a draft at ``position``, and its checksum (the next line's chain)."""
+    missing = {"version", "kind", "schema", "recorded_at", "payload", "checksum"} - set(item)
+    if missing:
+        msg = f"record lacks {', '.join(sorted(missing))}"
+        raise StoreError(msg)
+    if item["kind"] not in KINDS:
+        msg = f"unknown record kind {item['kind']!r}"
+        raise StoreError(msg)
+    payload = dumps(item["payload"])
+    chain = previous if previous is not None else ("" if item["version"] == 1 else None)
+    if chain is not None:
+        digest = checksum(item["version"], item["kind"], item.get("type"), item["schema"], item.get("valid"),
+                          item["recorded_at"], item.get("target"), payload, chain)
+        if digest != item["checksum"]:
+            msg = f"checksum does not match for version {item['version']}: the line was changed"
+            raise StoreError(msg)
+    renumber[item["version"]] = position
+    target = item.get("target")
+    if target is not None:
+        if target not in renumber:
+            msg = f"{item['kind']} names version {target}, which is not in the file before it"
+            raise StoreError(msg)
+        target = renumber[target]
+    stamp = utc_stamp(item["recorded_at"])
+    if item["kind"] in (EVENT, CORRECTION):
+        data = schemas.upcast(str(item.get("type")), item["schema"], item["payload"])
+        event = strict_event(str(item.get("type")), data)
+        draft = attrs.evolve(event_draft(event, schemas, item["kind"], target), recorded_at=stamp)
+    else:
+        draft = Draft(item["kind"], None, item["schema"], None, target, payload, stamp)
+    return draft, item["checksum"]

@@ -1,0 +1,83 @@
+"""Checking a stream's records as written: versions, checksums and their chain, transaction times,
+schema versions, payloads, and what corrections and retractions name.
+
+Pure over records: :meth:`engine.store.interface.EventStore.verify` feeds it each stream's records
+and adds what the storage itself reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from engine.errors import StoreError
+from engine.store.records import (
+    CORRECTION,
+    EVENT,
+    KINDS,
+    RETRACTION,
+    STAMP,
+    Problem,
+    Record,
+    Schemas,
+    checksum,
+    strict_event,
+)
+
+__all__ = ["verify_stream"]
+
+
+def verify_stream(stream: str, records: Iterable[Record], schemas: Schemas) -> list[Problem]:
+    """The problems of one stream's records, given in version order.
+
+    Args:
+        stream: the stream's name (for the problems' messages).
+        records: every record of the stream, as written.
+        schemas: the registry payloads are upcast with before they are checked strictly.
+
+    Returns:
+        The problems found, in record order; empty when the stream is sound.
+    """
+    problems: list[Problem] = []
+    expected, previous, last_stamp = 1, "", ""
+    kinds: dict[int, str] = {}
+    for r in records:
+        def bad(reason: str, r: Record = r) -> None:
+            problems.append(Problem(stream, r.version, reason))
+
+        if r.version != expected:
+            what = f"versions jump from {expected - 1} to {r.version}" if r.version > expected else \
+                f"version {r.version} appears again or out of order"
+            problems.append(Problem(stream, r.version, what))
+        expected = r.version + 1
+        digest = checksum(r.version, r.kind, r.type, r.schema, r.valid, r.recorded_at, r.target, r.payload,
+                          previous)
+        if digest != r.checksum:
+            bad("checksum does not match: the record was changed after it was written, or the one before it was")
+        previous = r.checksum
+        if not STAMP.fullmatch(r.recorded_at or ""):
+            bad(f"recorded time {r.recorded_at!r} is not written YYYY-MM-DDTHH:MM:SS.ffffffZ")
+        elif r.recorded_at < last_stamp:
+            bad(f"recorded time {r.recorded_at} is before the previous record's ({last_stamp})")
+        last_stamp = max(last_stamp, r.recorded_at or "")
+        kinds[r.version] = r.kind
+        if r.kind not in KINDS:
+            bad(f"unknown record kind {r.kind!r}")
+            continue
+        try:
+            data = r.data()
+        except ValueError as exc:
+            bad(f"payload is not JSON: {exc}")
+            continue
+        if r.kind in (CORRECTION, RETRACTION) and (r.target is None or kinds.get(r.target) != EVENT):
+            bad(f"{r.kind} names version {r.target}, which is not an earlier event record")
+        if r.kind in (EVENT, CORRECTION):
+            try:
+                event = strict_event(r.type or "", schemas.upcast(r.type or "", r.schema, data))
+            except StoreError as exc:
+                bad(str(exc))
+                continue
+            if event.at.isoformat() != r.valid:
+                bad(f"valid date {r.valid} differs from the event's date {event.at}")
+        elif not isinstance(data, dict):
+            bad(f"a {r.kind} payload must be a JSON object")
+    return problems
