@@ -40,7 +40,6 @@ import attrs
 from engine.errors import StoreError
 from engine.store.jsonl import drafts_from_jsonl, jsonl_lines
 from engine.store.records import (
-    BUILDERS,
     CORRECTION,
     EVENT,
     METADATA,
@@ -347,7 +346,6 @@ class EventStore(abc.ABC):
                  if r.kind == CORRECTION and (at is None or (r.valid or "") <= at.isoformat())]
         pending = deque(sorted(moved, key=lambda e: (e.event.at, e.version)))
         schemas = self.schemas
-        build = {(name, schemas.current(name)): builder for name, builder in BUILDERS.items()}.__getitem__
         decode, size = _DECODE, len
         for batch in self._event_batches(stream, until=at.isoformat() if at else None, known_before=bound):
             for version, type_name, schema, payload in batch:
@@ -362,13 +360,9 @@ class EventStore(abc.ABC):
                         end = -1
                     if end != size(payload):
                         data = json.loads(payload)
-                    try:
-                        event = build((type_name, schema))(data)
-                    except (KeyError, TypeError, ValueError, AttributeError):
-                        # an older schema (upcast), or a payload that doesn't fit: checked strictly
-                        if schema != schemas.current(type_name):
-                            data = schemas.upcast(type_name, schema, data)
-                        event = checked_event(type_name, data)
+                    if schema != schemas.current(type_name):
+                        data = schemas.upcast(type_name, schema, data)
+                    event = checked_event(type_name, data)
                 except (StoreError, ValueError) as exc:
                     msg = f"stream {stream!r} version {version}: {exc}"
                     raise StoreError(msg) from None

@@ -22,15 +22,12 @@ from engine.timeline.events import (
     DERIVED_TYPES,
     REGISTRY,
     Event,
-    _pairs,
-    _texts,
     converter,
     event_type,
     unstructure_event,
 )
 
 __all__ = [
-    "BUILDERS",
     "CORRECTION",
     "EVENT",
     "KINDS",
@@ -52,7 +49,6 @@ __all__ = [
     "event_draft",
     "known_bound",
     "strict_event",
-    "trusted_event",
     "utc_now",
     "utc_stamp",
 ]
@@ -273,79 +269,6 @@ def _field_readers(cls: type[Event]) -> tuple[tuple[str, Callable[[Any], Any]], 
 _READERS = {name: _field_readers(cls) for name, cls in REGISTRY.items()}
 
 
-def _builder(cls: type[Event]) -> Callable[[dict[str, Any]], Event] | None:
-    """A function from a payload the store wrote to the event, as the class's ``__init__`` would make it
-    from the same values, without running validators (they ran when the event was appended).
-
-    It runs each field's converter and reads dates and times back from text, as :func:`trusted_event`
-    does, and sets the slots directly: several times faster than ``cls(**data)``. It raises
-    ``KeyError`` for a missing required field and for a field the class does not have, so that the
-    caller can fall back to the strict path and its error message. None for a class it can't build
-    (not slotted, or with factory defaults): the caller then uses :func:`trusted_event`.
-    """
-    attrs.resolve_types(cls)
-    fields = attrs.fields(cls)
-    slots = set(getattr(cls, "__slots__", ()))
-    for klass in cls.__mro__[1:]:
-        slots |= set(getattr(klass, "__slots__", ()))
-    cache_hash = "_attrs_cached_hash"
-    if "__dict__" in dir(cls) or any(f.name not in slots for f in fields) or cache_hash not in slots:
-        return None
-    readers = dict(_READERS[cls.TYPE])
-    names = frozenset(f.name for f in fields)
-    ns: dict[str, Any] = {"_new": object.__new__, "_cls": cls, "_names": names, "_keyerror": KeyError,
-                          "_set_hash": getattr(cls, cache_hash).__set__, "_tuple": tuple, "_sorted": sorted,
-                          "_list": list, "_dict": dict}
-    lines = ["def build(data):",
-             "    if not data.keys() <= _names:",
-             "        raise _keyerror('a field the class does not have')",
-             "    get = data.get",
-             "    self = _new(_cls)"]
-    for i, field in enumerate(fields):
-        if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
-            return None
-        ns[f"_set{i}"] = getattr(cls, field.name).__set__
-        if field.default is attrs.NOTHING:
-            value = f"data[{field.name!r}]"
-        else:
-            default = field.default
-            if field.converter is not None:
-                default = field.converter(default)  # as attrs converts defaults
-            ns[f"_default{i}"] = default
-            value = f"get({field.name!r}, _default{i})"
-        if field.name in readers:
-            ns[f"_read{i}"] = readers[field.name]
-            lines.append(f"    value = {value}")
-            lines.append("    if value is not None and value.__class__ is str:")
-            lines.append(f"        value = _read{i}(value)")
-            value = "value"
-        if field.converter is not None:
-            ns[f"_convert{i}"] = field.converter
-            inline = _INLINE.get(field.converter)
-            if inline is not None:  # the converter's work on what JSON gives, without calling it
-                lines.append(f"    value = {value}")
-                value = inline.format(convert=f"_convert{i}")
-            else:
-                value = f"_convert{i}({value})"
-        lines.append(f"    _set{i}(self, {value})")
-    lines += ["    _set_hash(self, None)", "    return self"]
-    exec("\n".join(lines), ns)
-    return ns["build"]
-
-
-#: What two converters do to the JSON forms of their fields (a list of texts, a mapping of party to
-#: count), written out so that the builder does not call them; anything else goes to the converter.
-_INLINE = {
-    _texts: "_tuple(value) if value.__class__ is _list else {convert}(value)",
-    _pairs: "_tuple(_sorted(value.items())) if value.__class__ is _dict else {convert}(value)",
-}
-
-#: The fast builders, per event type (see :func:`_builder`).
-BUILDERS: dict[str, Callable[[dict[str, Any]], Event]] = {
-    name: build for name, cls in REGISTRY.items() if (build := _builder(cls)) is not None
-}
-
-
 def strict_event(type_name: str, data: Mapping[str, Any]) -> Event:
     """Build an event from payload data, checking every field's type.
 
@@ -374,24 +297,6 @@ def _reason(exc: BaseException, type_: type | None) -> str:
     if isinstance(exc, (ValueError, TypeError)) and not isinstance(exc, cattrs.BaseValidationError) and str(exc):
         return str(exc)
     return format_exception(exc, type_)
-
-
-def trusted_event(type_name: str, data: dict[str, Any]) -> Event:
-    """Build an event from a payload the store wrote; falls back to :func:`checked_event`.
-
-    The store structured the event strictly (cattrs, then the class's validators) when it was
-    appended or imported, and ``verify()`` does so again; reading a payload back with the
-    current schema skips the validators (:data:`BUILDERS`, several times faster than cattrs).
-    A payload that does not fit the class (a field missing or unknown, a value that does not
-    convert) goes the checked way, and fails there with the strict path's message.
-    """
-    build = BUILDERS.get(type_name)
-    if build is not None:
-        try:
-            return build(data)
-        except (KeyError, TypeError, ValueError, AttributeError):
-            pass
-    return checked_event(type_name, data)
 
 
 def checked_event(type_name: str, data: dict[str, Any]) -> Event:
