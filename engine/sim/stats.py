@@ -88,7 +88,7 @@ class Ensemble:
 
 
 def _histogram(values: list[int], bins: int = 10) -> list[tuple[int, int, int]]:
-    """``[(low, high, count)]`` over equal-width bins of whole days."""
+    """``[(low, high, count)]`` over equal-width bins of whole days; ``values`` are sorted."""
     if not values:
         return []
     low, high = values[0], values[-1]
@@ -100,6 +100,7 @@ def _histogram(values: list[int], bins: int = 10) -> list[tuple[int, int, int]]:
 
 
 def _quantile(values: list[int], q: float) -> float:
+    """The ``q``-quantile of sorted ``values``, interpolated linearly between the two nearest."""
     pos = q * (len(values) - 1)
     lo, hi = math.floor(pos), math.ceil(pos)
     return values[lo] + (values[hi] - values[lo]) * (pos - lo)
