@@ -28,7 +28,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine.files.scenarios import load_scenario
-from engine.sim.ensemble import Simulator, simulate
+from engine.sim.ensemble import simulate
+from engine.sim.simulator import Simulator
 
 
 def main() -> None:
@@ -70,12 +71,14 @@ def main() -> None:
         wall = statistics.median(walls[workers])
         per_worker[workers] = args.runs / wall / workers
         print(f"simulate(), {workers} worker(s):       {args.runs / wall:8.0f} runs/s   wall {wall:6.2f} s "
-              f"({per_worker[workers]:.0f} runs/s per worker, pool start-up included) [walls {_spread(walls[workers], 2)} s]")
+              f"({per_worker[workers]:.0f} runs/s per worker, pool start-up included) "
+              f"[walls {_spread(walls[workers], 2)} s]")
         print(f"    CPU time of this process and its workers: {args.runs / statistics.median(cpus[workers]):8.0f} runs "
               f"per CPU-second [{_spread([args.runs / c for c in cpus[workers]])}]")
         shares = [x for x in steal[workers] if x is not None]
         if shares:
-            print(f"    share of the VM's CPU time the host took (steal): [{', '.join(f'{x * 100:.0f} %' for x in shares)}]")
+            stolen = ", ".join(f"{x * 100:.0f} %" for x in shares)
+            print(f"    share of the VM's CPU time the host took (steal): [{stolen}]")
     alone, together = _machine_scaling(cores)
     print(f"this machine, a pure-Python loop (no engine code): {alone:.2f} s alone, {together:.2f} s each with "
           f"{cores} at once ({(together / alone - 1) * 100:+.0f} % per process)")
@@ -111,7 +114,7 @@ def _stolen_share(before: list[int] | None, after: list[int] | None) -> float | 
     """The share of the machine's CPU time between two readings that its host gave to others (steal)."""
     if before is None or after is None or len(before) < 8:
         return None
-    spent = [b - a for a, b in zip(before, after)]
+    spent = [b - a for a, b in zip(before, after, strict=True)]
     return spent[7] / sum(spent) if sum(spent) else 0.0
 
 

@@ -33,10 +33,11 @@ def _pyplot(path: str):
         msg = f"--plot: {path!r} must end in .png or .svg"
         raise ImpasseError(msg)
     try:
-        import matplotlib
+        # an optional extra, often not installed where the types are checked: both cases pass
+        import matplotlib  # type: ignore[import-not-found, unused-ignore]
 
         matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+        import matplotlib.pyplot as plt  # type: ignore[import-not-found, unused-ignore]
     except ImportError:
         msg = "--plot needs matplotlib: pip install 'impasse-engine[plot]'"
         raise ImpasseError(msg) from None
@@ -58,7 +59,8 @@ def plot_ensemble(data: dict[str, Any], path: str) -> None:
     for i, row in enumerate(data["outcomes"]):
         xs = [k + i * width for k in range(len(labels))]
         ps = [row[key]["p"] for key in labels]
-        errs = [[row[key]["p"] - row[key]["low"] for key in labels], [row[key]["high"] - row[key]["p"] for key in labels]]
+        errs = [[row[key]["p"] - row[key]["low"] for key in labels],
+                [row[key]["high"] - row[key]["p"] for key in labels]]
         left.bar(xs, ps, width, yerr=errs, capsize=3, label=row["interpretation"] or "pack")
     left.set_xticks([k + 0.4 - width / 2 for k in range(len(labels))], list(labels.values()), fontsize=8)
     left.set_ylim(0, 1.05)

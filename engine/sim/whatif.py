@@ -78,7 +78,7 @@ def parse_variant(drops: tuple[str, ...] = (), sets: tuple[str, ...] = (), shift
             msg = "--shift"
             raise _fail(msg, f"expected ID=+Nd or ID=-Nd (got {text!r})")
         parsed_shifts.append((m.group(1), int(m.group(2))))
-    parsed_rules = []
+    parsed_rules: list[tuple[str, str | None, str | None]] = []
     for text in rules:
         m = re.fullmatch(r"(?:([\w-]+):)?([\w-]+)=(.*)", text, flags=re.S)
         if m is None:
@@ -105,7 +105,7 @@ def apply_variant(scenario: Scenario, variant: Variant) -> Scenario:
     """
     events = list(scenario.events)
     lines = list(scenario.lines)
-    index = {e.id: i for i, e in enumerate(events)}
+    index = {e.id: i for i, e in enumerate(events) if e.id is not None}  # looked up by id only
 
     def where(event_id: str, option: str) -> int:
         if event_id not in index:
@@ -129,7 +129,7 @@ def apply_variant(scenario: Scenario, variant: Variant) -> Scenario:
     rank: list[tuple[int, int]] = [(i, 1) for i in range(len(events))]
     recorded = len(events)
     for n, spec in enumerate(variant.adds, 1):
-        event, before = _added(scenario, spec, n, events[:recorded], index)
+        event, event_id, before = _added(scenario, spec, n, events[:recorded], index)
         if before is not None:
             if before in dropped:
                 msg = f"--add #{n}"
@@ -137,7 +137,7 @@ def apply_variant(scenario: Scenario, variant: Variant) -> Scenario:
             rank.append((before, 0))
         else:
             rank.append((recorded + n, 1))
-        index[event.id] = len(events)
+        index[event_id] = len(events)
         events.append(event)
         lines.append(None)
     kept = sorted((i for i in range(len(events)) if i not in dropped), key=lambda i: (events[i].at, rank[i], i))
@@ -150,8 +150,8 @@ _ADDED_SOURCE = "what-if: an event added for this run"
 
 
 def _added(scenario: Scenario, spec: str | Event, n: int, recorded: list[Event],
-           index: dict[str | None, int]) -> tuple[Event, int | None]:
-    """The ``n``-th event to add, with a unique id, and the index of the recorded event it goes before (if any)."""
+           index: dict[str, int]) -> tuple[Event, str, int | None]:
+    """The ``n``-th event to add, its unique id, and the index of the recorded event it goes before (if any)."""
     label = f"--add #{n}"
     before: int | None = None
     if isinstance(spec, Event):
@@ -165,7 +165,8 @@ def _added(scenario: Scenario, spec: str | Event, n: int, recorded: list[Event],
         if target is not None:
             if str(target) not in index or index[str(target)] >= len(recorded):
                 hint = difflib.get_close_matches(str(target), [e.id or "" for e in recorded], n=1)
-                raise doc.fail(("before",), f"no recorded event {target!r}" + (f"; did you mean {hint[0]!r}?" if hint else ""))
+                suggestion = f"; did you mean {hint[0]!r}?" if hint else ""
+                raise doc.fail(("before",), f"no recorded event {target!r}{suggestion}")
             before = index[str(target)]
             day = recorded[before].at
             given = doc.data.setdefault("at", day)
@@ -173,11 +174,13 @@ def _added(scenario: Scenario, spec: str | Event, n: int, recorded: list[Event],
                 raise doc.fail(("at",), f"{given} is not the day of {target!r} ({day}), which this event goes before")
         doc.data.setdefault("source", _ADDED_SOURCE)
         event = parse_event(doc, [p.id for p in scenario.parties])
-    if event.id is None:
-        event = attrs.evolve(event, id=unique_id(event, index))
-    elif event.id in index:
-        raise _fail(label, f"id {event.id!r} is already used by another event")
-    return event, before
+    event_id = event.id
+    if event_id is None:
+        event_id = unique_id(event, index)
+        event = attrs.evolve(event, id=event_id)
+    elif event_id in index:
+        raise _fail(label, f"id {event_id!r} is already used by another event")
+    return event, event_id, before
 
 
 def _set(event: Event, field: str, value: Any) -> Event:
@@ -274,8 +277,8 @@ def _verdicts(t: Timeline) -> dict[tuple, dict[str, Any]]:
     return out
 
 
-def _deadline_outcomes(t: Timeline) -> dict[str, str]:
-    out = {}
+def _deadline_outcomes(t: Timeline) -> dict[str | None, str]:
+    out: dict[str | None, str] = {}
     for step in t.steps:
         for f in step.findings:
             if f.code == "deadline.met":

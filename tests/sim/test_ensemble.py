@@ -8,6 +8,7 @@ import pickle
 import re
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -16,7 +17,7 @@ from hypothesis import strategies as st
 
 from engine.errors import ScenarioError
 from engine.files.scenarios import load_scenario, parse_scenario
-from engine.sim.ensemble import RunResult, Simulator, simulate, wilson
+from engine.sim.ensemble import RunResult, Simulator, simulate
 
 SOURCE = Path("scenarios/cambodia-2013.yaml").read_text()
 OPPOSITION = 1  # index of opposition-120-to-open among the scenario's readings
@@ -29,20 +30,6 @@ def _with_uncertain(tmp_path: Path, block: str, name: str = "u.yaml") -> Path:
     path = tmp_path / name
     path.write_text(text)
     return path
-
-
-class TestWilson:
-    def test_known_values(self) -> None:
-        """Wilson interval for 5 of 10 is about [0.237, 0.763]; for 0 of n the lower bound is 0."""
-        iv = wilson(5, 10)
-        assert (round(iv.low, 3), round(iv.high, 3)) == (0.237, 0.763)
-        assert wilson(0, 100).low == 0.0 and wilson(100, 100).high == 1.0
-
-    @given(st.integers(1, 500), st.data())
-    def test_contains_the_estimate(self, n: int, data) -> None:
-        k = data.draw(st.integers(0, n))
-        iv = wilson(k, n)
-        assert 0 <= iv.low <= k / n <= iv.high <= 1
 
 
 class TestRunResult:
@@ -115,7 +102,8 @@ class TestEnsembles:
 
     def test_talks_end_the_impasse_early(self, tmp_path: Path) -> None:
         """Talks certain to succeed in their first week resolve the impasse 7 days after they start."""
-        path = _with_uncertain(tmp_path, "uncertain:\n  talks:\n    - {parties: [CPP, CNRP], weekly: 1, from: 2013-09-14}\n")
+        path = _with_uncertain(tmp_path,
+                               "uncertain:\n  talks:\n    - {parties: [CPP, CNRP], weekly: 1, from: 2013-09-14}\n")
         sim = Simulator(load_scenario(path))
         assert {sim.run(1, i).impasse_days for i in range(5)} == {55}  # 21 Sep 2013, 55 days after the poll
 
@@ -147,8 +135,9 @@ def uncertain_sections(draw: st.DrawFn) -> tuple[str, str]:
     scenario = BUNDLED[name]
     first, last = scenario.events[0].at, scenario.events[-1].at
     days = st.integers(-10, (last - first).days + 60).map(lambda n: str(first + timedelta(days=n)))
-    parties = st.sampled_from(sorted({p for e in scenario.events for p in getattr(e, "parties", ()) or ()}
-                                     | {getattr(e, "party", None) for e in scenario.events} - {None}))
+    named = {p for e in scenario.events for p in getattr(e, "parties", ()) or ()}
+    named |= {party for e in scenario.events if (party := getattr(e, "party", None)) is not None}
+    parties = st.sampled_from(sorted(named))
     ids = st.sampled_from([e.id for e in scenario.events])
     chance = st.sampled_from([0.0, 1.0]) | st.floats(0, 1)
     since = {"from": days}
@@ -160,7 +149,8 @@ def uncertain_sections(draw: st.DrawFn) -> tuple[str, str]:
         low, span, at = bounds
         return {"min": low, "max": low + span, **({"mode": low + at % (span + 1)} if at >= 0 else {})}
 
-    section = draw(st.fixed_dictionaries({}, optional={
+    # the keys' strategies draw different types: typed as Any, each list's entries keep their own
+    keys: dict[str, st.SearchStrategy[Any]] = {
         "horizon": days,
         "defection": st.lists(st.fixed_dictionaries({"party": parties, "weekly": chance}, optional=since),
                               min_size=1, max_size=3),
@@ -173,12 +163,13 @@ def uncertain_sections(draw: st.DrawFn) -> tuple[str, str]:
         "talks": st.lists(st.fixed_dictionaries({"parties": st.lists(parties, min_size=1, max_size=3, unique=True),
                                                  "weekly": chance}, optional={**since, "ends_dispute": st.booleans()}),
                           min_size=1, max_size=2),
-    }))
+    }
+    section = draw(st.fixed_dictionaries({}, optional=keys))
     return name, yaml.safe_dump({"uncertain": section}, sort_keys=False)
 
 
 class TestAnyUncertainSection:
-    @settings(max_examples=max(1, settings.default.max_examples // 3))  # each example loads and runs a scenario
+    @settings(max_examples=max(1, settings().max_examples // 3))  # each example loads and runs a scenario
     @given(uncertain_sections(), st.integers(0, 2**32))
     # a weekly chance so small (the smallest float) that the wait for the first defector overflowed
     @example(("cambodia-2008.yaml", "uncertain:\n  defection:\n  - party: HRP\n    weekly: 5.0e-324\n"), 0)

@@ -39,7 +39,7 @@ class TestCompare:
 
     def test_dropping_the_opening_misses_the_deadline(self) -> None:
         """Without the opening sitting (and what depends on it) the 60-day deadline is missed."""
-        later = [e.id for e in KH2013.events if e.at >= KH2013.event("opening-sitting").at
+        later = [e.id for e in KH2013.events if e.id is not None and e.at >= KH2013.event("opening-sitting").at
                  and e.TYPE in ("parliament_convened", "vote", "government_formed", "seats_taken")]
         result = compare(KH2013, parse_variant(drops=tuple(later)))
         (deadline,) = result.deadlines
@@ -74,6 +74,7 @@ VALUES = st.one_of(st.integers(-5, 200), st.sampled_from(["held", "final", "open
 def test_any_set_replays_or_is_refused(index: int, field: str, value: object) -> None:
     """Any --set on the accepted scenario either replays or is refused with a ScenarioError."""
     event = KH2013.events[index]
+    assert event.id is not None  # a loaded scenario's events all have one
     variant = Variant(sets=((event.id, field, value),))
     try:
         compare(KH2013, variant)
@@ -99,7 +100,8 @@ def test_events_that_become_impossible_are_skipped_and_listed() -> None:
 class TestAdd:
     def test_talks_that_succeed_before_the_opening_resolve_the_impasse_then(self) -> None:
         """An agreement added on 20 Sep ends the boycott and the dispute that day, ten months early."""
-        result = compare(KH2013, parse_variant(adds=("{type: agreement_reached, at: 2013-09-20, parties: [CPP, CNRP]}",)))
+        agreement = "{type: agreement_reached, at: 2013-09-20, parties: [CPP, CNRP]}"
+        result = compare(KH2013, parse_variant(adds=(agreement,)))
         assert {"timeline": "variant", "at": date(2013, 9, 20), "level": "resolved"} in result.impasse
         assert {"timeline": "baseline", "at": date(2014, 7, 22), "level": "resolved"} in result.impasse
 
@@ -143,7 +145,7 @@ class TestAdd:
 
     @settings(max_examples=60, deadline=None)
     @given(kind=st.sampled_from(sorted(set(REGISTRY) - DERIVED_TYPES)), day=st.integers(-30, 400),
-           fields=st.dictionaries(st.sampled_from(FIELDS[:-1] + ["parties", "by", "of", "seats", "present_by_party"]),
+           fields=st.dictionaries(st.sampled_from([*FIELDS[:-1], "parties", "by", "of", "seats", "present_by_party"]),
                                   VALUES | st.just(["CPP"]) | st.just({"CPP": 68}), max_size=4))
     def test_any_add_replays_or_is_refused(self, kind: str, day: int, fields: dict) -> None:
         """Any event added to the accepted scenario either replays (skipped if it cannot happen) or is

@@ -1,0 +1,83 @@
+"""The executors of an ensemble: worker initialisation, chunks of runs, and the local process pool.
+
+A worker builds one :class:`~engine.sim.simulator.Simulator` and runs chunks of run indices with it.
+Results are collected in submission order, so they never depend on scheduling.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+
+from engine.files.scenarios import load_scenario
+from engine.sim.runs import RunResult
+from engine.sim.simulator import Simulator
+
+__all__ = ["chunked", "init_worker", "run_chunks"]
+
+# worker-process state: one Simulator per process, built by the initializer
+_WORKER: dict[str, Simulator] = {}
+# the simulator of the process that starts a local pool, keyed by what the workers are asked to
+# build: a worker forked from that process finds it here instead of loading the scenario again
+_PARENT: dict[tuple[str, tuple[str, ...] | None], Simulator] = {}
+
+
+def init_worker(path: str, interpretations: tuple[str, ...] | None) -> None:
+    """Build this process's simulator of the scenario at ``path``, judged by ``interpretations``.
+
+    Run it in every worker of an executor given to :func:`engine.sim.ensemble.simulate` (as the
+    executor's initializer, say), with the scenario's path and the readings (None: the scenario's).
+    """
+    inherited = _PARENT.get((path, interpretations))
+    _WORKER["sim"] = inherited if inherited is not None else Simulator(load_scenario(path), interpretations)
+
+
+def _run_chunk(seed: int, indices: list[int]) -> list[RunResult]:
+    sim = _WORKER["sim"]
+    return [sim.run(seed, i) for i in indices]
+
+
+def chunked(runs: int, size: int) -> list[list[int]]:
+    """The run indices ``0 .. runs - 1`` in consecutive chunks of ``size`` (the last may be shorter)."""
+    indices = list(range(runs))
+    return [indices[i:i + size] for i in range(0, runs, size)]
+
+
+def run_chunks(sim: Simulator, interpretations: tuple[str, ...] | None, seed: int, chunks: Sequence[list[int]], *,
+               workers: int, executor: Executor | None = None,
+               progress: Callable[[int], None] | None = None) -> list[RunResult]:
+    """The results of every chunk's runs, in order, from ``executor`` or else a local pool of ``workers``.
+
+    A local pool's workers are forked from this process and take ``sim`` as it is (it was built from
+    ``sim.scenario.path`` with ``interpretations``) instead of loading the scenario again.
+    """
+    results: list[RunResult] = []
+    # Forked workers inherit this process's objects. Frozen, they stay out of the workers'
+    # garbage collections, which would otherwise walk them and write to every one (copying
+    # their pages). This is what the gc.freeze() docs advise before fork(). Not done when the
+    # caller has frozen objects of its own: unfreezing afterwards would release theirs.
+    frozen = executor is None and gc.isenabled() and gc.get_freeze_count() == 0
+    if executor is None:
+        _PARENT.clear()
+        _PARENT[(sim.scenario.path, interpretations)] = sim
+    pool = executor or ProcessPoolExecutor(max_workers=workers, initializer=init_worker,
+                                           initargs=(sim.scenario.path, interpretations))
+    if frozen:
+        gc.freeze()
+    try:
+        futures = [pool.submit(_run_chunk, seed, part) for part in chunks]
+        done = 0
+        for future in futures:  # in submission order: results never depend on scheduling
+            chunk_results = future.result()
+            results.extend(chunk_results)
+            done += len(chunk_results)
+            if progress:
+                progress(done)
+    finally:
+        if frozen:
+            gc.unfreeze()
+        if executor is None:
+            pool.shutdown()
+            _PARENT.clear()
+    return results

@@ -1,0 +1,107 @@
+"""The statistics of an ensemble: Wilson intervals, quantiles, a histogram, and the :class:`Ensemble` summary."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import attrs
+
+from engine.sim.runs import RunResult
+from engine.timeline.state import Reading
+
+__all__ = ["Ensemble", "Interval", "wilson"]
+
+_Z95 = 1.959963984540054  # the standard normal quantile of a two-sided 95 % interval
+
+
+@attrs.frozen
+class Interval:
+    """A proportion with its 95 % Wilson score interval."""
+
+    successes: int
+    runs: int
+    low: float
+    high: float
+
+    @property
+    def p(self) -> float:
+        return self.successes / self.runs if self.runs else 0.0
+
+
+def wilson(successes: int, runs: int, z: float = _Z95) -> Interval:
+    """The Wilson score interval for ``successes`` out of ``runs``."""
+    if runs == 0:
+        return Interval(0, 0, 0.0, 1.0)
+    p = successes / runs
+    denom = 1 + z * z / runs
+    centre = (p + z * z / (2 * runs)) / denom
+    half = z * math.sqrt(p * (1 - p) / runs + z * z / (4 * runs * runs)) / denom
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == runs else min(1.0, centre + half)
+    return Interval(successes, runs, low, high)
+
+
+@attrs.frozen
+class Ensemble:
+    """The outcome of many runs: per reading, proportions with Wilson intervals; impasse lengths."""
+
+    scenario: str
+    seed: int
+    readings: tuple[Reading, ...]
+    results: tuple[RunResult, ...]
+
+    @property
+    def runs(self) -> int:
+        return len(self.results)
+
+    def proportion(self, field: str, reading_index: int) -> Interval:
+        hits = sum(1 for r in self.results if getattr(r, field)[reading_index])
+        return wilson(hits, self.runs)
+
+    def lengths(self) -> list[int]:
+        return sorted(r.impasse_days for r in self.results if r.impasse_days is not None)
+
+    def to_dict(self) -> dict[str, Any]:
+        outcomes = []
+        for i, reading in enumerate(self.readings):
+            row: dict[str, Any] = {"interpretation": reading}
+            for field in ("opened_by_deadline", "opened_ever", "government_lawful"):
+                iv = self.proportion(field, i)
+                row[field] = {"p": iv.p, "low": iv.low, "high": iv.high, "successes": iv.successes}
+            outcomes.append(row)
+        lengths = self.lengths()
+        resolved = wilson(len(lengths), self.runs)
+        summary: dict[str, Any] = {"resolved": {"p": resolved.p, "low": resolved.low, "high": resolved.high,
+                                                "runs": len(lengths)}}
+        if lengths:
+            mean = sum(lengths) / len(lengths)
+            sd = math.sqrt(sum((x - mean) ** 2 for x in lengths) / max(1, len(lengths) - 1))
+            half = _Z95 * sd / math.sqrt(len(lengths))
+            summary.update({"mean": mean, "mean_low": mean - half, "mean_high": mean + half,
+                            "median": _quantile(lengths, 0.5), "p10": _quantile(lengths, 0.1),
+                            "p90": _quantile(lengths, 0.9), "min": lengths[0], "max": lengths[-1]})
+        return {"scenario": self.scenario, "seed": self.seed, "runs": self.runs, "outcomes": outcomes,
+                "impasse_days": summary, "histogram": _histogram(lengths),
+                "defections": {"mean": sum(r.defected for r in self.results) / max(1, self.runs)},
+                "skipped_events": {"mean": sum(r.skipped for r in self.results) / max(1, self.runs)}}
+
+
+def _histogram(values: list[int], bins: int = 10) -> list[tuple[int, int, int]]:
+    """``[(low, high, count)]`` over equal-width bins of whole days; ``values`` are sorted."""
+    if not values:
+        return []
+    low, high = values[0], values[-1]
+    width = max(1, math.ceil((high - low + 1) / bins))
+    counts = [0] * math.ceil((high - low + 1) / width)
+    for v in values:
+        counts[(v - low) // width] += 1
+    return [(low + i * width, low + (i + 1) * width - 1, n) for i, n in enumerate(counts)]
+
+
+def _quantile(values: list[int], q: float) -> float:
+    """The ``q``-quantile of sorted ``values``, interpolated linearly between the two nearest."""
+    pos = q * (len(values) - 1)
+    lo, hi = math.floor(pos), math.ceil(pos)
+    return values[lo] + (values[hi] - values[lo]) * (pos - lo)
+
