@@ -22,8 +22,8 @@ from __future__ import annotations
 import enum
 import math
 import re
+from collections.abc import Iterable
 from fractions import Fraction
-from typing import Union
 
 import attrs
 
@@ -188,12 +188,17 @@ class Op(enum.Enum):
     OR = "or"
 
 
+def _parts(parts: Iterable[Threshold]) -> tuple[Threshold, ...]:
+    # a named converter, not the bare ``tuple``: type checkers then know what the parts are
+    return tuple(parts)
+
+
 @attrs.frozen
 class Combined:
     """``and`` / ``or`` of two or more parts; ``and`` needs every part, ``or`` any."""
 
     op: Op
-    parts: tuple[Threshold, ...] = attrs.field(converter=tuple)
+    parts: tuple[Threshold, ...] = attrs.field(converter=_parts)
 
     def __attrs_post_init__(self) -> None:
         if len(self.parts) < 2:
@@ -201,7 +206,7 @@ class Combined:
             raise ValueError(msg)
 
 
-Threshold = Union[Share, Count, Combined]
+Threshold = Share | Count | Combined
 
 
 @attrs.frozen
@@ -475,7 +480,7 @@ class _Parser:
             raise self.fail(msg)
         self.i += 1
         raw = re.sub(r"\s+", "", tok.text.lower())
-        percent = raw.endswith("%") or raw.endswith("percent")
+        percent = raw.endswith(("%", "percent"))
         raw = raw.rstrip("%").removesuffix("percent")
         if "/" in raw or percent:
             if "/" in raw:
@@ -512,7 +517,8 @@ class _Parser:
         for words in sorted(table, key=len, reverse=True):
             n = len(words)
             window = self.toks[self.i:self.i + n]
-            if len(window) == n and all(t.kind == "word" and t.text.lower() == w for t, w in zip(window, words)):
+            if len(window) == n and all(t.kind == "word" and t.text.lower() == w
+                                        for t, w in zip(window, words, strict=True)):
                 self.i += n
                 return table[words]
         raise self.fail(expected)
