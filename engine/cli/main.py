@@ -2,9 +2,9 @@
 
 Each command lives with its family (:mod:`engine.cli.questions`, :mod:`engine.cli.constitutions`,
 :mod:`engine.cli.crises`, :mod:`engine.cli.variants`, :mod:`engine.cli.log`) and imports the engine
-only when it runs, so that ``impasse --help`` loads none of the engine and ``impasse quorum`` no
-scenario loader, SimPy or store. Every :class:`~engine.errors.ImpasseError` and every usage error
-becomes one line on stderr and exit code 2; no traceback reaches the user.
+only when it runs, so that ``impasse --help`` loads none of the engine. Every
+:class:`~engine.errors.ImpasseError` and every usage error becomes one line on stderr and exit
+code 2; no traceback reaches the user.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """``impasse quorum`` and ``impasse majority``: one-off threshold questions, answered from counts alone.
 
-They load the threshold language and the renderers, not the scenario loader, SimPy or the store.
+They need the threshold language and the answer's renderer, no scenario, clock or store (though
+``engine.report.render``, where the renderer lives, still imports the timeline at its top).
 """
 
 from __future__ import annotations
