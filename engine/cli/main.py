@@ -2,7 +2,7 @@
 
 Each command lives with its family (:mod:`engine.cli.questions`, :mod:`engine.cli.constitutions`,
 :mod:`engine.cli.crises`, :mod:`engine.cli.variants`, :mod:`engine.cli.log`) and imports the engine
-only when it runs, so that ``impasse --help`` loads none of the engine. Every
+only when it runs, so that ``impasse --help`` loads nothing of the engine but its error tree. Every
 :class:`~engine.errors.ImpasseError` and every usage error becomes one line on stderr and exit
 code 2; no traceback reaches the user.
 """
