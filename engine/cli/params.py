@@ -1,18 +1,23 @@
 """Pieces shared by the command-line modules: the one-line error, the group that converts engine
-errors into it, and parameter types for dates and thresholds."""
+errors into it, parameter types for dates and thresholds, and the options several commands share.
+
+Light to import (click and the error tree only): ``impasse --help`` loads this and nothing of the engine.
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from engine.errors import ImpasseError, ThresholdSyntaxError
-from engine.rules.thresholds import Threshold, parse_threshold
 
-__all__ = ["DATE", "THRESHOLD", "CliError", "DateType", "OneLineErrors", "ThresholdType"]
+if TYPE_CHECKING:
+    from engine.rules.thresholds import Threshold
+
+__all__ = ["COUNT", "DATE", "FORMAT", "SCENARIO", "THRESHOLD", "CliError", "DateType", "OneLineErrors", "ThresholdType"]
 
 
 class CliError(click.ClickException):
@@ -44,6 +49,9 @@ class ThresholdType(click.ParamType):
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Threshold:
         if not isinstance(value, str):
             return value
+        # the parser is imported when a threshold is given, not when the command line starts
+        from engine.rules.thresholds import parse_threshold
+
         try:
             return parse_threshold(value)
         except ThresholdSyntaxError as exc:
@@ -68,3 +76,12 @@ class DateType(click.ParamType):
 
 THRESHOLD = ThresholdType()
 DATE = DateType()
+
+
+#: a count of members or votes
+COUNT = click.IntRange(min=0)
+#: a scenario file named on the command line
+SCENARIO = click.Path(dir_okay=False, path_type=str)
+#: --format for the commands that print text or JSON
+FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+                      help="text for people, json for programs.")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import yaml
 
@@ -24,6 +24,9 @@ from engine.errors import InputError
 __all__ = ["Located", "Path", "load_located"]
 
 Path = tuple[str | int, ...]
+
+#: the error a loader raises (ScenarioError, PackError, ...): what ``fail`` builds
+E = TypeVar("E", bound=InputError)
 
 _KEY = "\x00key"  # marks the position of a mapping key (not its value) in the position table
 
@@ -42,7 +45,8 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag not in _DROPPED]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                              list("tTfF"))
 # SafeLoader's int and float patterns without their base-60 forms
 _Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(
     r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"), list("-+0123456789"))
@@ -51,15 +55,15 @@ _Loader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(
     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"), list("-+0123456789."))
 
 
-class Located:
-    """Plain data loaded from YAML, with the position of every value.
+class Located(Generic[E]):
+    """Plain data loaded from YAML, with the position of every value, and the error to place in it.
 
     Attributes:
         data: dicts, lists and scalars.
         path: the file name used in messages.
     """
 
-    def __init__(self, data: Any, positions: dict[Path, tuple[int, int]], path: str, error: type[InputError]) -> None:
+    def __init__(self, data: Any, positions: dict[Path, tuple[int, int]], path: str, error: type[E]) -> None:
         self.data = data
         self._positions = positions
         self.path = path
@@ -74,12 +78,12 @@ class Located:
             where = where[:-1]
         return self._positions.get((), (None, None))
 
-    def fail(self, where: Path, reason: str, *, field: str | None = None) -> InputError:
+    def fail(self, where: Path, reason: str, *, field: str | None = None) -> E:
         """An error of the loader's type placed at ``where`` (``field`` defaults to the path)."""
         line, column = self.position(where)
         return self.error(reason, path=self.path, line=line, column=column, field=field or dotted(where))
 
-    def fail_key(self, where: Path, reason: str) -> InputError:
+    def fail_key(self, where: Path, reason: str) -> E:
         """Like :meth:`fail`, placed at the mapping key (for unknown fields) rather than its value."""
         line, column = self._positions.get((*where[:-1], _KEY, where[-1]), self.position(where))
         return self.error(reason, path=self.path, line=line, column=column, field=dotted(where))
@@ -203,7 +207,7 @@ def _kind(value: Any) -> str:
     return {dict: "a mapping", list: "a list", str: f"text {value!r}", bool: f"{value}"}.get(type(value), repr(value))
 
 
-def load_located(text: str | bytes, path: str, error: type[InputError]) -> Located:
+def load_located(text: str | bytes, path: str, error: type[E]) -> Located[E]:
     """Parse YAML text into :class:`Located` data.
 
     Raises:

@@ -34,6 +34,7 @@ __all__ = ["Party", "Scenario", "dump_scenario", "load_scenario", "parse_event",
 _TOP = ("scenario", "parties", "events", "uncertain")
 _META = ("id", "title", "country", "constitution", "body", "interpretations", "sources", "notes", "description")
 _PARTY = ("id", "name", "role", "note", "source")
+_NOTHING_UNCERTAIN = Uncertainty()  # frozen, so every scenario without an 'uncertain:' section can share it
 
 
 
@@ -63,7 +64,7 @@ class Scenario:
     sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     path: str = "<scenario>"
-    uncertain: Uncertainty = Uncertainty()
+    uncertain: Uncertainty = _NOTHING_UNCERTAIN
 
     def line_of(self, event: Event) -> int | None:
         """The line an event starts on in its file (None for events made by the engine)."""
@@ -127,7 +128,7 @@ def parse_event(doc: Located, parties: tuple[str, ...] | list[str] = ()) -> Even
 
 @attrs.define
 class _Reader:
-    doc: Located
+    doc: Located[ScenarioError]
 
     def read(self) -> Scenario:
         d = self.doc
@@ -151,9 +152,10 @@ class _Reader:
                 raise d.fail(("scenario", "interpretations", i), f"interpretation {name!r} is listed twice")
             if name not in known:
                 hint = difflib.get_close_matches(name, known, n=1)
-                extra = f"; did you mean {hint[0]!r}?" if hint else f"; pack {pack.id!r} has: {', '.join(known) or 'none'}"
-                where: Path = ("scenario", "interpretations", i) if isinstance(d.get(("scenario", "interpretations")), list) \
-                    else ("scenario", "interpretations")
+                extra = (f"; did you mean {hint[0]!r}?" if hint
+                         else f"; pack {pack.id!r} has: {', '.join(known) or 'none'}")
+                listed = isinstance(d.get(("scenario", "interpretations")), list)
+                where: Path = ("scenario", "interpretations", i) if listed else ("scenario", "interpretations")
                 raise d.fail(where, f"unknown interpretation {name!r}{extra}")
         parties = self.parties()
         party_ids = [p.id for p in parties]
@@ -167,7 +169,8 @@ class _Reader:
                 raise d.fail((*where, "at"), f"date out of order: {event.at} comes after {events[-1].at} "
                              f"(events[{index - 1}]); list events in date order")
             if events and event.at == events[-1].at and event.time and events[-1].time and event.time < events[-1].time:
-                raise d.fail((*where, "time"), f"time out of order: {event.time} comes after {events[-1].time} on the same day")
+                raise d.fail((*where, "time"),
+                             f"time out of order: {event.time} comes after {events[-1].time} on the same day")
             ident = event.id
             if ident is None:
                 ident = unique_id(event, ids)
@@ -210,18 +213,18 @@ class _Reader:
             return float(value)
 
         def event_id(where: Path) -> str:
-            name = d.text(where)
-            if name not in ids:
+            name = d.text(where)  # required: never None
+            if name is None or name not in ids:
                 hint = difflib.get_close_matches(str(name), list(ids), n=1)
                 extra = f"; did you mean {hint[0]!r}?" if hint else ""
                 raise d.fail(where, f"no event {name!r} in this scenario{extra}")
-            return name  # type: ignore[return-value]
+            return name
 
         def party(where: Path) -> str:
-            name = d.text(where)
-            if parties and name not in parties:
+            name = d.text(where)  # required: never None
+            if name is None or (parties and name not in parties):
                 raise d.fail(where, f"unknown party {name!r}; parties: {', '.join(parties)}")
-            return name  # type: ignore[return-value]
+            return name
 
         defection = []
         for i in range(len(d.items((*top, "defection")))):
@@ -350,7 +353,7 @@ class _Reader:
 
 
 def _is_path(name: str | None) -> bool:
-    return bool(name) and (name.endswith((".yaml", ".yml")) or "/" in name)  # type: ignore[union-attr]
+    return name is not None and (name.endswith((".yaml", ".yml")) or "/" in name)
 
 
 def _dotted(where: Path) -> str:

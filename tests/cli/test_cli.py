@@ -150,10 +150,46 @@ class TestPythonDashM:
         assert proc.stderr.startswith("impasse: error: ") and proc.stderr.count("\n") == 1
 
 
+#: what no command needs to start: each is imported by the commands that use it, when they run
+_HEAVY = ("simpy", "yaml", "sqlite3", "rich", "engine.store", "engine.timeline", "engine.cli.log")
+
+
+def _help_in_a_fresh_interpreter(before: str = "") -> tuple[str, list[str]]:
+    """``impasse --help``'s output, and which of :data:`_HEAVY` it loaded (after running ``before``)."""
+    code = "\n".join([
+        "import contextlib, io, sys",
+        before,
+        "from engine.cli.main import cli",
+        "out = io.StringIO()",
+        "with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):",
+        "    cli.main(['--help'])",
+        f"heavy = {_HEAVY!r}",
+        "print(sorted(h for h in heavy if any(m == h or m.startswith(h + '.') for m in sys.modules)))",
+        "print(out.getvalue(), end='')",
+    ])
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded, _, help_text = proc.stdout.partition("\n")
+    return help_text, json.loads(loaded.replace("'", '"'))
+
+
 def test_commands_start_without_the_store_or_rich() -> None:
-    """Importing the command line loads neither the event store (imported by 'impasse log') nor rich
-    (imported by what draws a table or a progress bar): every command starts faster for it."""
+    """Importing the command line and running --help loads neither the event store (imported by 'impasse log')
+    nor rich (imported by what draws a table or a progress bar), nor SimPy, YAML, sqlite or the timeline:
+    every command starts faster for it."""
     code = ("import sys, engine.cli.main; "
-            "print(sorted(m for m in ('engine.store.base', 'engine.cli.log', 'engine.store.records', 'rich') if m in sys.modules))")
+            "print(sorted(m for m in ('engine.store.base', 'engine.cli.log', 'engine.store.records', 'rich') "
+            "if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
+    help_text, heavy = _help_in_a_fresh_interpreter()
+    assert heavy == []
+    assert "Commands:" in help_text and "  quorum " in help_text
+
+
+def test_help_lists_log_as_log_describes_itself() -> None:
+    """--help lists 'impasse log' by a recorded line without importing it: the same line as once imported."""
+    lazy, _ = _help_in_a_fresh_interpreter()
+    loaded, heavy = _help_in_a_fresh_interpreter(before="import engine.cli.log")
+    assert "engine.store" in heavy and "engine.cli.log" in heavy
+    assert "  log       Record a crisis as it unfolds: an append-only event store.\n" in lazy
+    assert lazy == loaded

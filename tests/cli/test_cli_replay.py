@@ -29,7 +29,8 @@ class TestReplay:
         for word in ("cpp", "majority", "opposition", "120", "two thirds"):
             assert word in header
         assert "68/120" in out and "68/82" in out and "VIOLATION" in out
-        assert "68 present, 120 required (at least 120 members present) under the opposition's reading of Art. 76" in out
+        assert ("68 present, 120 required (at least 120 members present) under the opposition's reading of Art. 76"
+                in out)
 
     def test_brackets_in_paths_and_names_are_printed_as_they_are(self, tmp_path: Path) -> None:
         """Text that looks like rich markup ("[/b]", an absolute path in brackets) is printed, not read as
@@ -98,7 +99,8 @@ class TestCheckAndErrors:
 
     def test_replay_error(self, tmp_path: Path) -> None:
         bad = tmp_path / "bad.yaml"
-        bad.write_text(scenario_text("  - {type: vote, at: 2013-09-24, source: s, motion: vote_of_confidence, yes: 1}\n"))
+        bad.write_text(scenario_text("  - {type: vote, at: 2013-09-24, source: s, motion: vote_of_confidence, "
+                                     "yes: 1}\n"))
         result = _invoke("replay", str(bad))
         assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
         assert "parliament has not convened" in result.stderr
@@ -139,7 +141,8 @@ class TestFromAStore:
         events = shown["events"] if isinstance(shown, dict) else shown
         version = next(e["version"] for e in events if e.get("id") == "opening-sitting")
         result = _invoke("log", "correct", store, "-s", "kh", "--version", str(version),
-                         "-f", "present_by_party={CPP: 68, CNRP: 52}", "--source", "test", "--recorded-at", "2013-10-01")
+                         "-f", "present_by_party={CPP: 68, CNRP: 52}", "--source", "test",
+                         "--recorded-at", "2013-10-01")
         assert result.exit_code == 0, result.stderr
         before = json.loads(_invoke("state", "--store", store, "--stream", "kh", "--at", "2013-09-30",
                                     "--known-at", "2013-09-20", "--format", "json").stdout)

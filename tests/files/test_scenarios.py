@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from engine.crisis import replay_scenario
 from engine.errors import ScenarioError
 from engine.files.scenarios import dump_scenario, load_scenario, parse_scenario
+from engine.timeline.events import ResultsRejected
 from tests.helpers import HEADER, scenario_text
 
 FIRST = 20  # line of the first event after the header and the poll
@@ -89,14 +91,16 @@ class TestErrors:
 
     def test_unknown_interpretation(self) -> None:
         """An interpretation the pack does not know is refused with a suggestion."""
-        text = HEADER.replace("opposition-120-to-open", "opposition-120") + "  - {type: election_held, at: 2013-07-28, source: s}\n"
+        text = (HEADER.replace("opposition-120-to-open", "opposition-120")
+                + "  - {type: election_held, at: 2013-07-28, source: s}\n")
         err = _error(text)
         assert err.field == "scenario.interpretations[1]"
         assert "did you mean 'opposition-120-to-open'" in str(err)
 
     def test_unknown_pack(self) -> None:
         """An unknown constitution pack is reported at its line."""
-        err = _error(HEADER.replace("constitution: kh", "constitution: kx") + "  - {type: election_held, at: 2013-07-28, source: s}\n")
+        err = _error(HEADER.replace("constitution: kh", "constitution: kx")
+                     + "  - {type: election_held, at: 2013-07-28, source: s}\n")
         assert err.field == "scenario.constitution" and err.line == 5
         assert "Did you mean 'kh'?" in str(err)
 
@@ -108,18 +112,14 @@ class TestErrors:
     @given(st.binary(max_size=300))
     def test_any_bytes_load_or_raise_scenario_error(self, data: bytes) -> None:
         """Any byte string either loads or raises ScenarioError, never another exception."""
-        try:
+        with contextlib.suppress(ScenarioError):
             parse_scenario(data, "fuzz.yaml")
-        except ScenarioError:
-            pass
 
     @given(st.text(alphabet=st.sampled_from(list("abc:-{}[]\n 0123456789'\"#&*!|>%@`")), max_size=200))
     def test_yamlish_text_loads_or_raises_scenario_error(self, text: str) -> None:
         """YAML-looking noise either loads or raises ScenarioError."""
-        try:
+        with contextlib.suppress(ScenarioError):
             parse_scenario(HEADER + text, "fuzz.yaml")
-        except ScenarioError:
-            pass
 
 
 class TestLoading:
@@ -139,9 +139,12 @@ class TestLoading:
     def test_yes_no_stay_text(self) -> None:
         """YAML 1.1 booleans (no, yes, on, off) stay text: a party called 'NO' is a party."""
         text = HEADER.replace("  - {id: CPP, name: Cambodian People's Party}", "  - {id: NO, name: A party}") + \
-            "  - {type: election_held, at: 2013-07-28, source: s}\n  - {type: results_rejected, at: 2013-07-29, source: s, party: NO}\n"
+            "  - {type: election_held, at: 2013-07-28, source: s}\n" \
+            "  - {type: results_rejected, at: 2013-07-29, source: s, party: NO}\n"
         scenario = parse_scenario(text)
-        assert scenario.events[1].party == "NO"
+        rejected = scenario.events[1]
+        assert isinstance(rejected, ResultsRejected)
+        assert rejected.party == "NO"
 
     @pytest.mark.parametrize("path", sorted(Path("scenarios").glob("*.yaml")), ids=lambda p: p.name)
     def test_dump_and_reload_replays_identically(self, path: Path) -> None:
@@ -173,5 +176,6 @@ def test_an_interpretation_listed_twice_is_refused() -> None:
     """Listing a reading twice would judge it in two identical columns: refused at its line."""
     text = scenario_text("").replace("interpretations: [cpp-majority-suffices, opposition-120-to-open]",
                                      "interpretations: [cpp-majority-suffices, cpp-majority-suffices]")
-    with pytest.raises(ScenarioError, match=r"interpretations\[1\]: interpretation 'cpp-majority-suffices' is listed twice"):
+    listed_twice = r"interpretations\[1\]: interpretation 'cpp-majority-suffices' is listed twice"
+    with pytest.raises(ScenarioError, match=listed_twice):
         parse_scenario(text, "t.yaml")

@@ -158,6 +158,7 @@ class TestCambodianAmendments:
         """The confidence vote needs two-thirds until 2 March 2006 and an absolute majority from that day."""
         seats = self.KH.body("national-assembly").size_on(on)
         rule = self._rule(on, "confidence-vote")
+        assert seats is not None and rule.threshold is not None
         assert evaluate(rule.threshold, Counts(seats, present=seats, yes=0), Subject.YES).required == required
 
     def test_undated_override_applies_before_the_amendment(self) -> None:

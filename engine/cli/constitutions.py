@@ -1,0 +1,54 @@
+"""``impasse rules`` and ``impasse packs``: the constitution packs, and the rules in force on a date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from engine.cli.params import DATE, FORMAT
+
+__all__ = ["packs_command", "rules"]
+
+
+@click.command()
+@click.argument("pack", metavar="PACK")
+@click.option("--on", "on", type=DATE, help="Date (YYYY-MM-DD) whose rules to show; default today.")
+@click.option("--interpretation", "-i", help="A named reading from the pack (see the list at the end).")
+@FORMAT
+def rules(pack: str, on: date | None, interpretation: str | None, fmt: str) -> None:
+    """The rules of constitution PACK in force on a date, with citations.
+
+    PACK is a built-in pack id (e.g. kh) or a path to a pack file.
+
+    \b
+    Examples:
+      impasse rules kh --on 2003-09-27                (two-thirds confidence vote)
+      impasse rules kh --on 2013-09-23 -i opposition-120-to-open
+    """
+    from engine.files.packs import load_pack
+    from engine.report import render as report
+
+    constitution = load_pack(pack)
+    ruleset = constitution.rules_on(on or date.today(), interpretation)
+    if fmt == "json":
+        click.echo(report.dumps(report.rules_data(constitution, ruleset)))
+        return
+    click.echo(report.rules_text(constitution, ruleset))
+    click.echo()
+    names = ", ".join(i.id for i in constitution.interpretations) or "none"
+    click.echo(f"Interpretations in this pack: {names}")
+    if constitution.missing:
+        click.echo("Not established by the sources:")
+        for line in constitution.missing:
+            click.echo(f"  - {line}")
+
+
+@click.command(name="packs")
+def packs_command() -> None:
+    """List the built-in constitution packs."""
+    from engine.files.packs import builtin_packs, load_pack
+
+    for pack_id in builtin_packs():
+        pack = load_pack(pack_id)
+        click.echo(f"{pack_id}\t{pack.name}")

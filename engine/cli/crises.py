@@ -1,0 +1,164 @@
+"""``impasse replay``, ``state`` and ``check``: a crisis, from a scenario file or a store's stream,
+replayed and judged under each reading."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from engine.cli.params import DATE, FORMAT, SCENARIO
+from engine.errors import ImpasseError
+
+if TYPE_CHECKING:
+    from engine.files.scenarios import Scenario
+
+__all__ = ["check", "replay", "state"]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _store_options(command: _F) -> _F:
+    """--store/--stream/--known-at: read the crisis from an event store instead of a file."""
+    command = click.option("--known-at", "known_at", metavar="WHEN",
+                           help="With --store: the stream as it had been recorded by then "
+                                "(YYYY-MM-DD or an ISO time).")(command)
+    command = click.option("--stream", metavar="ID", help="With --store: the stream to read.")(command)
+    command = click.option("--store", "store", type=click.Path(dir_okay=False), metavar="STORE",
+                           help="Read the events from an event store (impasse log) instead of FILE.")(command)
+    return command
+
+
+def _crisis(file: str | None, store: str | None, stream: str | None, known_at: str | None,
+            at: date | None = None) -> Scenario:
+    """The scenario from FILE, or from a store's stream."""
+    if store is None:
+        if file is None:
+            msg = "give a scenario FILE, or --store STORE --stream ID"
+            raise click.UsageError(msg)
+        if stream or known_at:
+            msg = "--stream and --known-at go with --store"
+            raise click.UsageError(msg)
+        from engine.files.scenarios import load_scenario
+
+        return load_scenario(file)
+    if file is not None:
+        msg = "give either a scenario FILE or --store, not both"
+        raise click.UsageError(msg)
+    if not stream:
+        msg = "--store needs --stream ID"
+        raise click.UsageError(msg)
+    # the store is imported only when a command reads from one
+    from engine.crisis import scenario_from_store
+
+    return scenario_from_store(store, stream, at=at, known_at=known_at)
+
+
+@click.command()
+@click.argument("file", type=SCENARIO, metavar="[FILE]", required=False)
+@_store_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
+              help="text: a timeline table and every finding; json: one object (docs/replay-format.md); "
+                   "markdown: a report.")
+@click.option("--interpretation", "-i", "interpretations", multiple=True,
+              help="Judge under this reading only (repeatable); default: the readings the scenario lists.")
+@click.option("--until", type=DATE, help="Stop after this date (YYYY-MM-DD).")
+def replay(file: str | None, store: str | None, stream: str | None, known_at: str | None, fmt: str,
+           interpretations: tuple[str, ...], until: date | None) -> None:
+    """Replay scenario FILE: the timeline, event by event, judged under each reading.
+
+    \b
+    Example:
+      impasse replay scenarios/cambodia-2013.yaml
+      impasse replay scenarios/cambodia-2013.yaml -i opposition-120-to-open --format json
+      impasse replay --store crisis.db --stream kh-2013 --known-at 2013-09-10
+    """
+    from engine.crisis import replay_scenario
+    from engine.report import render as report
+
+    scenario = _crisis(file, store, stream, known_at)
+    timeline = replay_scenario(scenario, until=until, interpretations=interpretations or None)
+    if fmt == "json":
+        click.echo(report.dumps(report.timeline_data(scenario, timeline)))
+    elif fmt == "markdown":
+        click.echo(report.timeline_markdown(scenario, timeline))
+    else:
+        _print_rich(report.timeline_table(scenario, timeline, color=sys.stdout.isatty()))
+        click.echo()
+        click.echo(report.findings_text(scenario, timeline))
+        click.echo()
+        click.echo(report.final_text(timeline))
+
+
+@click.command()
+@click.argument("file", type=SCENARIO, metavar="[FILE]", required=False)
+@_store_options
+@click.option("--at", "at", type=DATE, required=True, help="The date (YYYY-MM-DD) to show the state at.")
+@click.option("--interpretation", "-i", "interpretations", multiple=True,
+              help="Judge under this reading only (repeatable); default: the scenario's readings.")
+@FORMAT
+def state(file: str | None, store: str | None, stream: str | None, known_at: str | None, at: date,
+          interpretations: tuple[str, ...], fmt: str) -> None:
+    """The state of the crisis in FILE as of a date: phase, impasse, boycotts, deadlines.
+
+    \b
+    Example:
+      impasse state scenarios/cambodia-2013.yaml --at 2013-09-10
+      impasse state --store crisis.db --stream kh-2013 --at 2013-09-08 --known-at 2013-09-10
+    """
+    from engine.crisis import replay_scenario
+    from engine.report import render as report
+
+    scenario = _crisis(file, store, stream, known_at, at)
+    timeline = replay_scenario(scenario, until=at, interpretations=interpretations or None)
+    if fmt == "json":
+        click.echo(report.dumps(report.state_data(timeline.final, timeline.law)))
+    else:
+        click.echo(report.state_text(timeline.final, timeline.law))
+
+
+@click.command()
+@click.argument("files", type=SCENARIO, nargs=-1, required=True, metavar="FILE...")
+def check(files: tuple[str, ...]) -> None:
+    """Validate scenario files without printing timelines.
+
+    Exit code 0 if every file loads and replays, 2 otherwise; each error is one line on stderr,
+    naming file, line and field.
+    """
+    from engine.crisis import replay_scenario
+    from engine.files.scenarios import load_scenario
+
+    bad = 0
+    for path in files:
+        try:
+            scenario = load_scenario(path)
+            timeline = replay_scenario(scenario)
+        except ImpasseError as exc:
+            bad += 1
+            click.echo(f"impasse: error: {exc}", err=True)
+            continue
+        click.echo(f"ok: {path}: {len(scenario.events)} events, {len(timeline.steps)} steps, "
+                   f"{len(timeline.findings)} findings")
+    if bad:
+        sys.exit(2)
+
+
+def _print_rich(renderable: Any) -> None:
+    """Draw a rich table: in colour on a terminal, as plain text (wide, so that it pipes) otherwise."""
+    if sys.stdout.isatty():
+        from rich.console import Console
+
+        Console().print(renderable)
+    else:
+        from engine.report import render as report
+
+        click.echo(report.to_text(renderable, width=_width()), nl=False)
+
+
+def _width() -> int:
+    import shutil
+
+    return max(100, shutil.get_terminal_size((120, 24)).columns) if sys.stdout.isatty() else 160

@@ -1,0 +1,68 @@
+"""``impasse quorum`` and ``impasse majority``: one-off threshold questions, answered from counts alone.
+
+They need the threshold language and the answer's renderer, no scenario, clock or store (though
+``engine.report.render``, where the renderer lives, still imports the timeline at its top).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from engine.cli.params import COUNT, FORMAT, THRESHOLD
+
+if TYPE_CHECKING:
+    from engine.rules.thresholds import Threshold
+
+__all__ = ["majority", "quorum"]
+
+_MEMBERS = click.option("--members", "-n", type=click.IntRange(min=1), required=True,
+                        help="Statutory size of the body (all members).")
+
+
+@click.command()
+@click.argument("expr", type=THRESHOLD, metavar="EXPR")
+@_MEMBERS
+@click.option("--present", "-p", type=COUNT, required=True, help="Members present.")
+@click.option("--sitting", "-s", type=COUNT, help="Seats filled, if fewer than all members.")
+@FORMAT
+def quorum(expr: Threshold, members: int, present: int, sitting: int | None, fmt: str) -> None:
+    """Is a quorum EXPR met with PRESENT of MEMBERS?
+
+    \b
+    Example (Cambodia, 23 Sep 2013):
+      impasse quorum "more than 1/2 of all members" --members 123 --present 68
+      impasse quorum "at least 120 members present" --members 123 --present 68 --format json
+    """
+    from engine.report import render as report
+    from engine.rules.ask import ask_quorum
+
+    answer = ask_quorum(expr, members=members, present=present, sitting=sitting)
+    click.echo(report.dumps(answer.to_dict()) if fmt == "json" else report.answer_text(answer))
+
+
+@click.command()
+@click.argument("expr", type=THRESHOLD, metavar="EXPR")
+@_MEMBERS
+@click.option("--yes", "-y", type=COUNT, required=True, help="Votes in favour.")
+@click.option("--no", type=COUNT, default=0, show_default=True, help="Votes against.")
+@click.option("--abstain", type=COUNT, default=0, show_default=True, help="Abstentions.")
+@click.option("--present", "-p", type=COUNT, help="Members present (needed for 'of members present').")
+@click.option("--sitting", "-s", type=COUNT, help="Seats filled, if fewer than all members.")
+@FORMAT
+def majority(expr: Threshold, members: int, yes: int, no: int, abstain: int, present: int | None,
+             sitting: int | None, fmt: str) -> None:
+    """Is a decision by majority EXPR adopted with these votes?
+
+    \b
+    Examples:
+      impasse majority "at least 2/3 of all members" --members 123 --yes 73      (2003: fails)
+      impasse majority "majority of votes cast" --members 123 --yes 40 --no 30 --present 90
+    """
+    from engine.report import render as report
+    from engine.rules.ask import ask_majority
+
+    answer = ask_majority(expr, members=members, yes=yes, no=no, abstain=abstain, present=present,
+                          sitting=sitting)
+    click.echo(report.dumps(answer.to_dict()) if fmt == "json" else report.answer_text(answer))

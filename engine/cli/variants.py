@@ -1,0 +1,127 @@
+"""``impasse whatif`` and ``impasse simulate``: a crisis replayed against a variant of itself, or as a
+seeded ensemble of its uncertain elements."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+
+import click
+
+from engine.cli.params import FORMAT, SCENARIO, CliError
+
+__all__ = ["simulate", "whatif"]
+
+_MAX_RUNS = 10_000_000  # an ensemble keeps every run's result: about 2 GB at this many
+
+
+@click.command()
+@click.argument("file", type=SCENARIO, metavar="FILE")
+@click.option("--drop", "drops", multiple=True, metavar="ID", help="Leave this event out.")
+@click.option("--set", "sets", multiple=True, metavar="ID.FIELD=VALUE",
+              help="Change a field of an event (VALUE read as YAML: 120, true, 2013-09-30).")
+@click.option("--shift", "shifts", multiple=True, metavar="ID=+Nd", help="Move an event N days later (or -N earlier).")
+@click.option("--rule", "rules_", multiple=True, metavar="[READING:]RULE=THRESHOLD",
+              help="Replace a rule's threshold for the run (in every reading, or in one); "
+                   "'none' for no requirement.")
+@click.option("--add", "adds", multiple=True, metavar="EVENT",
+              help="Add an event, written as in a scenario file: '{type: boycott_ended, at: 2013-09-20, party: CNRP}'. "
+                   "'source' may be left out; 'before: ID' puts it just before that event, on its day (otherwise it "
+                   "comes after the events of its day).")
+@click.option("--interpretation", "-i", "interpretations", multiple=True,
+              help="Judge under this reading only (repeatable).")
+@FORMAT
+def whatif(file: str, drops: tuple[str, ...], sets: tuple[str, ...], shifts: tuple[str, ...],
+           rules_: tuple[str, ...], adds: tuple[str, ...], interpretations: tuple[str, ...], fmt: str) -> None:
+    """Replay FILE and a variant of it, and print what differs.
+
+    Events are named by their id (shown in 'impasse replay --format json'; generated as
+    TYPE@DATE where the file gives none).
+
+    \b
+    Examples:
+      impasse whatif scenarios/cambodia-2013.yaml --set opening-sitting.members_present=120
+      impasse whatif scenarios/cambodia-2013.yaml --shift opening-sitting=+7d
+      impasse whatif scenarios/cambodia-2013.yaml --rule opening-quorum="at least 2/3 of all members"
+      impasse whatif scenarios/cambodia-2013.yaml --add "{type: agreement_reached, at: 2013-09-20, parties: [CPP, CNRP]}"
+    """  # noqa: E501 (an example printed as it is typed)
+    from engine.files.scenarios import load_scenario
+    from engine.report import render as report
+    from engine.sim.whatif import compare, parse_variant
+
+    scenario = load_scenario(file)
+    variant = parse_variant(drops, sets, shifts, rules_, adds)
+    comparison = compare(scenario, variant, interpretations or None)
+    if fmt == "json":
+        click.echo(report.dumps(comparison.to_dict()))
+    else:
+        click.echo(report.comparison_text(comparison))
+
+
+@click.command()
+@click.argument("file", type=SCENARIO, metavar="FILE")
+@click.option("--runs", "-n", type=click.IntRange(min=1, max=_MAX_RUNS), default=1000, show_default=True,
+              help=f"Number of runs (at most {_MAX_RUNS:,}: each run's result is kept in memory).")
+@click.option("--seed", "-s", type=int, default=0, show_default=True,
+              help="Seed: the same seed gives the same ensemble, whatever --workers is.")
+@click.option("--workers", "-w", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes.")
+@click.option("--interpretation", "-i", "interpretations", multiple=True,
+              help="Judge under this reading only (repeatable).")
+@click.option("--plot", type=click.Path(dir_okay=False, writable=True),
+              help="Write a figure (PNG or SVG; needs matplotlib).")
+@FORMAT
+def simulate(file: str, runs: int, seed: int, workers: int, interpretations: tuple[str, ...], plot: str | None,
+             fmt: str) -> None:
+    """Run a seeded ensemble of FILE's uncertain elements and print outcome probabilities.
+
+    The scenario's 'uncertain:' section says what varies: members defecting from a boycott,
+    whether and when an event happens, delays, talks that succeed (docs/simulation.md).
+    Probabilities come with 95 % Wilson intervals.
+
+    \b
+    Example:
+      impasse simulate scenarios/cambodia-2013.yaml --runs 10000 --seed 1 --workers 2
+    """
+    from engine.files.scenarios import load_scenario
+    from engine.report import render as report
+    from engine.sim.ensemble import simulate as run_ensemble
+
+    scenario = load_scenario(file)
+    if scenario.uncertain.empty:
+        msg = f"{file}: has no 'uncertain:' section: every run would be the replay (see docs/simulation.md)"
+        raise CliError(msg)
+    if plot:
+        from engine.sim.plots import require
+
+        require(plot)
+    progress, finish = _progress(runs)
+    try:
+        ensemble = run_ensemble(scenario, runs, seed, workers=workers, interpretations=interpretations or None,
+                                progress=progress)
+    finally:
+        finish()
+    data = ensemble.to_dict()
+    if plot:
+        from engine.sim.plots import plot_ensemble
+
+        plot_ensemble(data, plot)
+    if fmt == "json":
+        click.echo(report.dumps(data))
+    else:
+        names = {r: scenario.constitution.interpretation(r).name if r else "the pack's reading"
+                 for r in ensemble.readings}
+        click.echo(report.ensemble_text(data, names))
+
+
+def _progress(total: int) -> tuple[Callable[[int], None] | None, Callable[[], None]]:
+    """A rich progress bar on stderr when it is a terminal; otherwise nothing."""
+    if not sys.stderr.isatty():
+        return None, lambda: None
+    from rich.console import Console
+    from rich.progress import Progress
+
+    bar = Progress(console=Console(stderr=True), transient=True)
+    task = bar.add_task("simulating", total=total)
+    bar.start()
+    return (lambda done: bar.update(task, completed=done)), bar.stop
