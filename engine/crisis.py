@@ -10,18 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from os import PathLike
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from engine.errors import EngineError, ImpasseError, ScenarioError, StoreError
 from engine.files.packs import load_pack
 from engine.files.scenarios import Party, Scenario, dump_scenario
-from engine.store.interface import EventStore
-from engine.store.opening import open_store
 from engine.timeline.events import Event, unique_id
 from engine.timeline.machine import Law
 from engine.timeline.replay import Timeline, replay
+
+if TYPE_CHECKING:
+    from engine.store.interface import EventStore
 
 __all__ = ["check_stream_pack", "law_for", "replay_scenario", "scenario_from_store", "scenario_metadata"]
 
@@ -68,6 +69,10 @@ def scenario_from_store(store: EventStore | str | PathLike[str], stream: str, at
     Raises:
         StoreError: the stream has no constitution pack in its metadata, or a bad record.
     """
+    # the store is loaded only for a crisis read from one: replaying a file needs none of it
+    from engine.store.interface import EventStore
+    from engine.store.opening import open_store
+
     if not isinstance(store, EventStore):
         with open_store(store) as opened:
             return scenario_from_store(opened, stream, at, known_at)

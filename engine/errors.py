@@ -125,7 +125,7 @@ class EngineError(ImpasseError, ValueError):
 
 
 class StoreError(ImpasseError):
-    """Raised by the event store (:mod:`engine.store.base`): a file that is not a store, a record that
+    """Raised by the event store (:mod:`engine.store`): a file that is not a store, a record that
     can't be read back, a correction naming no event, a stream without the metadata replay needs.
 
     Nothing is written when it is raised.

@@ -27,14 +27,15 @@ def rules(pack: str, on: date | None, interpretation: str | None, fmt: str) -> N
       impasse rules kh --on 2013-09-23 -i opposition-120-to-open
     """
     from engine.files.packs import load_pack
-    from engine.report import render as report
+    from engine.report.jsontext import dumps
+    from engine.report.rules_in_force import rules_data, rules_text
 
     constitution = load_pack(pack)
     ruleset = constitution.rules_on(on or date.today(), interpretation)
     if fmt == "json":
-        click.echo(report.dumps(report.rules_data(constitution, ruleset)))
+        click.echo(dumps(rules_data(constitution, ruleset)))
         return
-    click.echo(report.rules_text(constitution, ruleset))
+    click.echo(rules_text(constitution, ruleset))
     click.echo()
     names = ", ".join(i.id for i in constitution.interpretations) or "none"
     click.echo(f"Interpretations in this pack: {names}")

@@ -77,20 +77,22 @@ def replay(file: str | None, store: str | None, stream: str | None, known_at: st
       impasse replay --store crisis.db --stream kh-2013 --known-at 2013-09-10
     """
     from engine.crisis import replay_scenario
-    from engine.report import render as report
+    from engine.report import jsondata, markdown, text
+    from engine.report.view import timeline_view
 
     scenario = _crisis(file, store, stream, known_at)
     timeline = replay_scenario(scenario, until=until, interpretations=interpretations or None)
+    view = timeline_view(scenario, timeline)
     if fmt == "json":
-        click.echo(report.dumps(report.timeline_data(scenario, timeline)))
+        click.echo(jsondata.dumps(jsondata.timeline_data(view)))
     elif fmt == "markdown":
-        click.echo(report.timeline_markdown(scenario, timeline))
+        click.echo(markdown.timeline_markdown(view))
     else:
-        _print_rich(report.timeline_table(scenario, timeline, color=sys.stdout.isatty()))
+        _print_rich(text.timeline_table(view, color=sys.stdout.isatty()))
         click.echo()
-        click.echo(report.findings_text(scenario, timeline))
+        click.echo(text.findings_text(view))
         click.echo()
-        click.echo(report.final_text(timeline))
+        click.echo(text.final_text(view.final))
 
 
 @click.command()
@@ -110,14 +112,16 @@ def state(file: str | None, store: str | None, stream: str | None, known_at: str
       impasse state --store crisis.db --stream kh-2013 --at 2013-09-08 --known-at 2013-09-10
     """
     from engine.crisis import replay_scenario
-    from engine.report import render as report
+    from engine.report import jsondata, text
+    from engine.report.view import state_view
 
     scenario = _crisis(file, store, stream, known_at, at)
     timeline = replay_scenario(scenario, until=at, interpretations=interpretations or None)
+    view = state_view(timeline.final, timeline.law)
     if fmt == "json":
-        click.echo(report.dumps(report.state_data(timeline.final, timeline.law)))
+        click.echo(jsondata.dumps(jsondata.state_data(view)))
     else:
-        click.echo(report.state_text(timeline.final, timeline.law))
+        click.echo(text.state_text(view))
 
 
 @click.command()
@@ -153,9 +157,9 @@ def _print_rich(renderable: Any) -> None:
 
         Console().print(renderable)
     else:
-        from engine.report import render as report
+        from engine.report.text import to_text
 
-        click.echo(report.to_text(renderable, width=_width()), nl=False)
+        click.echo(to_text(renderable, width=_width()), nl=False)
 
 
 def _width() -> int:

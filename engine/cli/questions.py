@@ -1,7 +1,6 @@
 """``impasse quorum`` and ``impasse majority``: one-off threshold questions, answered from counts alone.
 
-They need the threshold language and the answer's renderer, no scenario, clock or store (though
-``engine.report.render``, where the renderer lives, still imports the timeline at its top).
+They need the threshold language and the answer's renderer: no scenario, clock or store.
 """
 
 from __future__ import annotations
@@ -35,11 +34,12 @@ def quorum(expr: Threshold, members: int, present: int, sitting: int | None, fmt
       impasse quorum "more than 1/2 of all members" --members 123 --present 68
       impasse quorum "at least 120 members present" --members 123 --present 68 --format json
     """
-    from engine.report import render as report
+    from engine.report.answer import answer_text
+    from engine.report.jsontext import dumps
     from engine.rules.ask import ask_quorum
 
     answer = ask_quorum(expr, members=members, present=present, sitting=sitting)
-    click.echo(report.dumps(answer.to_dict()) if fmt == "json" else report.answer_text(answer))
+    click.echo(dumps(answer.to_dict()) if fmt == "json" else answer_text(answer))
 
 
 @click.command()
@@ -60,9 +60,10 @@ def majority(expr: Threshold, members: int, yes: int, no: int, abstain: int, pre
       impasse majority "at least 2/3 of all members" --members 123 --yes 73      (2003: fails)
       impasse majority "majority of votes cast" --members 123 --yes 40 --no 30 --present 90
     """
-    from engine.report import render as report
+    from engine.report.answer import answer_text
+    from engine.report.jsontext import dumps
     from engine.rules.ask import ask_majority
 
     answer = ask_majority(expr, members=members, yes=yes, no=no, abstain=abstain, present=present,
                           sitting=sitting)
-    click.echo(report.dumps(answer.to_dict()) if fmt == "json" else report.answer_text(answer))
+    click.echo(dumps(answer.to_dict()) if fmt == "json" else answer_text(answer))

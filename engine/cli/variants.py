@@ -46,16 +46,17 @@ def whatif(file: str, drops: tuple[str, ...], sets: tuple[str, ...], shifts: tup
       impasse whatif scenarios/cambodia-2013.yaml --add "{type: agreement_reached, at: 2013-09-20, parties: [CPP, CNRP]}"
     """  # noqa: E501 (an example printed as it is typed)
     from engine.files.scenarios import load_scenario
-    from engine.report import render as report
+    from engine.report.comparison import comparison_data, comparison_text
+    from engine.report.jsontext import dumps
     from engine.sim.whatif import compare, parse_variant
 
     scenario = load_scenario(file)
     variant = parse_variant(drops, sets, shifts, rules_, adds)
     comparison = compare(scenario, variant, interpretations or None)
     if fmt == "json":
-        click.echo(report.dumps(comparison.to_dict()))
+        click.echo(dumps(comparison_data(comparison)))
     else:
-        click.echo(report.comparison_text(comparison))
+        click.echo(comparison_text(comparison))
 
 
 @click.command()
@@ -84,7 +85,8 @@ def simulate(file: str, runs: int, seed: int, workers: int, interpretations: tup
       impasse simulate scenarios/cambodia-2013.yaml --runs 10000 --seed 1 --workers 2
     """
     from engine.files.scenarios import load_scenario
-    from engine.report import render as report
+    from engine.report.ensemble import ensemble_text
+    from engine.report.jsontext import dumps
     from engine.sim.ensemble import simulate as run_ensemble
 
     scenario = load_scenario(file)
@@ -107,11 +109,11 @@ def simulate(file: str, runs: int, seed: int, workers: int, interpretations: tup
 
         plot_ensemble(data, plot)
     if fmt == "json":
-        click.echo(report.dumps(data))
+        click.echo(dumps(data))
     else:
         names = {r: scenario.constitution.interpretation(r).name if r else "the pack's reading"
                  for r in ensemble.readings}
-        click.echo(report.ensemble_text(data, names))
+        click.echo(ensemble_text(data, names))
 
 
 def _progress(total: int) -> tuple[Callable[[int], None] | None, Callable[[], None]]:

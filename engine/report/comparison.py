@@ -2,12 +2,35 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from engine.report.sentences import finding_text
 
 if TYPE_CHECKING:
     from engine.sim.whatif import Comparison
 
-__all__ = ["comparison_text"]
+__all__ = ["comparison_data", "comparison_text"]
+
+
+def _worded(comparison: Comparison) -> list[dict[str, Any]]:
+    """The changed findings with their sentences: ``message`` (the variant's or, for a finding that
+    disappears, the baseline's) and ``baseline_message``."""
+    out = []
+    for item in comparison.findings:
+        entry = {k: v for k, v in item.items() if k not in ("finding", "baseline_finding")}
+        law = comparison.baseline.law if item["change"] == "disappears" else comparison.variant.law
+        entry["message"] = finding_text(item["finding"], law)
+        if "baseline_finding" in item:
+            entry["baseline_message"] = finding_text(item["baseline_finding"], comparison.baseline.law)
+        out.append(entry)
+    return out
+
+
+def comparison_data(comparison: Comparison) -> dict[str, Any]:
+    """What a variant changes, as JSON-ready data (docs/simulation.md)."""
+    return {"same": comparison.same, "phases": list(comparison.phases), "impasse": list(comparison.impasse),
+            "deadlines": list(comparison.deadlines), "findings": _worded(comparison),
+            "skipped": list(comparison.skipped)}
 
 
 def comparison_text(comparison: Comparison) -> str:
@@ -34,7 +57,7 @@ def comparison_text(comparison: Comparison) -> str:
             out.append(f"  {e['at']} {e['event']}: {e['reason']}")
     if comparison.findings:
         out.append("Findings:")
-        for f in comparison.findings:
+        for f in _worded(comparison):
             reading = f" [{f['interpretation']}]" if f["interpretation"] else ""
             if f["change"] in ("verdict changes", "numbers change"):
                 verdict = f"{f['baseline_verdict']} -> {f['verdict']}"

@@ -6,27 +6,12 @@ Builds JSON-ready data from the view model (keys in the documented order; dates 
 
 from __future__ import annotations
 
-import json
-from datetime import date
 from typing import Any
 
+from engine.report.jsontext import dumps
 from engine.report.view import DeadlineView, FindingView, ReadingView, StateView, StepView, TimelineView
 
 __all__ = ["dumps", "state_data", "timeline_data"]
-
-
-def dumps(data: Any) -> str:
-    """JSON text, stable key order as built, UTF-8 kept readable."""
-    return json.dumps(data, indent=2, ensure_ascii=False, default=_default)
-
-
-def _default(value: Any) -> Any:
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, (set, frozenset, tuple)):
-        return sorted(value) if isinstance(value, (set, frozenset)) else list(value)
-    msg = f"cannot serialise {type(value).__name__}"
-    raise TypeError(msg)
 
 
 def timeline_data(view: TimelineView) -> dict[str, Any]:

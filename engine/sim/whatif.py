@@ -23,8 +23,8 @@ from engine.files.scenarios import Scenario, parse_event
 from engine.rules.constitution import Constitution
 from engine.rules.thresholds import parse_threshold
 from engine.timeline.events import Event, converter, unique_id, unstructure_event
+from engine.timeline.findings import Finding
 from engine.timeline.replay import Timeline, replay
-from engine.report.sentences import finding_text  # TODO(redesign): move the comparison's text to report
 
 __all__ = ["Comparison", "Variant", "apply_variant", "compare", "parse_variant"]
 
@@ -230,7 +230,11 @@ def _replace_rules(constitution: Constitution, changes: tuple[tuple[str, str | N
 
 @attrs.frozen
 class Comparison:
-    """What a variant changes: baseline and variant timelines and their differences."""
+    """What a variant changes: baseline and variant timelines and their differences.
+
+    Each of ``findings`` holds the variant's ``finding`` (and the baseline's, ``baseline_finding``,
+    when both timelines judged the act): :mod:`engine.report.comparison` words them.
+    """
 
     baseline: Timeline
     variant: Timeline
@@ -243,10 +247,6 @@ class Comparison:
     @property
     def same(self) -> bool:
         return not (self.phases or self.impasse or self.findings or self.deadlines or self.skipped)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"same": self.same, "phases": list(self.phases), "impasse": list(self.impasse),
-                "deadlines": list(self.deadlines), "findings": list(self.findings), "skipped": list(self.skipped)}
 
 
 def _phases(t: Timeline) -> dict[str, date]:
@@ -273,8 +273,13 @@ def _verdicts(t: Timeline) -> dict[tuple, dict[str, Any]]:
                 continue
             key = (step.event.id, f.rule, f.interpretation)
             out[key] = {"event": step.event.id, "at": step.event.at, "rule": f.rule, "interpretation": f.interpretation,
-                        "verdict": f.verdict.value, "message": finding_text(f, t.law)}
+                        "verdict": f.verdict.value, "finding": f}
     return out
+
+
+def _said(f: Finding) -> tuple:
+    """What a finding's sentence states: two findings that agree on it read the same."""
+    return (f.code, f.article, f.required, f.count, f.unit, f.threshold, f.reason, f.subject, f.details)
 
 
 def _deadline_outcomes(t: Timeline) -> dict[str | None, str]:
@@ -309,10 +314,10 @@ def compare(scenario: Scenario, variant: Variant, interpretations: tuple[str, ..
             findings.append({"change": "appears", **b})  # type: ignore[dict-item]
         elif b is None:
             findings.append({"change": "disappears", **a})
-        elif a["verdict"] != b["verdict"] or a["message"] != b["message"]:
+        elif a["verdict"] != b["verdict"] or _said(a["finding"]) != _said(b["finding"]):
             change = "verdict changes" if a["verdict"] != b["verdict"] else "numbers change"
             findings.append({"change": change, **b, "baseline_verdict": a["verdict"],
-                             "baseline_message": a["message"]})
+                             "baseline_finding": a["finding"]})
     findings.sort(key=lambda f: f["at"])
     da, db = _deadline_outcomes(base), _deadline_outcomes(other)
     deadlines = tuple({"rule": r, "baseline": da.get(r), "variant": db.get(r)}

@@ -177,7 +177,7 @@ def test_commands_start_without_the_store_or_rich() -> None:
     nor rich (imported by what draws a table or a progress bar), nor SimPy, YAML, sqlite or the timeline:
     every command starts faster for it."""
     code = ("import sys, engine.cli.main; "
-            "print(sorted(m for m in ('engine.store.base', 'engine.cli.log', 'engine.store.records', 'rich') "
+            "print(sorted(m for m in ('engine.store.interface', 'engine.cli.log', 'engine.store.records', 'rich') "
             "if m in sys.modules))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"

@@ -1,9 +1,8 @@
-"""The output formats read the view model only, and the old front door, report.render, still serves every caller."""
+"""The output formats read the view model only."""
 
 from __future__ import annotations
 
 import ast
-import inspect
 import re
 from datetime import date
 from pathlib import Path
@@ -12,7 +11,7 @@ import pytest
 
 from engine.crisis import replay_scenario
 from engine.files.scenarios import load_scenario
-from engine.report import jsondata, markdown, render, text
+from engine.report import jsondata, markdown, text
 from engine.report.view import (
     DeadlineView,
     FindingView,
@@ -25,7 +24,7 @@ from engine.report.view import (
     timeline_view,
 )
 
-REPORT = Path(render.__file__).parent
+REPORT = Path(text.__file__).parent
 KH2013 = load_scenario("scenarios/cambodia-2013.yaml")
 KH1998 = load_scenario("scenarios/cambodia-1998.yaml")
 
@@ -57,11 +56,11 @@ def _timeline(readings: tuple[str | None, ...], findings: tuple[FindingView, ...
 
 @pytest.mark.parametrize("module", ["text", "markdown", "jsondata"])
 def test_a_format_reads_the_view_model_only(module: str) -> None:
-    """The format modules import nothing of the engine but the view model (and markdown, text's helpers)."""
+    """The format modules import nothing of the engine but the view model (and markdown, text's helpers; jsondata, the JSON writer)."""
     tree = ast.parse((REPORT / f"{module}.py").read_text())
     named = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
     named |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    assert {m for m in named if m.startswith("engine")} <= {"engine.report.view", "engine.report.text"}
+    assert {m for m in named if m.startswith("engine")} <= {"engine.report.view", "engine.report.text", "engine.report.jsontext"}
 
 
 def test_the_json_names_the_pack_reading_by_name_only() -> None:
@@ -122,41 +121,3 @@ def test_markdown_keeps_its_table_intact() -> None:
     doc = markdown.timeline_markdown(_timeline(("a",), (_finding("violation", "a"),)))
     assert "| 2013-09-23 | opening / sitting | assembly convened | deadlock | VIOLATION 68/120 opening-quorum |" in doc
     assert "- **2013-09-23** VIOLATION *(the a reading)*: violation text" in doc
-
-
-#: what engine/cli, engine/sim and the tests call on report.render, with the parameters they pass
-CALLED = {
-    "answer_text": ["answer"],
-    "comparison_text": ["comparison"],
-    "describe": ["event"],
-    "dumps": ["data"],
-    "ensemble_text": ["data", "names"],
-    "final_text": ["timeline"],
-    "findings_text": ["scenario", "timeline"],
-    "rules_data": ["pack", "ruleset"],
-    "rules_text": ["pack", "ruleset"],
-    "state_data": ["state", "rules"],
-    "state_text": ["state", "rules"],
-    "timeline_data": ["scenario", "timeline"],
-    "timeline_markdown": ["scenario", "timeline"],
-    "timeline_table": ["scenario", "timeline", "color"],
-    "to_text": ["renderable", "width"],
-}
-
-
-def test_the_old_front_door_keeps_every_name_and_signature() -> None:
-    """report.render still offers every function by its old name, with its old parameters."""
-    assert set(render.__all__) == set(CALLED)
-    for name, params in CALLED.items():
-        assert list(inspect.signature(getattr(render, name)).parameters) == params, name
-
-
-def test_the_front_door_gives_what_the_format_modules_give() -> None:
-    """Through report.render or through the view, a replay renders the same."""
-    timeline = replay_scenario(KH2013)
-    view = timeline_view(KH2013, timeline)
-    assert render.timeline_data(KH2013, timeline) == jsondata.timeline_data(view)
-    assert render.timeline_markdown(KH2013, timeline) == markdown.timeline_markdown(view)
-    assert render.findings_text(KH2013, timeline) == text.findings_text(view)
-    assert render.final_text(timeline) == text.final_text(view.final)
-    assert render.state_data(timeline.final, timeline.law) == jsondata.state_data(view.final)
