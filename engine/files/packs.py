@@ -8,6 +8,7 @@ nothing but :class:`PackError` (or :class:`UnknownNameError` for an unknown buil
 from __future__ import annotations
 
 import difflib
+import itertools
 from importlib import resources
 from pathlib import Path as FsPath
 from typing import Any
@@ -58,7 +59,8 @@ def load_pack(name_or_path: str) -> Constitution:
         known = builtin_packs()
         hint = difflib.get_close_matches(name_or_path, known, n=1, cutoff=0.5)
         extra = f" Did you mean {hint[0]!r}?" if hint else ""
-        msg = f"unknown constitution pack {name_or_path!r}.{extra} Built-in packs: {', '.join(known)}; or give a path to a .yaml file."
+        msg = (f"unknown constitution pack {name_or_path!r}.{extra} Built-in packs: {', '.join(known)}; "
+               "or give a path to a .yaml file.")
         raise UnknownNameError(msg)
     return parse_pack(resource.read_bytes(), f"engine/constitutions/{name_or_path}.yaml")
 
@@ -141,7 +143,8 @@ class _PackReader:
                 note=d.text((*w, "note"), required=False),
             ))
             if len(sizes) > 1 and sizes[-1].since <= sizes[-2].since:
-                raise d.fail((*w, "since"), f"sizes must be in date order ({sizes[-1].since} is not after {sizes[-2].since})")
+                msg = f"sizes must be in date order ({sizes[-1].since} is not after {sizes[-2].since})"
+                raise d.fail((*w, "since"), msg)
         if not sizes:
             raise d.fail((*where, "sizes"), "needs at least one size")
         return Body(
@@ -200,9 +203,10 @@ class _PackReader:
             if vp != where:
                 d.mapping(vp, _VERSION)
             out.append(self.version(vp, defaults, rule_id, kind, body, title, amendments, base, interpretation))  # type: ignore[arg-type]
-        for earlier, later in zip(out, out[1:]):
+        for earlier, later in itertools.pairwise(out):
             if earlier.since is None or later.since is None or later.since <= earlier.since:
-                raise d.fail(version_paths[out.index(later)], f"versions of rule {rule_id!r} need 'since' dates in increasing order")
+                msg = f"versions of rule {rule_id!r} need 'since' dates in increasing order"
+                raise d.fail(version_paths[out.index(later)], msg)
         # each version runs until the next one starts, unless it says otherwise
         fixed = []
         for i, v in enumerate(out):
@@ -233,16 +237,19 @@ class _PackReader:
         applies = d.texts(pick("applies_to")[0])
         if not applies and base is not None:
             applies = tuple(base.applies_to)
-        vocabulary = {RuleKind.QUORUM: SITTINGS, RuleKind.CONVOCATION: SITTINGS, RuleKind.DECISION: MOTIONS}.get(kind, ())
+        vocabularies = {RuleKind.QUORUM: SITTINGS, RuleKind.CONVOCATION: SITTINGS, RuleKind.DECISION: MOTIONS}
+        vocabulary = vocabularies.get(kind, ())
         for i, name in enumerate(applies):
             if vocabulary and name not in vocabulary:
                 hint = difflib.get_close_matches(name, vocabulary, n=1)
                 extra = f"; did you mean {hint[0]!r}?" if hint else f"; known: {', '.join(vocabulary)}"
                 p = pick("applies_to")[0]
-                raise d.fail((*p, i) if isinstance(d.lookup(p), list) else p, f"unknown {'motion' if kind is RuleKind.DECISION else 'sitting'} {name!r}{extra}")
+                what = "motion" if kind is RuleKind.DECISION else "sitting"
+                raise d.fail((*p, i) if isinstance(d.lookup(p), list) else p, f"unknown {what} {name!r}{extra}")
         if kind in (RuleKind.QUORUM, RuleKind.DECISION):
             p, raw = pick("threshold")
-            if raw is None and "threshold" not in d.get(vp) and (defaults is None or "threshold" not in d.get(defaults)):
+            inherited = defaults is not None and "threshold" in d.get(defaults)
+            if raw is None and "threshold" not in d.get(vp) and not inherited:
                 raise d.fail(vp, f"a {kind.value} rule needs 'threshold' (text, or null for no requirement)",
                              field=_dotted((*vp, "threshold")))
             if raw is not None:
@@ -259,7 +266,8 @@ class _PackReader:
             anchor = text("anchor") or (base.anchor if base else None)
             met_by = text("met_by") or (base.met_by if base else None)
             if anchor is None or met_by is None:
-                raise d.fail(vp, "a deadline rule needs 'anchor' (the event that starts it) and 'met_by' (the event that meets it)")
+                raise d.fail(vp, "a deadline rule needs 'anchor' (the event that starts it) and 'met_by' "
+                                 "(the event that meets it)")
             for key, name in (("anchor", anchor), ("met_by", met_by)):
                 if name not in RECORDABLE_TYPES:  # a misspelt type would start or meet nothing, silently
                     hint = difflib.get_close_matches(name, RECORDABLE_TYPES, n=1)
@@ -279,7 +287,8 @@ class _PackReader:
                 raise d.fail(pick("effect")[0], f"unknown effect {effect!r}{extra}")
         amendment = text("amendment")
         if amendment is not None and amendment not in amendments:
-            raise d.fail(pick("amendment")[0], f"unknown amendment {amendment!r} (amendments: {', '.join(sorted(amendments)) or 'none'})")
+            known = ", ".join(sorted(amendments)) or "none"
+            raise d.fail(pick("amendment")[0], f"unknown amendment {amendment!r} (amendments: {known})")
         return Rule(
             id=rule_id,
             kind=kind,
@@ -302,7 +311,8 @@ class _PackReader:
             effect=effect,
         )
 
-    def interpretation(self, where: Path, rules: dict[str, Rule], bodies: list[str], amendments: set[str]) -> Interpretation:
+    def interpretation(self, where: Path, rules: dict[str, Rule], bodies: list[str],
+                       amendments: set[str]) -> Interpretation:
         d = self.doc
         d.mapping(where, _INTERP, required=("id", "name", "holder", "claim"))
         interp_id = d.text((*where, "id"))
@@ -313,13 +323,12 @@ class _PackReader:
         for i in range(len(d.items((*where, "overrides")))):
             ow = (*where, "overrides", i)
             d.mapping(ow, _OVERRIDE, required=("rule",))
-            rule_id = d.text((*ow, "rule"))
-            base = rules.get(rule_id)  # type: ignore[arg-type]
-            if base is None:
-                if d.get(ow).get("kind") is None:
-                    hint = difflib.get_close_matches(rule_id, list(rules), n=1)  # type: ignore[arg-type]
-                    extra = f" Did you mean {hint[0]!r}?" if hint else " (a new rule needs 'kind', 'body' and 'title')"
-                    raise d.fail((*ow, "rule"), f"no rule {rule_id!r} to override.{extra}")
+            rule_id = d.text((*ow, "rule")) or ""
+            base = rules.get(rule_id)
+            if base is None and d.get(ow).get("kind") is None:
+                hint = difflib.get_close_matches(rule_id, list(rules), n=1)
+                extra = f" Did you mean {hint[0]!r}?" if hint else " (a new rule needs 'kind', 'body' and 'title')"
+                raise d.fail((*ow, "rule"), f"no rule {rule_id!r} to override.{extra}")
             overrides.extend(self.rule(ow, bodies, amendments, base=base, interpretation=interp_id))
         return Interpretation(
             id=interp_id,  # type: ignore[arg-type]

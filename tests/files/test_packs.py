@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import date
 from pathlib import Path
@@ -87,7 +88,7 @@ class TestCambodianPack:
 
     def test_unknown_names(self) -> None:
         """Unknown packs and readings are UnknownNameErrors with a suggestion."""
-        with pytest.raises(UnknownNameError, match="unknown constitution pack 'kx'. Did you mean 'kh'"):
+        with pytest.raises(UnknownNameError, match=r"unknown constitution pack 'kx'\. Did you mean 'kh'"):
             load_pack("kx")
         with pytest.raises(UnknownNameError, match="Did you mean 'opposition-120-to-open'"):
             KH.rules_on(date(2013, 1, 1), "opposition-120")
@@ -299,10 +300,8 @@ class TestPackErrors:
              b"seats: 1}]}]\nrules: []\n")
     def test_any_bytes_load_or_raise_pack_error(self, data: bytes) -> None:
         """Any byte string either loads or raises PackError, never another exception."""
-        try:
+        with contextlib.suppress(PackError):
             parse_pack(data, "fuzz.yaml")
-        except PackError:
-            pass
 
     @given(st.integers(0, PACK.count("\n") - 1),
            st.sampled_from(['""', "[]", "{}", "~", "0", "-1", "x", "2013-02-30", "[a, b]", "{a: 1}", "true", "1.5",
@@ -315,7 +314,5 @@ class TestPackErrors:
         lines = PACK.splitlines(keepends=True)
         key, colon, _ = lines[line].partition(":")
         lines[line] = "" if drop else (f"{key}: {value}\n" if colon else f"{value}\n")
-        try:
+        with contextlib.suppress(PackError):
             parse_pack("".join(lines), "t.yaml")
-        except PackError:
-            pass
