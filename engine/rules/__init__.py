@@ -1,0 +1,1 @@
+"""The rules layer: the threshold language and constitutions as data (no I/O, no clock)."""
