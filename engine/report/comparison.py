@@ -17,11 +17,15 @@ def _worded(comparison: Comparison) -> list[dict[str, Any]]:
     disappears, the baseline's) and ``baseline_message``."""
     out = []
     for item in comparison.findings:
-        entry = {k: v for k, v in item.items() if k not in ("finding", "baseline_finding")}
         law = comparison.baseline.law if item["change"] == "disappears" else comparison.variant.law
-        entry["message"] = finding_text(item["finding"], law)
-        if "baseline_finding" in item:
-            entry["baseline_message"] = finding_text(item["baseline_finding"], comparison.baseline.law)
+        entry: dict[str, Any] = {}
+        for key, value in item.items():  # the sentences take the findings' places, keys in order
+            if key == "finding":
+                entry["message"] = finding_text(value, law)
+            elif key == "baseline_finding":
+                entry["baseline_message"] = finding_text(value, comparison.baseline.law)
+            else:
+                entry[key] = value
         out.append(entry)
     return out
 

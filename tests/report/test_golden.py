@@ -68,3 +68,14 @@ def test_ensemble_text_is_byte_identical(runner) -> None:
     result = runner.invoke(cli, ["simulate", "scenarios/cambodia-2013.yaml", "--runs", "10000", "--seed", "1"])
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (GOLDEN / "simulate-cambodia-2013-runs10000-seed1.txt").read_text()
+
+
+@pytest.mark.parametrize(("args", "golden"), [
+    (["--shift", "opening-sitting=+7d", "--format", "json"], "whatif-cambodia-2013-shift-opening-7d.json"),
+    (["--rule", "opening-quorum=at least 2/3 of all members"], "whatif-cambodia-2013-rule-opening-quorum.txt"),
+])
+def test_whatif_output_is_byte_identical(runner, args: list[str], golden: str) -> None:
+    """What-if comparisons (now worded by report.comparison from findings) print what they printed before."""
+    result = runner.invoke(cli, ["whatif", "scenarios/cambodia-2013.yaml", *args])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (GOLDEN / golden).read_text()
