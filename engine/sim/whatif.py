@@ -293,12 +293,29 @@ def _deadline_outcomes(t: Timeline) -> dict[str | None, str]:
     return out
 
 
+def _refuse_impossible_edits(scenario: Scenario, variant: Variant, other: Timeline) -> None:
+    """An event the variant sets, shifts or adds that can't happen is a bad variant, refused as a bad
+    scenario is; recorded events that its history makes impossible are skipped and listed."""
+    recorded = set(scenario.events)
+    for event, reason in other.skipped:
+        if event in recorded:
+            continue
+        if any(event.id == i for i, _, _ in variant.sets):
+            option = "--set"
+        elif any(event.id == i for i, _ in variant.shifts):
+            option = "--shift"
+        else:
+            option = "--add"
+        raise _fail(option, f"in this variant {event.id} ({event.at.isoformat()}) can't happen: {reason}")
+
+
 def compare(scenario: Scenario, variant: Variant, interpretations: tuple[str, ...] | None = None) -> Comparison:
     """Replay the baseline and the variant and list what differs."""
     base = replay_scenario(scenario, interpretations=interpretations)
     changed = apply_variant(scenario, variant)
     # in the variant's history some recorded events may no longer be possible: they are skipped, and listed
     other = replay(changed.events, law_for(changed, interpretations), lenient=True)
+    _refuse_impossible_edits(scenario, variant, other)
     pa, pb = _phases(base), _phases(other)
     phases = tuple({"phase": p, "baseline": pa.get(p), "variant": pb.get(p)}
                    for p in dict.fromkeys([*pa, *pb]) if pa.get(p) != pb.get(p))

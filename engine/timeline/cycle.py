@@ -133,6 +133,10 @@ def _gathering(event: Rally | Protest, state: State, memo: LawMemo) -> Result:
 
 
 def _boycott_declared(event: BoycottDeclared, state: State, memo: LawMemo) -> Result:
+    if event.of in ("parliament", "government") and state.seats and not get(state.seats, event.party, 0):
+        seated = ", ".join(p for p, n in state.seats if n) or "none"
+        msg = f"{event.party} holds no seats, so it can't boycott {event.of} (parties with seats: {seated})"
+        raise EngineError(msg, event, "party")
     findings = []
     if (event.party, event.of) in state.boycotts:
         findings.append(Finding(Verdict.INFO, "boycott.reaffirmed",

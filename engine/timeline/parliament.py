@@ -54,6 +54,10 @@ def _parliament_convened(event: ParliamentConvened, state: State, memo: LawMemo)
             raise EngineError(msg, event, "present_by_party")
     findings: list[Finding] = []
     opening = event.sitting == "opening"
+    if opening and state.poll is None:
+        msg = ("an opening sitting opens a newly elected assembly: record the election first (or start the "
+               "scenario with legislature_in_office for an assembly already sitting)")
+        raise EngineError(msg, event, "sitting")
     rank = state.phase.rank
     if not opening and Phase.POLLS_CLOSED.rank <= rank <= Phase.OFFICIAL_RESULTS.rank:
         msg = (f"an {event.sitting} sitting can't come between the election and the new assembly's opening "

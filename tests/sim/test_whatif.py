@@ -97,6 +97,28 @@ def test_events_that_become_impossible_are_skipped_and_listed() -> None:
     assert result.deadlines[0]["variant"].startswith("missed")
 
 
+class TestImpossibleVariants:
+    """An event the variant itself sets, shifts or adds that can't happen is refused like a bad
+    scenario; recorded events made impossible by the variant's history are skipped and listed."""
+
+    def test_an_impossible_count_is_refused_not_judged(self) -> None:
+        """130 present in a 123-seat assembly: the variant is refused, naming the option and the event."""
+        with pytest.raises(ScenarioError, match=r"--set: in this variant opening-sitting \(2013-09-23\) can't "
+                                                "happen: 130 members present, but the body has 123 seats"):
+            compare(KH2013, parse_variant(sets=("opening-sitting.members_present=130",)))
+
+    def test_an_impossible_added_event_is_refused(self) -> None:
+        """Ending a boycott nobody declared is refused, not skipped."""
+        variant = parse_variant(adds=("{type: boycott_ended, at: 2013-08-01, party: CNRP, of: parliament}",))
+        with pytest.raises(ScenarioError, match=r"--add: in this variant .* has no boycott of parliament to end"):
+            compare(KH2013, variant)
+
+    def test_events_the_variant_makes_impossible_are_still_skipped(self) -> None:
+        """Dropping the opening sitting makes the later votes impossible: they are listed, not refused."""
+        result = compare(KH2013, parse_variant(drops=("opening-sitting",)))
+        assert any("parliament has not convened" in s["reason"] for s in result.skipped)
+
+
 class TestAdd:
     def test_talks_that_succeed_before_the_opening_resolve_the_impasse_then(self) -> None:
         """An agreement added on 20 Sep ends the boycott and the dispute that day, ten months early."""

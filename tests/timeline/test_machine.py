@@ -66,6 +66,25 @@ class TestGuards:
             transition(step.state, ElectionHeld(at=date(2013, 7, 1), source="s"), RULES)
 
 
+    def test_a_party_without_seats_cannot_boycott_parliament(self) -> None:
+        """Once seats are known, a boycott of parliament or government needs seats; of talks it does not."""
+        steps = _run(*_poll(date(2013, 7, 28), {"CPP": 68, "CNRP": 55}))
+        state = steps[-1].state
+        boycott = BoycottDeclared(at=date(2013, 9, 1), source="s", party="SRP", of="parliament")
+        with pytest.raises(EngineError, match="SRP holds no seats, so it can't boycott parliament") as info:
+            transition(state, boycott, RULES)
+        assert info.value.field == "party"
+        talks = BoycottDeclared(at=date(2013, 9, 1), source="s", party="SRP", of="talks")
+        assert ("SRP", "talks") in transition(state, talks, RULES).state.boycotts
+
+    def test_an_opening_sitting_needs_an_election(self) -> None:
+        """An opening sitting before any poll is refused: nothing is applied, the sitting is named."""
+        opening = ParliamentConvened(at=date(2013, 7, 1), source="s", sitting="opening", present=100)
+        with pytest.raises(EngineError, match="record the election first") as info:
+            transition(initial_state(RULES), opening, RULES)
+        assert info.value.field == "sitting"
+
+
 class TestFindings:
     def test_2003_two_thirds_confidence_falls_short(self) -> None:
         """2003: 73 CPP votes fall short of the 82 the two-thirds confidence rule requires."""
