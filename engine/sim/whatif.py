@@ -103,6 +103,13 @@ def apply_variant(scenario: Scenario, variant: Variant) -> Scenario:
     Raises:
         ScenarioError: an unknown event id or field, or a value the event refuses.
     """
+    return _applied(scenario, variant)[0]
+
+
+def _applied(scenario: Scenario, variant: Variant) -> tuple[Scenario, dict[str, str]]:
+    """The scenario with the variant applied, and the option that made each event it changed or added
+    (by event id: ``--set``, ``--shift``, ``--add #N``)."""
+    made: dict[str, str] = {}
     events = list(scenario.events)
     lines = list(scenario.lines)
     index = {e.id: i for i, e in enumerate(events) if e.id is not None}  # looked up by id only
@@ -116,6 +123,7 @@ def apply_variant(scenario: Scenario, variant: Variant) -> Scenario:
     for event_id, field, value in variant.sets:
         i = where(event_id, "--set")
         events[i] = _set(events[i], field, value)
+        made[event_id] = "--set"
     for event_id, days in variant.shifts:
         i = where(event_id, "--shift")
         try:
@@ -123,6 +131,7 @@ def apply_variant(scenario: Scenario, variant: Variant) -> Scenario:
         except OverflowError:
             msg = "--shift"
             raise _fail(msg, f"{event_id}={days:+d}d moves it off the calendar (years 1 to 9999)") from None
+        made[event_id] = "--shift"
     dropped = {where(event_id, "--drop") for event_id in variant.drops}
     # the order of events on a day: recorded ones in file order, an added one just before the event it
     # names in 'before', or else after the recorded ones of its day, in the order given
@@ -138,12 +147,14 @@ def apply_variant(scenario: Scenario, variant: Variant) -> Scenario:
         else:
             rank.append((recorded + n, 1))
         index[event_id] = len(events)
+        made[event_id] = f"--add #{n}"
         events.append(event)
         lines.append(None)
     kept = sorted((i for i in range(len(events)) if i not in dropped), key=lambda i: (events[i].at, rank[i], i))
     constitution = _replace_rules(scenario.constitution, variant.rules)
-    return attrs.evolve(scenario, events=tuple(events[i] for i in kept),
-                        lines=tuple(lines[i] for i in kept), constitution=constitution)
+    changed = attrs.evolve(scenario, events=tuple(events[i] for i in kept),
+                           lines=tuple(lines[i] for i in kept), constitution=constitution)
+    return changed, made
 
 
 _ADDED_SOURCE = "what-if: an event added for this run"
@@ -293,29 +304,22 @@ def _deadline_outcomes(t: Timeline) -> dict[str | None, str]:
     return out
 
 
-def _refuse_impossible_edits(scenario: Scenario, variant: Variant, other: Timeline) -> None:
+def _refuse_impossible_edits(made: dict[str, str], other: Timeline) -> None:
     """An event the variant sets, shifts or adds that can't happen is a bad variant, refused as a bad
     scenario is; recorded events that its history makes impossible are skipped and listed."""
-    recorded = set(scenario.events)
     for event, reason in other.skipped:
-        if event in recorded:
-            continue
-        if any(event.id == i for i, _, _ in variant.sets):
-            option = "--set"
-        elif any(event.id == i for i, _ in variant.shifts):
-            option = "--shift"
-        else:
-            option = "--add"
-        raise _fail(option, f"in this variant {event.id} ({event.at.isoformat()}) can't happen: {reason}")
+        option = made.get(event.id or "")
+        if option is not None:
+            raise _fail(option, f"in this variant {event.id} ({event.at.isoformat()}) can't happen: {reason}")
 
 
 def compare(scenario: Scenario, variant: Variant, interpretations: tuple[str, ...] | None = None) -> Comparison:
     """Replay the baseline and the variant and list what differs."""
     base = replay_scenario(scenario, interpretations=interpretations)
-    changed = apply_variant(scenario, variant)
+    changed, made = _applied(scenario, variant)
     # in the variant's history some recorded events may no longer be possible: they are skipped, and listed
     other = replay(changed.events, law_for(changed, interpretations), lenient=True)
-    _refuse_impossible_edits(scenario, variant, other)
+    _refuse_impossible_edits(made, other)
     pa, pb = _phases(base), _phases(other)
     phases = tuple({"phase": p, "baseline": pa.get(p), "variant": pb.get(p)}
                    for p in dict.fromkeys([*pa, *pb]) if pa.get(p) != pb.get(p))

@@ -110,7 +110,7 @@ class TestImpossibleVariants:
     def test_an_impossible_added_event_is_refused(self) -> None:
         """Ending a boycott nobody declared is refused, not skipped."""
         variant = parse_variant(adds=("{type: boycott_ended, at: 2013-08-01, party: CNRP, of: parliament}",))
-        with pytest.raises(ScenarioError, match=r"--add: in this variant .* has no boycott of parliament to end"):
+        with pytest.raises(ScenarioError, match=r"--add #1: in this variant .* has no boycott of parliament to end"):
             compare(KH2013, variant)
 
     def test_events_the_variant_makes_impossible_are_still_skipped(self) -> None:
