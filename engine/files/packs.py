@@ -292,6 +292,8 @@ class _PackReader:
         convened_by = None
         deadline: dict[str, Any] = {}
         if kind is RuleKind.DEADLINE:
+            if pick("threshold")[1] is not None:  # it would be ignored, silently
+                raise d.fail(pick("threshold")[0], "only a quorum or decision rule has a threshold")
             deadline = self.deadline(vp, pick, base, applies)
             applies = deadline.pop("applies_to")
         else:
