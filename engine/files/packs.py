@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
+from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path as FsPath
 from typing import Any
@@ -51,6 +52,8 @@ _VERSION = ("since", "until", "threshold", "article", "text", "source", "note", 
 #: fields every event has: a deadline's filter may not ask for them
 _COMMON_FIELDS = ("at", "source", "note", "id", "time")
 _PERIOD = re.compile(r"(\d+)\s+([a-z]+)")
+#: every anchor day of four years, a leap year among them: a window must be open whatever the anchor
+_LEAP_CYCLE = tuple(date(2001, 1, 1) + timedelta(days=n) for n in range(4 * 365 + 1))
 _RULE = ("id", "kind", "body", "title", "versions", *_VERSION)
 _INTERP = ("id", "name", "holder", "claim", "source", "note", "overrides")
 _OVERRIDE = ("rule", "kind", "body", "title", "versions", *_VERSION)
@@ -365,8 +368,10 @@ class _PackReader:
         not_before = None
         if pick("not_before")[1] is not None:
             not_before = attrs.evolve(self.period(pick("not_before")[0]), anchor_day=anchor_day, month_end=month_end)
-            if not_before.unit == period.unit and not_before.amount >= period.amount:
-                raise d.fail(pick("not_before")[0], f"must be shorter than the period ({period})")
+            # months and days compare differently from one anchor to another: try a leap cycle of them
+            if any(not_before.end(day) >= period.end(day) for day in _LEAP_CYCLE):
+                raise d.fail(pick("not_before")[0], f"must be shorter than the period ({period}), whatever the "
+                                                    "anchor's day (use 'exact_day' for an act due on one day)")
         elif inherit is not None:
             not_before = inherit.not_before
         exact_at, exact = pick("exact_day")

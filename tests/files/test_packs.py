@@ -395,6 +395,8 @@ BAD_DEADLINES = [
                  id="anchor-and-after"),
     pytest.param("not_before: 60 days", "not_before: 90 days", 24, "rules[1].not_before",
                  "must be shorter than the period (90 days)", id="window-empty"),
+    pytest.param("not_before: 60 days", "not_before: 3 months", 24, "rules[1].not_before",
+                 "must be shorter than the period (90 days), whatever the anchor's day", id="window-empty-some-months"),
     pytest.param("    not_before: 60 days\n", "    not_before: 60 days\n    exact_day: true\n", 25,
                  "rules[1].exact_day", "give 'exact_day' (the act on the last day) or 'not_before' (a window), not both",
                  id="exact-and-window"),
