@@ -126,10 +126,14 @@ class DeadlineReader:
         if (anchor_filter is None and after is None) or met_filter is None:
             raise d.fail(vp, "a deadline rule needs 'anchor' (the event that starts it) or 'after' "
                                               "(the deadline it follows), and 'met_by' (the event that meets it)")
-        if applies and not (inherit is not None and applies == tuple(inherit.applies_to)):
+        event_fields = attrs.fields_dict(REGISTRY[met_filter.type])
+        key = next((k for k in ("sitting", "motion") if k in event_fields), None)
+        if applies and pick("applies_to")[1] is not None:  # the pack's own text: fold it into met_by
             met_filter = self.fold_applies_to(pick("applies_to")[0], met_filter, applies)
+        elif applies and key is not None and not met_filter.values(key):  # inherited with a plain met_by
+            met_filter = attrs.evolve(met_filter, fields=(*met_filter.fields, (key, applies)))
         # the sitting kinds or motions the filter asks for are what the deadline applies to
-        applies = tuple(str(v) for v in met_filter.values("sitting") or met_filter.values("motion")) or applies
+        applies = () if key is None else tuple(str(v) for v in met_filter.values(key))
         return {"days": period.amount if period.unit == "days" else None, "period": period,
                 "anchor": None if anchor_filter is None else anchor_filter.type, "anchor_filter": anchor_filter,
                 "met_by": met_filter.type, "met_filter": met_filter, "restart": restart, "after": after,

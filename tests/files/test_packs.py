@@ -448,3 +448,12 @@ class TestDeadlineKeys:
         base = parse_pack(DEADLINES, "t.yaml").rules[1]
         assert (str(override.period), override.after, override.not_before, override.met_filter) == (
             "120 days", base.after, base.not_before, base.met_filter)
+
+    def test_an_override_with_a_plain_met_by_keeps_the_sitting(self) -> None:
+        """An override that names only the event type that meets a deadline keeps the sitting the rule asked for."""
+        text = Path("engine/constitutions/kh.yaml").read_text() + (
+            "  - id: later\n    name: Later\n    holder: h\n    claim: c\n    source: s\n    overrides:\n"
+            "      - rule: first-session-deadline\n        met_by: parliament_convened\n        days: 90\n")
+        (override,) = parse_pack(text, "kh.yaml").interpretations[-1].overrides
+        assert (override.days, str(override.met_filter), override.applies_to) == (
+            90, "parliament_convened (sitting opening)", frozenset({"opening"}))
