@@ -125,9 +125,12 @@ class DeadlineReader:
             met_filter = inherit.met_filter
         if (anchor_filter is None and after is None) or met_filter is None:
             raise d.fail(vp, "a deadline rule needs 'anchor' (the event that starts it) or 'after' "
-                                              "(the deadline it follows), and 'met_by' (the event that meets it)")
+                             "(the deadline it follows), and 'met_by' (the event that meets it)")
         event_fields = attrs.fields_dict(REGISTRY[met_filter.type])
         key = next((k for k in ("sitting", "motion") if k in event_fields), None)
+        if met_raw is None and key is not None and pick("applies_to")[1] is not None:
+            # an override's own applies_to replaces what the met_by it inherits asks
+            met_filter = attrs.evolve(met_filter, fields=tuple(f for f in met_filter.fields if f[0] != key))
         if applies and pick("applies_to")[1] is not None:  # the pack's own text: fold it into met_by
             met_filter = self.fold_applies_to(pick("applies_to")[0], met_filter, applies)
         elif applies and key is not None and not met_filter.values(key):  # inherited with a plain met_by

@@ -457,3 +457,12 @@ class TestDeadlineKeys:
         (override,) = parse_pack(text, "kh.yaml").interpretations[-1].overrides
         assert (override.days, str(override.met_filter), override.applies_to) == (
             90, "parliament_convened (sitting opening)", frozenset({"opening"}))
+
+    def test_an_override_may_widen_the_sittings(self) -> None:
+        """An override's own applies_to replaces the sittings its inherited met_by asked for."""
+        text = Path("engine/constitutions/kh.yaml").read_text() + (
+            "  - id: wider\n    name: Wider\n    holder: h\n    claim: c\n    source: s\n    overrides:\n"
+            "      - rule: first-session-deadline\n        applies_to: [opening, extraordinary]\n")
+        (override,) = parse_pack(text, "kh.yaml").interpretations[-1].overrides
+        assert override.met_filter is not None
+        assert override.met_filter.values("sitting") == ("opening", "extraordinary")
