@@ -17,10 +17,10 @@ import attrs
 
 from engine.errors import PackError, ThresholdSyntaxError, UnknownNameError
 from engine.files.located_yaml import Located, Path, load_located
+from engine.files.pack_deadlines import DEADLINE_KEYS, DeadlineReader
 from engine.rules.constitution import Amendment, Body, BodySize, Constitution, Interpretation, Rule, RuleKind
 from engine.rules.thresholds import parse_threshold
 from engine.rules.vocabulary import EFFECTS, MOTIONS, SITTINGS
-from engine.timeline.events import RECORDABLE_TYPES
 
 __all__ = ["builtin_packs", "load_pack", "parse_pack"]
 
@@ -28,8 +28,8 @@ _TOP = ("id", "name", "country", "source", "missing", "bodies", "amendments", "r
 _BODY = ("id", "name", "minimum", "article", "source", "sizes")
 _SIZE = ("since", "seats", "legislature", "source", "note")
 _AMENDMENT = ("id", "title", "adopted", "in_force", "articles", "source", "note")
-_VERSION = ("since", "until", "threshold", "article", "text", "source", "note", "days", "anchor", "met_by",
-            "convened_by", "amendment", "applies_to", "effect")
+_VERSION = ("since", "until", "threshold", "article", "text", "source", "note", *DEADLINE_KEYS, "convened_by",
+            "amendment", "applies_to", "effect")
 _RULE = ("id", "kind", "body", "title", "versions", *_VERSION)
 _INTERP = ("id", "name", "holder", "claim", "source", "note", "overrides")
 _OVERRIDE = ("rule", "kind", "body", "title", "versions", *_VERSION)
@@ -75,6 +75,10 @@ def parse_pack(text: str | bytes, path: str = "<pack>") -> Constitution:
 class _PackReader:
     doc: Located
     uncited: list[tuple[Path, str]] = attrs.Factory(list)
+    deadlines: DeadlineReader = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        self.deadlines = DeadlineReader(self.doc)
 
     def read(self) -> Constitution:
         d = self.doc
@@ -98,6 +102,7 @@ class _PackReader:
             self.interpretation(("interpretations", i), by_id, body_ids, amendment_ids)
             for i in range(len(d.items(("interpretations",)))))
         self.unique([x.id for x in interps], "interpretations")
+        self.deadlines.check_chains(rules)
         if self.uncited:
             names = [f"{name} ({dotted_line})" for dotted_line, name in self._describe_uncited()]
             first = self.uncited[0][0]
@@ -259,20 +264,17 @@ class _PackReader:
                     threshold = parse_threshold(raw)
                 except ThresholdSyntaxError as exc:
                     raise d.fail(p, str(exc)) from None
-        days = anchor = met_by = convened_by = None
+        convened_by = None
+        deadline: dict[str, Any] = {}
         if kind is RuleKind.DEADLINE:
-            days = d.integer(pick("days")[0], required=base is None or base.days is None, minimum=1)
-            days = days if days is not None else base.days  # type: ignore[union-attr]
-            anchor = text("anchor") or (base.anchor if base else None)
-            met_by = text("met_by") or (base.met_by if base else None)
-            if anchor is None or met_by is None:
-                raise d.fail(vp, "a deadline rule needs 'anchor' (the event that starts it) and 'met_by' "
-                                 "(the event that meets it)")
-            for key, name in (("anchor", anchor), ("met_by", met_by)):
-                if name not in RECORDABLE_TYPES:  # a misspelt type would start or meet nothing, silently
-                    hint = difflib.get_close_matches(name, RECORDABLE_TYPES, n=1)
-                    extra = f"; did you mean {hint[0]!r}?" if hint else f" (event types: {', '.join(RECORDABLE_TYPES)})"
-                    raise d.fail(pick(key)[0], f"unknown event type {name!r}{extra}")
+            if pick("threshold")[1] is not None:  # it would be ignored, silently
+                raise d.fail(pick("threshold")[0], "only a quorum or decision rule has a threshold")
+            deadline = self.deadlines.read(vp, pick, base, applies)
+            applies = deadline.pop("applies_to")
+        else:
+            for key in DEADLINE_KEYS:
+                if pick(key)[1] is not None:
+                    raise d.fail(pick(key)[0], f"only a deadline rule has '{key}'")
         if kind is RuleKind.CONVOCATION:
             convened_by = text("convened_by") or (base.convened_by if base else None)
             if convened_by is None:
@@ -302,13 +304,11 @@ class _PackReader:
             until=d.day((*vp, "until"), required=False),
             applies_to=frozenset(applies),
             threshold=threshold,
-            days=days,
-            anchor=anchor,
-            met_by=met_by,
             convened_by=convened_by,
             amendment=amendment,
             interpretation=interpretation,
             effect=effect,
+            **deadline,
         )
 
     def interpretation(self, where: Path, rules: dict[str, Rule], bodies: list[str],

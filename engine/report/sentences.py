@@ -65,6 +65,11 @@ def _deadline_met(f: Finding, law: Law) -> str:
             f"due by {_iso(f.detail('due'))} (Art. {f.article})")
 
 
+def _deadline_too_early(f: Finding, law: Law) -> str:
+    return (f"too early: {f.detail('title')}; done {f.count} days after {_iso(f.detail('start'))}, not before "
+            f"{_iso(f.detail('opens'))} (Art. {f.article})")
+
+
 CODES: dict[str, Callable[[Finding, Law], str]] = {
     # results and disputes
     "results.seats_unallocated": lambda f, law: f"{f.count} of {f.required} seats allocated in these results",
@@ -117,6 +122,7 @@ CODES: dict[str, Callable[[Finding, Law], str]] = {
     "deadline.missed": _deadline_missed,
     "deadline.met": _deadline_met,
     "deadline.done_late": lambda f, law: f"done late: {f.detail('title')} (Art. {f.article})",
+    "deadline.too_early": _deadline_too_early,
 }
 
 

@@ -8,9 +8,10 @@ under the pack's own reading. Loading packs from YAML lives in :mod:`engine.file
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, timedelta
 
 import attrs
+from dateutil.relativedelta import relativedelta
 
 from engine.errors import UnknownNameError
 from engine.rules.thresholds import Threshold, render
@@ -20,7 +21,9 @@ __all__ = [
     "Body",
     "BodySize",
     "Constitution",
+    "EventFilter",
     "Interpretation",
+    "Period",
     "Rule",
     "RuleKind",
     "RulesInForce",
@@ -32,8 +35,91 @@ class RuleKind(enum.Enum):
 
     QUORUM = "quorum"  # who must be present for a sitting (applies_to: sitting kinds)
     DECISION = "decision"  # how many must vote yes (applies_to: motions)
-    DEADLINE = "deadline"  # an act due within N days of an anchor event
+    DEADLINE = "deadline"  # an act due within a period of an anchor event
     CONVOCATION = "convocation"  # who must convene a sitting (applies_to: sitting kinds)
+
+
+#: The units a deadline's period is counted in.
+UNITS = ("days", "weeks", "months", "years")
+#: Whether the anchor's own day is the period's first day (``included``) or not (``excluded``).
+ANCHOR_DAYS = ("excluded", "included")
+#: A month counted from the 31st into a shorter month ends on its ``last_day`` or the ``next_day``.
+MONTH_ENDS = ("last_day", "next_day")
+#: Whether only the ``first`` matching event starts a deadline or ``each`` one restarts it.
+RESTARTS = ("first", "each")
+#: What of another deadline a chained deadline starts from: its expiry or the act that met it.
+CHAIN_ON = ("expires", "met")
+
+
+@attrs.frozen
+class Period:
+    """A length of time counted from an anchor day, with the rule it is counted by.
+
+    Attributes:
+        amount: how many units.
+        unit: days, weeks, months or years.
+        anchor_day: ``excluded`` (the default, and what a bare ``days`` always meant): the period
+            starts the day after the anchor, so ten days from 1 March end on 11 March; ``included``:
+            the anchor's day is the first day, so they end on 10 March.
+        month_end: a month counted from a day the target month lacks (the 31st; 29 February) ends
+            on that month's ``last_day`` (``dateutil.relativedelta``, the default) or on the
+            ``next_day`` (the 1st of the month after).
+    """
+
+    amount: int
+    unit: str = "days"
+    anchor_day: str = "excluded"
+    month_end: str = "last_day"
+
+    def __str__(self) -> str:
+        unit = self.unit if self.amount != 1 else self.unit[:-1]
+        return f"{self.amount} {unit}"
+
+    def end(self, anchor: date) -> date:
+        """The last day of the period counted from ``anchor``.
+
+        Raises:
+            OverflowError: the day falls off the calendar.
+        """
+        if self.unit in ("days", "weeks"):
+            end = anchor + timedelta(days=self.amount * (7 if self.unit == "weeks" else 1))
+        else:
+            months = self.amount * (12 if self.unit == "years" else 1)
+            try:
+                end = anchor + relativedelta(months=months)
+            except ValueError:  # relativedelta's way of saying the year passed 9999
+                msg = f"{self} from {anchor.isoformat()} is off the calendar"
+                raise OverflowError(msg) from None
+            if self.month_end == "next_day" and end.day != anchor.day:
+                end += timedelta(days=1)  # the target month is too short: the day after its last
+        if self.anchor_day == "included":
+            end -= timedelta(days=1)
+        return end
+
+
+@attrs.frozen
+class EventFilter:
+    """The events that start or meet a deadline: an event type and values some of its fields must have.
+
+    ``fields`` holds (field, values) pairs: an event matches if it is of ``type`` and each field
+    has one of its values. Matching is the timeline's (``engine.timeline.deadlines``).
+    """
+
+    type: str
+    fields: tuple[tuple[str, tuple[str | bool | int, ...]], ...] = ()
+
+    def __str__(self) -> str:
+        if not self.fields:
+            return self.type
+        shown = ", ".join(f"{k} {' or '.join(map(str, v))}" for k, v in self.fields)
+        return f"{self.type} ({shown})"
+
+    def values(self, name: str) -> tuple[str | bool | int, ...]:
+        """The values the filter asks of field ``name`` (empty: it asks nothing of it)."""
+        for key, values in self.fields:
+            if key == name:
+                return values
+        return ()
 
 
 @attrs.frozen
@@ -72,8 +158,10 @@ class Rule:
     """One version of a constitutional rule, in force from ``since`` until ``until`` (exclusive).
 
     ``threshold`` is None for a quorum or decision rule that requires nothing (a reading such as
-    "the opening sitting needs no quorum"). Deadline rules use ``days``, ``anchor`` (the event
-    type that starts the clock) and ``met_by`` / ``sitting`` (the act that meets it).
+    "the opening sitting needs no quorum"). Deadline rules use ``period`` (or, as packs first wrote
+    it, ``days``), ``anchor`` and ``anchor_filter`` (the events that start the clock) or ``after``
+    (another deadline whose expiry or fulfilment starts it), ``met_by`` and ``met_filter`` (the
+    act that meets it), ``restart``, and ``not_before`` or ``exact_day`` for a window.
     """
 
     id: str
@@ -96,10 +184,32 @@ class Rule:
     interpretation: str | None = None
     #: a decision rule's effect when a motion it governs is adopted (``engine.rules.vocabulary.EFFECTS``)
     effect: str | None = None
+    #: a deadline's period with its counting rule (None: ``days`` days, the anchor's day excluded)
+    period: Period | None = None
+    #: the events that start a deadline (None: any event of type ``anchor``)
+    anchor_filter: EventFilter | None = None
+    #: the events that meet a deadline (None: any event of type ``met_by`` that ``applies_to`` admits)
+    met_filter: EventFilter | None = None
+    #: ``first``: a matching event starts the deadline unless it is running or missed and not yet
+    #: done; ``each``: every matching event starts it afresh (``RESTARTS``)
+    restart: str = "first"
+    #: (rule, ``expires`` or ``met``): the deadline starts when that other deadline ends so
+    after: tuple[str, str] | None = None
+    #: the act is too early before this period from the anchor has run (a window)
+    not_before: Period | None = None
+    #: the act is due on the period's last day exactly ("on the Nth day"), not before it
+    exact_day: bool = False
 
     def in_force(self, on: date) -> bool:
         """True if this version applies on ``on``."""
         return (self.since is None or self.since <= on) and (self.until is None or on < self.until)
+
+    @property
+    def counted(self) -> Period | None:
+        """A deadline's period (``days`` as a period of days when the pack gave only those)."""
+        if self.period is not None:
+            return self.period
+        return None if self.days is None else Period(self.days)
 
     def applies(self, what: str) -> bool:
         """True if the rule governs this sitting kind or motion (empty ``applies_to``: all)."""
@@ -111,7 +221,12 @@ class Rule:
         if self.kind in (RuleKind.QUORUM, RuleKind.DECISION):
             return "no requirement" if self.threshold is None else render(self.threshold)
         if self.kind is RuleKind.DEADLINE:
-            return f"{self.met_by or 'the act'} within {self.days} days of {self.anchor}"
+            act = self.met_filter or self.met_by or "the act"
+            start = f"{self.after[0]} {self.after[1]}" if self.after else (self.anchor_filter or self.anchor)
+            if self.exact_day:
+                return f"{act} on the last day of {self.counted} from {start}"
+            window = f"not before {self.not_before} and " if self.not_before else ""
+            return f"{act} {window}within {self.counted} of {start}"
         return f"convened by {self.convened_by}"
 
 

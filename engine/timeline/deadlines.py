@@ -1,5 +1,9 @@
-"""Deadlines: an anchor event starts one, the act it requires meets it, and its expiry (a
-``deadline_expired`` event made by the clock) is a finding.
+"""Deadlines: an event matching a rule's filter starts one, an event matching its own filter meets
+it, and its expiry (a ``deadline_expired`` event made by the clock) is a finding; a deadline may
+start when another expires or is met.
+
+Per (rule, event) one finding at most: met, too early, done late or missed. The counting of a
+period (units, the anchor's day, month ends) is :class:`engine.rules.constitution.Period`'s.
 """
 
 from __future__ import annotations
@@ -7,18 +11,79 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from engine.errors import EngineError
-from engine.rules.constitution import Rule
+from engine.rules.constitution import EventFilter, Rule
 from engine.timeline.cycle import Result
-from engine.timeline.events import DeadlineExpired, Event
+from engine.timeline.events import DeadlineExpired, Event, VoteHeld
 from engine.timeline.findings import DAYS, Finding, Verdict
 from engine.timeline.law import Day, LawMemo
 from engine.timeline.state import Deadline, State
 
-__all__ = ["HANDLERS", "meet_and_start"]
+__all__ = ["HANDLERS", "matches", "meet_and_start", "start_deadline", "starts"]
 
 
 def _details(d: Deadline) -> tuple[tuple[str, object], ...]:
-    return (("title", d.title), ("start", d.start), ("due", d.due))
+    shown: tuple[tuple[str, object], ...] = (("title", d.title), ("start", d.start), ("due", d.due))
+    return shown if d.opens is None else (*shown, ("opens", d.opens))
+
+
+def matches(wanted: EventFilter, event: Event) -> bool:
+    """True if ``event`` is of the filter's type and each field it names holds one of its values.
+
+    A vote whose tally is not recorded matches no ``outcome``: its declared outcome can't be told
+    from the numbers, so it neither meets "an adopted vote" nor counts as a rejected one.
+    """
+    if wanted.type != event.TYPE:
+        return False
+    for key, values in wanted.fields:
+        if key == "outcome" and isinstance(event, VoteHeld) and event.yes is None:
+            return False
+        value = getattr(event, key, None)
+        found = any(v in value for v in values) if isinstance(value, tuple) else value in values
+        if not found:
+            return False
+    return True
+
+
+def starts(rule: Rule, event: Event) -> bool:
+    """True if ``event`` is one that starts the deadline ``rule`` (it may be running already)."""
+    if rule.anchor_filter is not None:
+        return matches(rule.anchor_filter, event)
+    return rule.after is None and rule.anchor == event.TYPE
+
+
+def _meets(rule: Rule, event: Event) -> bool:
+    if rule.met_filter is not None:
+        return matches(rule.met_filter, event)
+    # a rule made in code rather than read from a pack: applies_to names the sitting or the motion
+    if rule.met_by != event.TYPE:
+        return False
+    if not rule.applies_to:
+        return True
+    kind = getattr(event, "sitting", None) or getattr(event, "motion", None)
+    return kind is not None and rule.applies(kind)
+
+
+def start_deadline(rule: Rule, anchor: date, anchor_id: str | None, event: Event) -> Deadline:
+    """The deadline ``rule`` counted from the day ``anchor`` (``event`` is blamed if it falls off the calendar)."""
+    period = rule.counted
+    if period is None:
+        msg = f"deadline {rule.id!r} has no period"
+        raise EngineError(msg, event)
+    try:
+        due = period.end(anchor)
+        opens = due if rule.exact_day else None if rule.not_before is None else rule.not_before.end(anchor)
+    except OverflowError:
+        due, opens = date.max, None
+    if due >= date.max:  # its expiry is dated the day after: that day must exist too
+        msg = (f"deadline {rule.id!r} ({period} from {anchor.isoformat()}) falls after "
+               f"{(date.max - timedelta(days=1)).isoformat()}, the last day the engine can count to")
+        raise EngineError(msg, event, "at")
+    return Deadline(rule.id, rule.title, rule.article, anchor, due, anchor_id, opens)
+
+
+def _chained(day: Day, rule_id: str, how: str, anchor: date, event: Event) -> list[Deadline]:
+    """The deadlines that start when ``rule_id``'s ends ``how`` (expires or met), counted from ``anchor``."""
+    return [start_deadline(rule, anchor, event.id, event) for rule in day.chained.get((rule_id, how), ())]
 
 
 def _deadline_expired(event: DeadlineExpired, state: State, memo: LawMemo) -> Result:
@@ -28,53 +93,72 @@ def _deadline_expired(event: DeadlineExpired, state: State, memo: LawMemo) -> Re
         raise EngineError(msg, event, "rule")
     d = running[0]
     finding = Finding(Verdict.VIOLATION, "deadline.missed", d.rule, d.article, details=_details(d))
-    return state.replace(deadlines=tuple(x for x in state.deadlines if x.rule != event.rule),
-                         missed=(*state.missed, event.rule), overdue=(*state.overdue, event.rule)), [finding]
+    overdue = state.overdue if d.rule in state.overdue else (*state.overdue, d.rule)
+    # The seam for what an expiry brings about (a deemed dissolution, an election due: issue 15,
+    # item 2): today only the deadlines chained `after: RULE expires`, counted from its last day.
+    follow = _chained(memo.day(event.at), d.rule, "expires", d.due, event)
+    deadlines = (*(x for x in state.deadlines if x.rule != event.rule), *follow)
+    return state.replace(deadlines=deadlines, missed=(*state.missed, event.rule), overdue=overdue), [finding]
 
 
-def _meets(rule: Rule, event: Event) -> bool:
-    if rule.met_by != event.TYPE:
-        return False
-    if not rule.applies_to:
-        return True
-    kind = getattr(event, "sitting", None) or getattr(event, "motion", None)
-    return kind is not None and rule.applies(kind)
+def _met(d: Deadline, event: Event) -> Finding:
+    """The finding for the act that ends a running deadline: met, or too early for its window."""
+    days = (event.at - d.start).days
+    if d.opens is not None and event.at < d.opens:
+        return Finding(Verdict.VIOLATION, "deadline.too_early", d.rule, d.article, required=(d.opens - d.start).days,
+                       count=days, unit=DAYS, details=_details(d))
+    return Finding(Verdict.OK, "deadline.met", d.rule, d.article, required=(d.due - d.start).days, count=days,
+                   unit=DAYS, details=_details(d))
 
 
 def meet_and_start(state: State, event: Event, day: Day) -> Result:
-    """Meet the deadlines this event meets; start those it anchors (restarting any running)."""
+    """Meet the deadlines this event meets; start those it anchors.
+
+    One finding per rule at most: an act that meets a running deadline also answers the same rule's
+    earlier missed period (no "done late" besides "met"). A rule with ``restart: first`` is started
+    by a matching event only when it is neither running nor missed and still undone, and never by
+    the event that just met it; with ``restart: each`` every matching event starts it afresh.
+    """
     anchored = day.anchored.get(event.TYPE, ())
     if not (state.deadlines or state.overdue or anchored):
         return state, []  # the common case: nothing to meet, nothing to start
     findings: list[Finding] = []
     running = list(state.deadlines)
-    for d in list(running):
+    overdue = list(state.overdue)
+    done: set[str] = set()
+    for d in state.deadlines:
         rule = day.deadlines.get(d.rule)
-        if rule is not None and _meets(rule, event):
-            running.remove(d)
-            days = (event.at - d.start).days
-            findings.append(Finding(Verdict.OK, "deadline.met", d.rule, d.article, required=(d.due - d.start).days,
-                                    count=days, unit=DAYS, details=_details(d)))
+        if rule is None or d.rule in done or not _meets(rule, event):
+            continue
+        running.remove(d)
+        done.add(d.rule)
+        finding = _met(d, event)
+        findings.append(finding)
+        if d.rule in overdue:
+            overdue.remove(d.rule)
+        if finding.code == "deadline.met":
+            running.extend(_chained(day, d.rule, "met", event.at, event))
     for rule_id in state.overdue:
         rule = day.deadlines.get(rule_id)
-        if rule is not None and _meets(rule, event):
+        if rule is not None and rule_id not in done and _meets(rule, event):
             findings.append(Finding(Verdict.INFO, "deadline.done_late", rule.id, rule.article,
                                     details=(("title", rule.title),)))
-            state = state.replace(overdue=tuple(x for x in state.overdue if x != rule_id))
+            overdue.remove(rule_id)
+            done.add(rule_id)
     for rule in anchored:
+        if not starts(rule, event):
+            continue
+        if rule.restart == "first" and (rule.id in done or rule.id in overdue
+                                        or any(d.rule == rule.id for d in running)):
+            continue
         running = [d for d in running if d.rule != rule.id]
-        try:
-            due = event.at + timedelta(days=rule.days)  # type: ignore[arg-type]
-        except OverflowError:
-            due = date.max
-        if due >= date.max:  # its expiry is dated the day after: that day must exist too
-            msg = (f"deadline {rule.id!r} ({rule.days} days from {event.at.isoformat()}) falls after "
-                   f"{(date.max - timedelta(days=1)).isoformat()}, the last day the engine can count to")
-            raise EngineError(msg, event, "at")
-        running.append(Deadline(rule.id, rule.title, rule.article, event.at, due, event.id))
-    if running == list(state.deadlines):
-        return state, findings
-    return state.replace(deadlines=tuple(running)), findings
+        running.append(start_deadline(rule, event.at, event.id, event))
+    changes: dict[str, tuple] = {}
+    if running != list(state.deadlines):
+        changes["deadlines"] = tuple(running)
+    if overdue != list(state.overdue):
+        changes["overdue"] = tuple(overdue)
+    return (state.replace(**changes) if changes else state), findings
 
 
 HANDLERS = {DeadlineExpired: _deadline_expired}

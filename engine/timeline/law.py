@@ -63,7 +63,8 @@ class Day:
         size: the body's seats (None before its first size).
         ruleset: the rules in force under the pack's own reading (deadlines, the impasse).
         deadlines: the deadline rules for the body, by id.
-        anchored: the deadline rules each event type starts.
+        anchored: the deadline rules each event type may start (their filters decide).
+        chained: the deadline rules that start when another ends, by (rule, ``expires`` or ``met``).
         convocations: the convocation rules for each kind of sitting.
         quorums: the quorum rules for each kind of sitting, under each reading.
         decisions: the decision rules for each motion, under each reading.
@@ -76,6 +77,7 @@ class Day:
     ruleset: RulesInForce
     deadlines: dict[str, Rule]
     anchored: dict[str, tuple[Rule, ...]]
+    chained: dict[tuple[str, str], tuple[Rule, ...]]
     convocations: dict[str, tuple[Rule, ...]]
     quorums: dict[str, PerReading]
     decisions: dict[str, PerReading]
@@ -97,14 +99,20 @@ def day_of(law: Law, size: int | None, own: RulesInForce, rulesets: tuple[tuple[
 
     deadlines = {r.id: r for r in own.of_kind(RuleKind.DEADLINE, body)}
     anchored: dict[str, list[Rule]] = {}
+    chained: dict[tuple[str, str], list[Rule]] = {}
     for rule in deadlines.values():
-        if rule.anchor is not None and rule.days is not None:
+        if rule.counted is None:
+            continue
+        if rule.after is not None:
+            chained.setdefault(rule.after, []).append(rule)
+        elif rule.anchor is not None:
             anchored.setdefault(rule.anchor, []).append(rule)
     return Day(
         size=size,
         ruleset=own,
         deadlines=deadlines,
         anchored={k: tuple(v) for k, v in anchored.items()},
+        chained={k: tuple(v) for k, v in chained.items()},
         convocations={s: own.of_kind(RuleKind.CONVOCATION, body, s) for s in SITTINGS},
         quorums={s: per_reading(RuleKind.QUORUM, s) for s in SITTINGS},
         decisions={m: per_reading(RuleKind.DECISION, m) for m in MOTIONS},

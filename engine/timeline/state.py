@@ -85,7 +85,11 @@ class Impasse:
 
 @attrs.frozen(cache_hash=True)
 class Deadline:
-    """A constitutional deadline running: started by an anchor event, due on ``due``."""
+    """A constitutional deadline running: started on ``start`` (by the event ``anchor``), due on ``due``.
+
+    ``opens`` is the first day the act may be done (a window, or an act due on one exact day):
+    before it the act is too early. None: any day from the start.
+    """
 
     rule: str
     title: str
@@ -93,6 +97,7 @@ class Deadline:
     start: date
     due: date
     anchor: str | None = None
+    opens: date | None = None
 
     def days_left(self, on: date) -> int:
         return (self.due - on).days

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import engine
 from engine.errors import PackError, UnknownNameError
 from engine.files.packs import builtin_packs, load_pack, parse_pack
-from engine.rules.constitution import RuleKind
+from engine.rules.constitution import EventFilter, Period, RuleKind
 from engine.rules.thresholds import Counts, Subject, evaluate, render
 
 KH = load_pack("kh")
@@ -213,6 +213,8 @@ BAD = [
     pytest.param("    title: Quorum\n", "    title: Quorum\n    effect: removes_government\n", 17,
                  "rules[0].effect", "only a decision rule has an effect (what adopting its motion does)",
                  id="effect-on-a-quorum-rule"),
+    pytest.param("    title: Quorum\n", "    title: Quorum\n    period: 60 days\n", 17, "rules[0].period",
+                 "only a deadline rule has 'period'", id="period-on-a-quorum-rule"),
 ]
 
 
@@ -316,3 +318,151 @@ class TestPackErrors:
         lines[line] = "" if drop else (f"{key}: {value}\n" if colon else f"{value}\n")
         with contextlib.suppress(PackError):
             parse_pack("".join(lines), "t.yaml")
+
+
+DEADLINES = """\
+id: t
+name: Test
+country: Nowhere
+bodies:
+  - {id: house, name: House, sizes: [{since: 2000-01-01, seats: 100}]}
+rules:
+  - id: formation
+    kind: deadline
+    body: house
+    title: A government within two months of the first investiture vote
+    period: 2 months
+    anchor_day: excluded
+    month_end: last_day
+    restart: first
+    anchor: {type: vote, motion: investiture}
+    met_by: {type: vote, motion: [investiture], outcome: adopted}
+    article: "1"
+    source: s1
+  - id: election
+    kind: deadline
+    body: house
+    title: An election between 60 and 90 days after the formation period expires
+    period: 90 days
+    not_before: 60 days
+    after: formation expires
+    met_by: election_held
+    article: "2"
+    source: s2
+"""
+
+#: (text to replace, replacement, line, field, reason): one row per kind of mistake in a deadline.
+BAD_DEADLINES = [
+    pytest.param("period: 2 months", "period: 2 monhts", 11, "rules[0].period",
+                 "must be one of days, weeks, months, years (got 'monhts'); did you mean 'months'?", id="unit"),
+    pytest.param("period: 2 months", "period: two months", 11, "rules[0].period",
+                 "must be a number and a unit, like '60 days' or '2 months' (got 'two months')", id="period-text"),
+    pytest.param("period: 2 months", "period: 0 months", 11, "rules[0].period",
+                 "must be at least 1 months (got '0 months')", id="period-zero"),
+    pytest.param("    period: 2 months\n", "    period: 2 months\n    days: 60\n", 11, "rules[0].period",
+                 "give 'days' or 'period', not both ('days: 60' is 'period: 60 days')", id="days-and-period"),
+    pytest.param("    period: 2 months\n", "", 7, "rules[0]",
+                 "a deadline rule needs 'period' (like '60 days' or '2 months') or 'days'", id="no-period"),
+    pytest.param("anchor_day: excluded", "anchor_day: exclusive", 12, "rules[0].anchor_day",
+                 "must be one of excluded, included (got 'exclusive')", id="anchor-day"),
+    pytest.param("month_end: last_day", "month_end: lastday", 13, "rules[0].month_end",
+                 "must be one of last_day, next_day (got 'lastday'); did you mean 'last_day'?", id="month-end"),
+    pytest.param("restart: first", "restart: every", 14, "rules[0].restart",
+                 "must be one of first, each (got 'every')", id="restart"),
+    pytest.param("anchor: {type: vote,", "anchor: {type: voet,", 15, "rules[0].anchor.type",
+                 "unknown event type 'voet'; did you mean 'vote'?", id="filter-type"),
+    pytest.param("anchor: {type: vote, motion", "anchor: {type: vote, motoin", 15, "rules[0].anchor.motoin",
+                 "vote has no field 'motoin'. Did you mean 'motion'?", id="filter-field"),
+    pytest.param("motion: investiture}", "motion: investitures}", 15, "rules[0].anchor.motion",
+                 "'motion' must be one of", id="filter-value"),
+    pytest.param("outcome: adopted}", "outcome: adpoted}", 16, "rules[0].met_by.outcome",
+                 "'outcome' must be one of adopted, rejected (got 'adpoted'); did you mean 'adopted'?",
+                 id="filter-outcome"),
+    pytest.param("motion: [investiture]", "motion: [investiture, {a: 1}]", 16, "rules[0].met_by.motion[1]",
+                 "must be text, a number, true or false (got {'a': 1})", id="filter-value-kind"),
+    pytest.param("anchor: {type: vote, motion: investiture}", "anchor: {motion: investiture}", 15, "rules[0].anchor.type",
+                 "missing required field 'type'", id="filter-without-type"),
+    pytest.param("    anchor: {type: vote, motion: investiture}\n", "", 7, "rules[0]",
+                 "a deadline rule needs 'anchor' (the event that starts it) or 'after'", id="no-anchor"),
+    pytest.param("after: formation expires", "after: formaton expires", 25, "rules[1].after",
+                 "no deadline rule 'formaton' to start after; did you mean 'formation'?", id="chain-rule"),
+    pytest.param("after: formation expires", "after: formation expired", 25, "rules[1].after",
+                 "must be one of expires, met (got 'expired'); did you mean 'expires'?", id="chain-word"),
+    pytest.param("after: formation expires", "after: formation", 25, "rules[1].after",
+                 "must be a deadline rule and 'expires' or 'met'", id="chain-words"),
+    pytest.param("    after: formation expires\n", "    after: formation expires\n    anchor: election_held\n", 26,
+                 "rules[1].anchor", "give 'anchor' (the event that starts it) or 'after' (another deadline), not both",
+                 id="anchor-and-after"),
+    pytest.param("not_before: 60 days", "not_before: 90 days", 24, "rules[1].not_before",
+                 "must be shorter than the period (90 days)", id="window-empty"),
+    pytest.param("not_before: 60 days", "not_before: 3 months", 24, "rules[1].not_before",
+                 "must be shorter than the period (90 days), whatever the anchor's day", id="window-empty-some-months"),
+    pytest.param("    not_before: 60 days\n", "    not_before: 60 days\n    exact_day: true\n", 25,
+                 "rules[1].exact_day", "give 'exact_day' (the act on the last day) or 'not_before' (a window), not both",
+                 id="exact-and-window"),
+    pytest.param("    not_before: 60 days\n", "    exact_day: yes\n", 24, "rules[1].exact_day",
+                 "must be true or false (got 'yes')", id="exact-not-boolean"),
+    pytest.param("    met_by: election_held\n", "    met_by: election_held\n    applies_to: [opening]\n", 27,
+                 "rules[1].applies_to", "applies_to names sitting kinds or motions, and election_held has neither",
+                 id="applies-to-without-sitting"),
+    pytest.param("    met_by: {type: vote, motion: [investiture], outcome: adopted}\n",
+                 "    met_by: {type: vote, motion: [investiture], outcome: adopted}\n    applies_to: [investiture]\n", 17,
+                 "rules[0].applies_to", "give the motion in met_by or in applies_to, not both", id="applies-to-twice"),
+    pytest.param("    restart: first\n", "    restart: first\n    threshold: more than 1/2 of all members\n", 15,
+                 "rules[0].threshold", "only a quorum or decision rule has a threshold", id="threshold-on-a-deadline"),
+]
+
+
+class TestDeadlineKeys:
+    def test_the_base_pack_loads(self) -> None:
+        """Every new key of a deadline, read: period and counting rule, filters, restart, window, chain."""
+        formation, election = parse_pack(DEADLINES, "t.yaml").rules
+        assert (str(formation.period), formation.restart, formation.days) == ("2 months", "first", None)
+        assert formation.met_filter is not None and formation.met_filter.fields == (
+            ("motion", ("investiture",)), ("outcome", ("adopted",)))
+        assert formation.applies_to == frozenset({"investiture"})
+        assert (election.after, str(election.not_before), election.anchor) == (("formation", "expires"), "60 days",
+                                                                               None)
+
+    @pytest.mark.parametrize(("old", "new", "line", "field", "reason"), BAD_DEADLINES)
+    def test_malformed_deadline(self, old: str, new: str, line: int, field: str, reason: str) -> None:
+        """Each mistake in a deadline is one PackError naming file, line, field and what is wrong."""
+        assert DEADLINES.count(old) == 1
+        with pytest.raises(PackError) as info:
+            parse_pack(DEADLINES.replace(old, new), "t.yaml")
+        err, message = info.value, str(info.value)
+        assert (err.path, err.line, err.field) == ("t.yaml", line, field), message
+        assert f": {field}: {reason}" in message
+
+    def test_days_is_a_period_of_days(self) -> None:
+        """The form packs first used, ``days: 60``, is a period of 60 days counted from the day after the anchor."""
+        rule = _rule("2013-07-28", "first-session-deadline")
+        assert (rule.days, rule.period, rule.restart) == (60, Period(60), "first")
+        assert rule.met_filter == EventFilter("parliament_convened", (("sitting", ("opening",)),))
+
+    def test_an_override_inherits_the_deadline(self) -> None:
+        """An interpretation that gives a deadline another period keeps its filters, restart and chain."""
+        text = DEADLINES + ("interpretations:\n  - id: long\n    name: Long\n    holder: h\n    claim: c\n"
+                            "    source: s\n    overrides:\n      - rule: election\n        period: 120 days\n")
+        (override,) = parse_pack(text, "t.yaml").interpretations[0].overrides
+        base = parse_pack(DEADLINES, "t.yaml").rules[1]
+        assert (str(override.period), override.after, override.not_before, override.met_filter) == (
+            "120 days", base.after, base.not_before, base.met_filter)
+
+    def test_an_override_with_a_plain_met_by_keeps_the_sitting(self) -> None:
+        """An override that names only the event type that meets a deadline keeps the sitting the rule asked for."""
+        text = Path("engine/constitutions/kh.yaml").read_text() + (
+            "  - id: later\n    name: Later\n    holder: h\n    claim: c\n    source: s\n    overrides:\n"
+            "      - rule: first-session-deadline\n        met_by: parliament_convened\n        days: 90\n")
+        (override,) = parse_pack(text, "kh.yaml").interpretations[-1].overrides
+        assert (override.days, str(override.met_filter), override.applies_to) == (
+            90, "parliament_convened (sitting opening)", frozenset({"opening"}))
+
+    def test_an_override_may_widen_the_sittings(self) -> None:
+        """An override's own applies_to replaces the sittings its inherited met_by asked for."""
+        text = Path("engine/constitutions/kh.yaml").read_text() + (
+            "  - id: wider\n    name: Wider\n    holder: h\n    claim: c\n    source: s\n    overrides:\n"
+            "      - rule: first-session-deadline\n        applies_to: [opening, extraordinary]\n")
+        (override,) = parse_pack(text, "kh.yaml").interpretations[-1].overrides
+        assert override.met_filter is not None
+        assert override.met_filter.values("sitting") == ("opening", "extraordinary")

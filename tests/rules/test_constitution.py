@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import attrs
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from engine.errors import UnknownNameError
 from engine.files.packs import load_pack
-from engine.rules.constitution import Body, BodySize, Constitution, Interpretation, Rule, RuleKind
+from engine.rules.constitution import (
+    Body,
+    BodySize,
+    Constitution,
+    EventFilter,
+    Interpretation,
+    Period,
+    Rule,
+    RuleKind,
+)
 from engine.rules.thresholds import Counts, Subject, evaluate, parse_threshold
 
 D2000, D2010 = date(2000, 1, 1), date(2010, 1, 1)
@@ -165,3 +175,71 @@ class TestCambodianAmendments:
         """The opposition's 120-member reading has no date, so it also governs 2003."""
         assert self._rule(date(2003, 9, 27), "opening-quorum", "opposition-120-to-open").requirement == \
             "at least 120 members present"
+
+
+def _months_later(day: date, months: int, month_end: str) -> date:
+    """Calendar months counted by hand, independently of dateutil: the same day number, or the
+    month's last day (``last_day``) or the 1st after it (``next_day``) when the month is shorter."""
+    import calendar
+
+    year, month = divmod(day.month - 1 + months, 12)
+    year, month = day.year + year, month + 1
+    last = calendar.monthrange(year, month)[1]
+    if day.day <= last:
+        return date(year, month, day.day)
+    return date(year, month, last) + timedelta(days=1 if month_end == "next_day" else 0)
+
+
+class TestPeriod:
+    @pytest.mark.parametrize(("period", "anchor", "end"), [
+        (Period(2, "months"), date(2026, 12, 31), date(2027, 2, 28)),
+        (Period(2, "months"), date(2027, 12, 31), date(2028, 2, 29)),
+        (Period(2, "months", month_end="next_day"), date(2026, 12, 31), date(2027, 3, 1)),
+        (Period(1, "months"), date(2021, 1, 31), date(2021, 2, 28)),
+        (Period(60), date(2013, 7, 28), date(2013, 9, 26)),
+        (Period(60, anchor_day="included"), date(2013, 7, 28), date(2013, 9, 25)),
+        (Period(2, "weeks"), date(2021, 4, 5), date(2021, 4, 19)),
+        (Period(1, "years"), date(2024, 2, 29), date(2025, 2, 28)),
+        (Period(1, "years", month_end="next_day"), date(2024, 2, 29), date(2025, 3, 1)),
+    ])
+    def test_worked_examples(self, period: Period, anchor: date, end: date) -> None:
+        """Two months from 31 December end on the last day of February (28 or 29); one day earlier
+        when the anchor's day counts; on 1 March with ``month_end: next_day``."""
+        assert period.end(anchor) == end
+
+    @given(st.dates(date(1900, 1, 1), date(2100, 12, 31)), st.integers(1, 400),
+           st.sampled_from(("days", "weeks", "months", "years")), st.sampled_from(("excluded", "included")),
+           st.sampled_from(("last_day", "next_day")))
+    @example(date(2026, 12, 31), 2, "months", "excluded", "last_day")
+    def test_end_against_an_independent_count(self, anchor: date, amount: int, unit: str, anchor_day: str,
+                                              month_end: str) -> None:
+        """A period's last day is what counting by hand gives, for every unit and counting rule."""
+        if unit in ("days", "weeks"):
+            expected = anchor + timedelta(days=amount * (7 if unit == "weeks" else 1))
+        else:
+            expected = _months_later(anchor, amount * (12 if unit == "years" else 1), month_end)
+        if anchor_day == "included":
+            expected -= timedelta(days=1)
+        assert Period(amount, unit, anchor_day, month_end).end(anchor) == expected
+
+    def test_off_the_calendar(self) -> None:
+        """A period that runs past the year 9999 is an OverflowError, whatever its unit."""
+        for period in (Period(2, "years"), Period(30, "days")):
+            with pytest.raises(OverflowError):
+                period.end(date(9999, 12, 20))
+
+    def test_words(self) -> None:
+        """A period reads as its amount and unit, singular for one."""
+        assert (str(Period(1, "months")), str(Period(60))) == ("1 month", "60 days")
+
+    def test_deadline_requirement_names_filters_windows_and_chains(self) -> None:
+        """A deadline's requirement line names what meets it, its window and what starts it."""
+        vote = EventFilter("vote", (("motion", ("investiture",)), ("outcome", ("adopted",))))
+        rule = _rule(kind=RuleKind.DEADLINE, threshold=None, period=Period(2, "months"), met_filter=vote,
+                     met_by="vote", anchor="vote", anchor_filter=EventFilter("vote", (("motion", ("investiture",)),)))
+        assert rule.requirement == ("vote (motion investiture, outcome adopted) within 2 months of "
+                                    "vote (motion investiture)")
+        window = attrs.evolve(rule, not_before=Period(30))
+        assert window.requirement.startswith("vote (motion investiture, outcome adopted) not before 30 days and within")
+        chained = attrs.evolve(rule, anchor=None, anchor_filter=None, after=("mandate", "expires"), exact_day=True)
+        assert chained.requirement.endswith("on the last day of 2 months from mandate expires")

@@ -1,0 +1,232 @@
+"""Reading a deadline rule's keys in a constitution pack: periods, filters, restarts, windows, chains.
+
+The pack reader (:mod:`engine.files.packs`) hands each deadline version here; the keys are documented
+in the "Deadlines" chapter of ``docs/constitutions.md``. Every error names the file, the line and the
+field, with a suggestion for a near miss.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+
+import attrs
+
+from engine.errors import PackError
+from engine.files.located_yaml import Located, Path
+from engine.rules.constitution import (
+    ANCHOR_DAYS,
+    CHAIN_ON,
+    MONTH_ENDS,
+    RESTARTS,
+    UNITS,
+    EventFilter,
+    Period,
+    Rule,
+    RuleKind,
+)
+from engine.timeline.events import RECORDABLE_TYPES, REGISTRY, Event
+
+__all__ = ["DEADLINE_KEYS", "DeadlineReader"]
+
+#: the keys only a deadline rule has
+DEADLINE_KEYS = ("days", "period", "anchor_day", "month_end", "anchor", "restart", "after", "met_by", "not_before",
+                 "exact_day")
+#: fields every event has: a deadline's filter may not ask for them
+_COMMON_FIELDS = ("at", "source", "note", "id", "time")
+_PERIOD = re.compile(r"(\d+)\s+([a-z]+)")
+#: every anchor day of four years, a leap year among them: a window must be open whatever the anchor
+_LEAP_CYCLE = tuple(date(2001, 1, 1) + timedelta(days=n) for n in range(4 * 365 + 1))
+
+
+@attrs.define
+class DeadlineReader:
+    """Reads deadline versions from one pack, and checks afterwards that chained deadlines name real ones."""
+
+    doc: Located[PackError]
+    #: (where, rule named) of every deadline chained ``after`` another, checked once all rules are read
+    chains: list[tuple[Path, str]] = attrs.Factory(list)
+
+    def check_chains(self, rules: Iterable[Rule]) -> None:
+        """Every ``after: RULE ...`` names a deadline rule of the pack."""
+        deadlines = sorted({r.id for r in rules if r.kind is RuleKind.DEADLINE})
+        for where, name in self.chains:
+            if name not in deadlines:
+                hint = difflib.get_close_matches(name, deadlines, n=1)
+                known = ", ".join(deadlines) or "none"
+                extra = f"; did you mean {hint[0]!r}?" if hint else f" (deadline rules: {known})"
+                raise self.doc.fail(where, f"no deadline rule {name!r} to start after{extra}")
+
+    def read(self, vp: Path, pick: Any, base: Rule | None, applies: tuple[str, ...]) -> dict[str, Any]:
+        """The fields of a deadline version: its period, what starts it, what meets it, its window.
+
+        Args:
+            vp: where the version is.
+            pick: the pack reader's lookup of a key, in the version or in the rule's defaults.
+            base: the rule an interpretation overrides (its values are the defaults), or None.
+            applies: the version's ``applies_to``.
+        """
+        d = self.doc
+
+        def choice(key: str, options: tuple[str, ...], inherited: str) -> str:
+            p, raw = pick(key)
+            if raw is None:
+                return inherited
+            return self.one_of(p, d.text(p), options)  # type: ignore[arg-type]
+
+        inherit = base if base is not None and base.kind is RuleKind.DEADLINE else None
+        (days_at, days), (period_at, period_text) = pick("days"), pick("period")
+        if days is not None and period_text is not None:
+            raise d.fail(period_at, "give 'days' or 'period', not both ('days: 60' is 'period: 60 days')")
+        anchor_day = choice("anchor_day", ANCHOR_DAYS, inherit.counted.anchor_day if inherit and inherit.counted
+                            else ANCHOR_DAYS[0])
+        month_end = choice("month_end", MONTH_ENDS, inherit.counted.month_end if inherit and inherit.counted
+                           else MONTH_ENDS[0])
+        if days is not None:
+            period = Period(d.integer(days_at, minimum=1), "days", anchor_day, month_end)  # type: ignore[arg-type]
+        elif period_text is not None:
+            period = attrs.evolve(self.period(period_at), anchor_day=anchor_day, month_end=month_end)
+        elif inherit is not None and inherit.counted is not None:
+            period = attrs.evolve(inherit.counted, anchor_day=anchor_day, month_end=month_end)
+        else:
+            raise d.fail(vp, "a deadline rule needs 'period' (like '60 days' or '2 months') or 'days'")
+        not_before = None
+        if pick("not_before")[1] is not None:
+            not_before = attrs.evolve(self.period(pick("not_before")[0]), anchor_day=anchor_day, month_end=month_end)
+            # months and days compare differently from one anchor to another: try a leap cycle of them
+            if any(not_before.end(day) >= period.end(day) for day in _LEAP_CYCLE):
+                raise d.fail(pick("not_before")[0], f"must be shorter than the period ({period}), whatever the "
+                                                    "anchor's day (use 'exact_day' for an act due on one day)")
+        elif inherit is not None:
+            not_before = inherit.not_before
+        exact_at, exact = pick("exact_day")
+        if exact is not None and not isinstance(exact, bool):
+            raise d.fail(exact_at, f"must be true or false (got {exact!r})")
+        exact_day = exact if exact is not None else (inherit.exact_day if inherit else False)
+        if exact_day and not_before is not None:
+            raise d.fail(exact_at, "give 'exact_day' (the act on the last day) or 'not_before' (a window), not both")
+        restart = choice("restart", RESTARTS, inherit.restart if inherit else RESTARTS[0])
+        after = self.after(pick("after")[0]) if pick("after")[1] is not None else None
+        anchor_at, anchor_raw = pick("anchor")
+        if after is not None and anchor_raw is not None:
+            raise d.fail(anchor_at, "give 'anchor' (the event that starts it) or 'after' (another deadline), not both")
+        anchor_filter = met_filter = None
+        if anchor_raw is not None:
+            anchor_filter = self.event_filter(anchor_at)
+        elif after is None and inherit is not None:
+            anchor_filter, after = inherit.anchor_filter, inherit.after
+        met_at, met_raw = pick("met_by")
+        if met_raw is not None:
+            met_filter = self.event_filter(met_at)
+        elif inherit is not None:
+            met_filter = inherit.met_filter
+        if (anchor_filter is None and after is None) or met_filter is None:
+            raise d.fail(vp, "a deadline rule needs 'anchor' (the event that starts it) or 'after' "
+                             "(the deadline it follows), and 'met_by' (the event that meets it)")
+        event_fields = attrs.fields_dict(REGISTRY[met_filter.type])
+        key = next((k for k in ("sitting", "motion") if k in event_fields), None)
+        if met_raw is None and key is not None and pick("applies_to")[1] is not None:
+            # an override's own applies_to replaces what the met_by it inherits asks
+            met_filter = attrs.evolve(met_filter, fields=tuple(f for f in met_filter.fields if f[0] != key))
+        if applies and pick("applies_to")[1] is not None:  # the pack's own text: fold it into met_by
+            met_filter = self.fold_applies_to(pick("applies_to")[0], met_filter, applies)
+        elif applies and key is not None and not met_filter.values(key):  # inherited with a plain met_by
+            met_filter = attrs.evolve(met_filter, fields=(*met_filter.fields, (key, applies)))
+        # the sitting kinds or motions the filter asks for are what the deadline applies to
+        applies = () if key is None else tuple(str(v) for v in met_filter.values(key))
+        return {"days": period.amount if period.unit == "days" else None, "period": period,
+                "anchor": None if anchor_filter is None else anchor_filter.type, "anchor_filter": anchor_filter,
+                "met_by": met_filter.type, "met_filter": met_filter, "restart": restart, "after": after,
+                "not_before": not_before, "exact_day": exact_day, "applies_to": applies}
+
+    def one_of(self, where: Path, value: str, options: tuple[str, ...]) -> str:
+        if value not in options:
+            hint = difflib.get_close_matches(value, options, n=1)
+            extra = f"; did you mean {hint[0]!r}?" if hint else ""
+            raise self.doc.fail(where, f"must be one of {', '.join(options)} (got {value!r}){extra}")
+        return value
+
+    def period(self, where: Path) -> Period:
+        """A period written as a number and a unit: ``60 days``, ``2 months``, ``1 year``."""
+        text = self.doc.text(where) or ""
+        found = _PERIOD.fullmatch(text.strip())
+        if found is None:
+            raise self.doc.fail(where, f"must be a number and a unit, like '60 days' or '2 months' (got {text!r})")
+        amount, unit = int(found.group(1)), found.group(2)
+        if amount < 1:
+            raise self.doc.fail(where, f"must be at least 1 {unit} (got {text!r})")
+        if f"{unit}s" in UNITS:
+            unit = f"{unit}s"
+        return Period(amount, self.one_of(where, unit, UNITS))
+
+    def after(self, where: Path) -> tuple[str, str]:
+        """``RULE expires`` or ``RULE met``: the deadline another one's end starts."""
+        words = (self.doc.text(where) or "").split()
+        if len(words) != 2:
+            raise self.doc.fail(where, f"must be a deadline rule and 'expires' or 'met', like 'first-mandate "
+                                       f"expires' (got {' '.join(words)!r})")
+        self.chains.append((where, words[0]))
+        return words[0], self.one_of(where, words[1], CHAIN_ON)
+
+    def event_filter(self, where: Path) -> EventFilter:
+        """An event type (``election_held``) or a filter (``{type: vote, motion: investiture}``)."""
+        d = self.doc
+        raw = d.get(where)
+        if not isinstance(raw, dict):
+            return EventFilter(self.event_type(where))
+        d.mapping(where, ("type", *raw), required=("type",))
+        name = self.event_type((*where, "type"))
+        cls = REGISTRY[name]
+        known = [a.name for a in attrs.fields(cls) if a.name not in _COMMON_FIELDS]
+        fields = []
+        for key in raw:
+            if key == "type":
+                continue
+            if key not in known:
+                hint = difflib.get_close_matches(str(key), known, n=1)
+                extra = f". Did you mean {hint[0]!r}?" if hint else f" (fields of {name}: {', '.join(known) or 'none'})"
+                raise d.fail_key((*where, key), f"{name} has no field {key!r}{extra}")
+            values = raw[key] if isinstance(raw[key], list) else [raw[key]]
+            for i, value in enumerate(values):
+                at = (*where, key, i) if isinstance(raw[key], list) else (*where, key)
+                self.check_value(at, cls, key, value)
+            fields.append((key, tuple(values)))
+        return EventFilter(name, tuple(fields))
+
+    def event_type(self, where: Path) -> str:
+        name = self.doc.text(where) or ""
+        if name not in RECORDABLE_TYPES:  # a misspelt type would start or meet nothing, silently
+            hint = difflib.get_close_matches(name, RECORDABLE_TYPES, n=1)
+            extra = f"; did you mean {hint[0]!r}?" if hint else f" (event types: {', '.join(RECORDABLE_TYPES)})"
+            raise self.doc.fail(where, f"unknown event type {name!r}{extra}")
+        return name
+
+    def check_value(self, where: Path, cls: type[Event], key: str, value: Any) -> None:
+        """A filter's value must be one the event's field can hold (its own validator says which)."""
+        if value is None or isinstance(value, (dict, list)) or not isinstance(value, (str, bool, int)):
+            raise self.doc.fail(where, f"must be text, a number, true or false (got {value!r})")
+        check = attrs.fields_dict(cls)[key].validator
+        if check is None or not isinstance(value, str):
+            return
+        try:
+            check(None, attrs.fields_dict(cls)[key], value)
+        except ValueError as exc:  # the event's own words: "'motion' must be one of ..."
+            raise self.doc.fail(where, str(exc)) from None
+        except (AttributeError, TypeError):
+            return  # a validator that compares with other fields: nothing to say about one value
+
+    def fold_applies_to(self, where: Path, met: EventFilter, applies: tuple[str, ...]) -> EventFilter:
+        """A deadline's ``applies_to`` (the form packs first used) as the sitting or motion ``met_by`` asks for."""
+        fields = attrs.fields_dict(REGISTRY[met.type])
+        key = next((k for k in ("sitting", "motion") if k in fields), None)
+        if key is None:
+            raise self.doc.fail(where, f"applies_to names sitting kinds or motions, and {met.type} has neither")
+        if met.values(key):
+            raise self.doc.fail(where, f"give the {key} in met_by or in applies_to, not both")
+        for i, name in enumerate(applies):
+            self.check_value((*where, i) if isinstance(self.doc.lookup(where), list) else where,
+                             REGISTRY[met.type], key, name)
+        return attrs.evolve(met, fields=(*met.fields, (key, applies)))
