@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
@@ -102,6 +105,19 @@ class TestMajority:
         out = _ok(runner, "majority", "more votes in favour than against", "-n", "630", "-y", "350", "--no", "236",
                   "--abstain", "35", "-p", "621").stdout
         assert out.startswith("Majority reached: 350 votes in favour, 237 required") and "margin +113" in out
+
+
+class TestThresholdsPage:
+    BLOCKS = re.findall(r"```console\n\$ (.*?)\n(.*?)```", Path("docs/thresholds.md").read_text(), flags=re.S)
+
+    def test_page_has_examples(self) -> None:
+        assert len(self.BLOCKS) >= 2
+
+    @pytest.mark.parametrize(("command", "expected"), BLOCKS)
+    def test_console_block_output(self, runner: CliRunner, command: str, expected: str) -> None:
+        """docs/thresholds.md's console blocks print what the page shows."""
+        assert command.startswith("impasse ")
+        assert _ok(runner, *shlex.split(command)[1:]).stdout == expected
 
 
 class TestRules:
