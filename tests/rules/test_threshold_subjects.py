@@ -112,7 +112,7 @@ class TestRealCases:
 
     def test_japan_2024_runoff_invalid_ballots(self) -> None:
         """Japan, run-off: 221 of 465 ballots, 84 of them invalid: 12 short of a majority of the votes cast."""
-        counts = Counts(465, present=465, yes=221, no=160, invalid=84)
+        counts = Counts(465, yes=221, no=160, invalid=84)
         cast = evaluate(parse_threshold("more than 1/2 of votes cast"), counts, Subject.YES)
         valid = evaluate(parse_threshold("more than 1/2 of valid votes"), counts, Subject.YES)
         assert (cast.required, cast.margin, valid.required, valid.satisfied) == (233, -12, 191, True)
