@@ -270,6 +270,9 @@ _SUBJECTS = {words: subject for subject, spellings in _SUBJECT_WORDS.items() for
 #: after the first word of a subject, what must follow
 _SUBJECT_LEADS = {"vote": "'in favour', 'for' or 'against' after 'vote'", "are": "'present' after 'are'",
                   "be": "'present' after 'be'", "cast": "'a vote' or 'a valid vote' after 'cast'"}
+_COUNTED_SUBJECT = {Subject.YES: Counted.VOTES_IN_FAVOUR, Subject.NO: Counted.VOTES_AGAINST,
+                    Subject.PRESENT: Counted.MEMBERS_PRESENT, Subject.CAST: Counted.VOTES_CAST,
+                    Subject.VALID: Counted.VALID_VOTES}
 _SIDES = {("in", "favour"): Subject.YES, ("in", "favor"): Subject.YES, ("for",): Subject.YES,
           ("against",): Subject.NO}
 
@@ -423,6 +426,8 @@ class _Parser:
         counted = self._phrase(_COUNTED, "what is counted: 'members', 'members present', 'members in office', "
                                "'sitting members', 'members voting', 'votes cast', 'valid votes', "
                                "'votes in favour' or 'votes against'")
+        if counted is Counted.MEMBERS and (subject := self.subject()) is not None:
+            counted = _COUNTED_SUBJECT[subject]  # 'at least 116 members vote against' is 116 votes against
         return Count(comparator, number, counted)
 
     def versus(self) -> Versus:

@@ -144,6 +144,10 @@ class TestForms:
         ("at least 116 votes against", Count(LEAST, 116, Counted.VOTES_AGAINST), None),
         ("more than 100 valid votes", Count(MORE, 100, Counted.VALID_VOTES), None),
         ("at least 100 members in office", Count(LEAST, 100, Counted.MEMBERS_IN_OFFICE), None),
+        ("at least 116 members vote against", Count(LEAST, 116, Counted.VOTES_AGAINST), "at least 116 votes against"),
+        ("more than 60 members cast a valid vote", Count(MORE, 60, Counted.VALID_VOTES), "more than 60 valid votes"),
+        ("at least 120 members are present", Count(LEAST, 120, Counted.MEMBERS_PRESENT),
+         "at least 120 members present"),
     ])
     def test_forms(self, text: str, expected: Threshold, canonical: str | None) -> None:
         """The new phrasings parse to their clause, and render to one canonical text that parses back."""
@@ -177,6 +181,8 @@ class TestForms:
         ("more than 1/2 of members in", 18, "a base: 'all members', 'sitting members', 'members in office'",
          "'members'"),
         ("at least 116 votes", 14, "'votes in favour' or 'votes against'", "'votes'"),
+        ("at least 116 members vote", 26, "'in favour', 'for' or 'against' after 'vote'", "end of text"),
+        ("at least 116 votes against vote against", 28, "'and', 'or' or the end of the threshold", "'vote'"),
     ])
     def test_syntax_errors(self, text: str, column: int, expected: str, got: str) -> None:
         """Errors in the new forms name the column, what was expected and what was found."""
