@@ -48,7 +48,7 @@ def quorum(expr: Threshold, members: int, present: int, sitting: int | None, fmt
 @click.argument("expr", type=THRESHOLD, metavar="EXPR")
 @_MEMBERS
 @click.option("--yes", "-y", type=COUNT,
-              help="Votes in favour (needed unless the threshold counts only the votes against).")
+              help="Votes in favour (may be left out when the threshold needs none, as in '... vote against').")
 @click.option("--no", type=COUNT, default=0, show_default=True, help="Votes against.")
 @click.option("--abstain", type=COUNT, default=0, show_default=True, help="Abstentions.")
 @click.option("--blank", type=COUNT, default=0, show_default=True,
