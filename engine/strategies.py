@@ -4,7 +4,9 @@ Like ``hypothesis.strategies``, this module is public. It needs Hypothesis insta
 ``test`` extra); nothing else in ``engine`` imports it. Every strategy draws *valid* values only:
 fractions in (0, 1], no ``more than 1/1``, counts that can coexist, and combinations already
 flattened the way the parser builds them, so ``parse_threshold(render(t)) == t`` for every ``t``
-drawn. Example::
+drawn. By default share clauses measure the question's subject, as the older strategies did; ask
+for clauses that name their own (``... vote against``) with ``subjects=`` and for
+``more votes in favour than against`` with ``versus=``. Example::
 
     from hypothesis import given
     from engine import strategies as ist
@@ -27,16 +29,34 @@ from fractions import Fraction
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from engine.rules.thresholds import Base, Combined, Comparator, Count, Counted, Counts, Op, Share, Threshold, render
+from engine.rules.thresholds import (
+    Base,
+    Combined,
+    Comparator,
+    Count,
+    Counted,
+    Counts,
+    Op,
+    Share,
+    Subject,
+    Threshold,
+    Versus,
+    render,
+)
 
 __all__ = [
+    "SUBJECTS",
     "count_clauses",
     "counts",
     "fractions",
     "shares",
     "threshold_texts",
     "thresholds",
+    "versus_clauses",
 ]
+
+#: the subjects a share clause can name; ``None`` means the question's own
+SUBJECTS: tuple[Subject | None, ...] = (None, *Subject)
 
 
 def _check(condition: bool, message: str) -> None:
@@ -67,27 +87,38 @@ def shares(
     comparators: Sequence[Comparator] = tuple(Comparator),
     max_denominator: int = 12,
     max_offset: int = 3,
+    subjects: Sequence[Subject | None] = (None,),
 ) -> st.SearchStrategy[Share]:
-    """``more than / at least F of BASE [plus K]`` clauses.
+    """``more than / at least F of BASE [plus K] [SUBJECT]`` clauses.
 
     Args:
         bases: the bases to draw from.
         comparators: the comparators to draw from.
         max_denominator: largest denominator of ``F``.
         max_offset: largest ``K`` (0 for no ``plus`` clause).
+        subjects: the subjects a clause names (``vote against`` is :attr:`Subject.NO`); ``None``
+            draws clauses that measure the question's subject. :data:`SUBJECTS` holds them all.
     """
     bases = _choices("bases", bases)
     comparators = _choices("comparators", comparators)
+    subjects = _choices("subjects", subjects)
     _check(max_offset >= 0, f"max_offset={max_offset!r} must not be negative")
 
-    def build(comparator: Comparator, fraction: Fraction, base: Base, offset: int) -> Share:
+    def build(comparator: Comparator, fraction: Fraction, base: Base, offset: int, subject: Subject | None) -> Share:
         # 'more than 1/1' can never be met and is refused by Share: read it as 'at least 1/1'
         if comparator is Comparator.MORE_THAN and fraction == 1:
             comparator = Comparator.AT_LEAST
-        return Share(comparator, fraction, base, offset)
+        return Share(comparator, fraction, base, offset, subject)
 
     return st.builds(build, st.sampled_from(comparators), fractions(max_denominator), st.sampled_from(bases),
-                     st.integers(0, max_offset))
+                     st.integers(0, max_offset), st.sampled_from(subjects))
+
+
+def versus_clauses(sides: Sequence[Subject] = (Subject.YES, Subject.NO)) -> st.SearchStrategy[Versus]:
+    """``more votes in favour than against`` (``Subject.YES``) and ``more votes against than in favour`` (``NO``)."""
+    sides = _choices("sides", sides)
+    _check(all(side in (Subject.YES, Subject.NO) for side in sides), f"sides={sides!r} must be Subject.YES or NO")
+    return st.builds(Versus, st.sampled_from(sides))
 
 
 def count_clauses(
@@ -108,6 +139,8 @@ def thresholds(
     bases: Sequence[Base] = tuple(Base),
     counted: Sequence[Counted] = tuple(Counted),
     max_number: int = 200,
+    subjects: Sequence[Subject | None] = (None,),
+    versus: Sequence[Subject] = (),
 ) -> st.SearchStrategy[Threshold]:
     """Any threshold: clauses joined by ``and`` / ``or``, nested, flattened as the parser makes them.
 
@@ -116,11 +149,15 @@ def thresholds(
         bases: bases for share clauses.
         counted: what whole-number clauses count; empty for shares only.
         max_number: largest ``N`` of a whole-number clause.
+        subjects: the subjects share clauses name, as in :func:`shares`.
+        versus: the sides of ``more votes ... than ...`` clauses; empty (the default) for none.
     """
     _check(max_leaves >= 1, f"max_leaves={max_leaves!r} must be >= 1")
-    leaves: st.SearchStrategy[Threshold] = shares(bases)
+    leaves: st.SearchStrategy[Threshold] = shares(bases, subjects=subjects)
     if tuple(counted):
         leaves = st.one_of(leaves, count_clauses(max_number, counted=counted))
+    if tuple(versus):
+        leaves = st.one_of(leaves, versus_clauses(versus))
     if max_leaves == 1:
         return leaves
 
@@ -154,8 +191,9 @@ def counts(
     *,
     min_members: int = 1,
     vacancies: bool = True,
+    ballots: bool = False,
 ) -> Counts:
-    """Counts that can coexist: sitting <= members, present <= sitting, yes + no + abstain <= present.
+    """Counts that can coexist: sitting <= members, present <= sitting, all the votes <= present.
 
     Args:
         max_members: largest statutory size of the body.
@@ -163,6 +201,7 @@ def counts(
         min_members: smallest statutory size.
         vacancies: draw a number of sitting members below the statutory size (otherwise
             ``sitting`` is None, meaning every seat is filled).
+        ballots: draw ``blank`` and ``invalid`` ballots too (otherwise none).
     """
     _check(1 <= min_members <= max_members, f"need 1 <= min_members <= max_members (got {min_members}, {max_members})")
     members = draw(st.integers(min_members, max_members))
@@ -174,4 +213,8 @@ def counts(
     yes = draw(st.integers(0, present))
     no = draw(st.integers(0, present - yes))
     abstain = draw(st.integers(0, present - yes - no))
-    return Counts(members, sitting, present, yes, no, abstain)
+    if not ballots:
+        return Counts(members, sitting, present, yes, no, abstain)
+    blank = draw(st.integers(0, present - yes - no - abstain))
+    invalid = draw(st.integers(0, present - yes - no - abstain - blank))
+    return Counts(members, sitting, present, yes, no, abstain, blank, invalid)

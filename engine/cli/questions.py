@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 __all__ = ["majority", "quorum"]
 
+_SITTING = click.option("--sitting", "--in-office", "-s", "sitting", type=COUNT,
+                        help="Seats filled (members in office), if fewer than all members.")
 _MEMBERS = click.option("--members", "-n", type=click.IntRange(min=1), required=True,
                         help="Statutory size of the body (all members).")
 
@@ -24,7 +26,7 @@ _MEMBERS = click.option("--members", "-n", type=click.IntRange(min=1), required=
 @click.argument("expr", type=THRESHOLD, metavar="EXPR")
 @_MEMBERS
 @click.option("--present", "-p", type=COUNT, required=True, help="Members present.")
-@click.option("--sitting", "-s", type=COUNT, help="Seats filled, if fewer than all members.")
+@_SITTING
 @FORMAT
 def quorum(expr: Threshold, members: int, present: int, sitting: int | None, fmt: str) -> None:
     """Is a quorum EXPR met with PRESENT of MEMBERS?
@@ -45,25 +47,31 @@ def quorum(expr: Threshold, members: int, present: int, sitting: int | None, fmt
 @click.command()
 @click.argument("expr", type=THRESHOLD, metavar="EXPR")
 @_MEMBERS
-@click.option("--yes", "-y", type=COUNT, required=True, help="Votes in favour.")
+@click.option("--yes", "-y", type=COUNT,
+              help="Votes in favour (may be left out when the threshold needs none, as in '... vote against').")
 @click.option("--no", type=COUNT, default=0, show_default=True, help="Votes against.")
 @click.option("--abstain", type=COUNT, default=0, show_default=True, help="Abstentions.")
+@click.option("--blank", type=COUNT, default=0, show_default=True,
+              help="Blank ballots: votes cast, not valid votes.")
+@click.option("--invalid", type=COUNT, default=0, show_default=True,
+              help="Invalid ballots: votes cast, not valid votes.")
 @click.option("--present", "-p", type=COUNT, help="Members present (needed for 'of members present').")
-@click.option("--sitting", "-s", type=COUNT, help="Seats filled, if fewer than all members.")
+@_SITTING
 @FORMAT
-def majority(expr: Threshold, members: int, yes: int, no: int, abstain: int, present: int | None,
-             sitting: int | None, fmt: str) -> None:
+def majority(expr: Threshold, members: int, yes: int | None, no: int, abstain: int, blank: int, invalid: int,
+             present: int | None, sitting: int | None, fmt: str) -> None:
     """Is a decision by majority EXPR adopted with these votes?
 
     \b
     Examples:
       impasse majority "at least 2/3 of all members" --members 123 --yes 73      (2003: fails)
       impasse majority "majority of votes cast" --members 123 --yes 40 --no 30 --present 90
+      impasse majority "more than 1/2 of members in office vote against" --members 230 --no 123
     """
     from engine.report.answer import answer_text
     from engine.report.jsontext import dumps
     from engine.rules.ask import ask_majority
 
     answer = ask_majority(expr, members=members, yes=yes, no=no, abstain=abstain, present=present,
-                          sitting=sitting)
+                          sitting=sitting, blank=blank, invalid=invalid)
     click.echo(dumps(answer.to_dict()) if fmt == "json" else answer_text(answer))

@@ -33,7 +33,8 @@ class Answer:
             "measures": self.outcome.measures,
             "satisfied": self.outcome.satisfied,
             "margin": self.outcome.margin,
-            "counts": {k: v for k, v in attrs.asdict(self.counts).items() if v is not None},
+            "counts": {k: v for k, v in attrs.asdict(self.counts).items() if v is not None and
+                       not (k in _BALLOTS and v == 0)},
             "parts": [
                 {
                     "threshold": render(p.threshold),
@@ -46,6 +47,10 @@ class Answer:
                 for p in self.outcome.parts
             ],
         }
+
+
+#: ballot counts left out of an answer when there are none, so answers without them read as before
+_BALLOTS = frozenset({"blank", "invalid"})
 
 
 def _threshold(expr: str | Threshold) -> Threshold:
@@ -68,18 +73,26 @@ def ask_majority(
     expr: str | Threshold,
     *,
     members: int,
-    yes: int,
+    yes: int | None = None,
     no: int = 0,
     abstain: int = 0,
     present: int | None = None,
     sitting: int | None = None,
+    blank: int = 0,
+    invalid: int = 0,
 ) -> Answer:
     """Is a decision adopted with these votes?
 
+    Share clauses measure the votes in favour unless they name their own subject: for
+    ``more than 1/2 of members in office vote against`` the answer is whether the votes against
+    reach the majority, and ``yes`` may then be left unknown.
+
     Raises:
         ThresholdSyntaxError: for a bad expression.
-        CountsError: for counts that cannot coexist, or a base that needs ``present``.
+        CountsError: for counts that cannot coexist, or a count the threshold needs that is not given
+            (``present`` for a share of members present, ``yes`` for votes in favour or votes cast).
     """
     threshold = _threshold(expr)
-    counts = Counts(all_members=members, sitting=sitting, present=present, yes=yes, no=no, abstain=abstain)
+    counts = Counts(all_members=members, sitting=sitting, present=present, yes=yes, no=no, abstain=abstain,
+                    blank=blank, invalid=invalid)
     return Answer("majority", threshold, counts, evaluate(threshold, counts, Subject.YES))

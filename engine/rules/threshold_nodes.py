@@ -1,8 +1,10 @@
-"""What a threshold is made of: its three kinds of node, their words, and the counts they are judged against.
+"""What a threshold is made of: its four kinds of node, their words, and the counts they are judged against.
 
 * :class:`Share` — a share of a base: ``more than 1/2 of all members``,
-  ``at least 1/2 of all members plus 1``. It measures the *subject* of the question.
+  ``at least 1/2 of all members plus 1``. It measures the *subject* of the question, unless it
+  names its own: ``more than 1/2 of members in office vote against``.
 * :class:`Count` — a whole number of something: ``at least 120 members present``.
+* :class:`Versus` — one side against the other: ``more votes in favour than against``.
 * :class:`Combined` — ``and`` / ``or`` of other nodes.
 
 :mod:`engine.rules.thresholds` parses, evaluates and renders them, and is where they are imported from.
@@ -18,7 +20,8 @@ import attrs
 
 from engine.errors import CountsError
 
-__all__ = ["Base", "Combined", "Comparator", "Count", "Counted", "Counts", "Op", "Share", "Subject", "Threshold"]
+__all__ = ["Base", "Combined", "Comparator", "Count", "Counted", "Counts", "Op", "Share", "Subject", "Threshold",
+           "Versus"]
 
 
 class Comparator(enum.Enum):
@@ -29,13 +32,20 @@ class Comparator(enum.Enum):
 
 
 class Base(enum.Enum):
-    """What a share is a share of."""
+    """What a share is a share of.
+
+    ``members in office`` and ``sitting members`` are two spellings of one base (seats filled,
+    vacancies out); they are two members so that each renders as it was written, and rules and
+    answers written with the older ``sitting members`` read as before.
+    """
 
     ALL_MEMBERS = "all members"  # the statutory size of the body
-    SITTING_MEMBERS = "sitting members"  # seats currently filled
+    MEMBERS_IN_OFFICE = "members in office"  # seats currently filled
+    SITTING_MEMBERS = "sitting members"  # the older spelling of members in office
     MEMBERS_PRESENT = "members present"
-    MEMBERS_VOTING = "members voting"  # yes + no + abstain
-    VOTES_CAST = "votes cast"  # yes + no
+    MEMBERS_VOTING = "members voting"  # yes + no + abstain + blank + invalid: everyone who took part
+    VOTES_CAST = "votes cast"  # yes + no + blank + invalid: every ballot, abstentions out
+    VALID_VOTES = "valid votes"  # yes + no: blank and invalid ballots out too
 
 
 class Counted(enum.Enum):
@@ -43,17 +53,27 @@ class Counted(enum.Enum):
 
     MEMBERS = "members"  # the subject: members present (quorum) or votes in favour (decision)
     MEMBERS_PRESENT = "members present"
+    MEMBERS_IN_OFFICE = "members in office"
     SITTING_MEMBERS = "sitting members"
     MEMBERS_VOTING = "members voting"
     VOTES_CAST = "votes cast"
+    VALID_VOTES = "valid votes"
     VOTES_IN_FAVOUR = "votes in favour"
+    VOTES_AGAINST = "votes against"
 
 
 class Subject(enum.Enum):
-    """What a question measures: attendance (quorum) or support (decision)."""
+    """What a question measures: attendance (quorum), support (decision), or another count of the vote.
 
-    PRESENT = "present"
-    YES = "yes"
+    A share clause without a subject of its own measures the question's; one that names its own
+    (``... vote against``) measures that, whatever the question's.
+    """
+
+    PRESENT = "present"  # members present
+    YES = "yes"  # votes in favour
+    NO = "no"  # votes against
+    CAST = "cast"  # votes cast: yes + no + blank + invalid
+    VALID = "valid"  # valid votes: yes + no
 
 
 def _nonneg(instance: object, attribute: attrs.Attribute, value: int | None) -> None:
@@ -74,7 +94,10 @@ class Counts:
         all_members: statutory size of the body.
         sitting: seats currently filled (defaults to ``all_members``).
         present: members present, if known.
-        yes, no, abstain: votes, for decisions.
+        yes, no, abstain: votes, for decisions (``yes`` may be unknown; ``no`` and ``abstain``
+            default to none).
+        blank, invalid: blank and invalid ballots (none unless given): they are votes cast but not
+            valid votes.
 
     Raises:
         CountsError: for a negative count or numbers that cannot coexist
@@ -87,6 +110,8 @@ class Counts:
     yes: int | None = attrs.field(default=None, validator=_nonneg)
     no: int = attrs.field(default=0, validator=_nonneg)
     abstain: int = attrs.field(default=0, validator=_nonneg)
+    blank: int = attrs.field(default=0, validator=_nonneg)
+    invalid: int = attrs.field(default=0, validator=_nonneg)
 
     def __attrs_post_init__(self) -> None:
         if self.sitting is not None and self.sitting > self.all_members:
@@ -95,13 +120,14 @@ class Counts:
         if self.present is not None and self.present > self.seated:
             msg = f"members present ({self.present}) exceed the {self.seated} sitting members"
             raise CountsError(msg)
-        voting = self.voting
+        # the votes known (all of them when yes is given) can never outnumber those who could vote
+        names = ["yes"] * (self.yes is not None) + ["no", "abstain"] + ["blank"] * bool(self.blank) + \
+            ["invalid"] * bool(self.invalid)
+        known = sum(getattr(self, name) for name in names)
         limit = self.present if self.present is not None else self.seated
-        if voting is not None and voting > limit:
+        if known > limit:
             what = "members present" if self.present is not None else "sitting members"
-            msg = (
-                f"yes + no + abstain ({voting}) exceed the {limit} {what}"
-            )
+            msg = f"{' + '.join(names)} ({known}) exceed the {limit} {what}"
             raise CountsError(msg)
 
     @property
@@ -110,24 +136,38 @@ class Counts:
         return self.all_members if self.sitting is None else self.sitting
 
     @property
+    def in_office(self) -> int:
+        """Members in office: the seats filled, the same number as :attr:`seated`."""
+        return self.seated
+
+    @property
     def voting(self) -> int | None:
-        """Members voting (yes + no + abstain), or None when ``yes`` is unknown."""
-        return None if self.yes is None else self.yes + self.no + self.abstain
+        """Members voting (yes + no + abstain + blank + invalid), or None when ``yes`` is unknown."""
+        return None if self.yes is None else self.yes + self.no + self.abstain + self.blank + self.invalid
 
     @property
     def cast(self) -> int | None:
-        """Votes cast (yes + no), or None when ``yes`` is unknown."""
+        """Votes cast (yes + no + blank + invalid), or None when ``yes`` is unknown."""
+        return None if self.yes is None else self.yes + self.no + self.blank + self.invalid
+
+    @property
+    def valid(self) -> int | None:
+        """Valid votes (yes + no), or None when ``yes`` is unknown."""
         return None if self.yes is None else self.yes + self.no
 
 
 @attrs.frozen
 class Share:
-    """``COMPARATOR FRACTION of BASE [plus OFFSET]``, measured on the question's subject."""
+    """``COMPARATOR FRACTION of BASE [plus OFFSET] [SUBJECT]``.
+
+    Measured on ``subject`` when the clause names one (``... vote against``), else on the question's.
+    """
 
     comparator: Comparator
     fraction: Fraction = attrs.field(converter=Fraction)
     base: Base
     offset: int = 0
+    subject: Subject | None = None
 
     def __attrs_post_init__(self) -> None:
         if not 0 < self.fraction <= 1:
@@ -155,6 +195,27 @@ class Count:
             raise ValueError(msg)
 
 
+#: the two sides a :class:`Versus` clause can favour
+SIDES = (Subject.YES, Subject.NO)
+
+
+@attrs.frozen
+class Versus:
+    """``more votes in favour than against`` (``subject`` YES) or ``more votes against than in favour`` (NO)."""
+
+    subject: Subject
+
+    def __attrs_post_init__(self) -> None:
+        if self.subject not in SIDES:
+            msg = f"a comparison of sides is won by the votes in favour or against, not {self.subject.value!r}"
+            raise ValueError(msg)
+
+    @property
+    def other(self) -> Subject:
+        """The side the subject must outnumber."""
+        return Subject.NO if self.subject is Subject.YES else Subject.YES
+
+
 class Op(enum.Enum):
     """How a :class:`Combined` joins its parts."""
 
@@ -180,4 +241,4 @@ class Combined:
             raise ValueError(msg)
 
 
-Threshold = Share | Count | Combined
+Threshold = Share | Count | Versus | Combined

@@ -4,17 +4,20 @@ A threshold is parsed from text such as ``more than 1/2 of all members`` or
 ``at least 120 members present and more than 1/2 of all members`` into immutable objects, and
 evaluated in exact :class:`fractions.Fraction` arithmetic against a set of :class:`Counts`.
 
-Three kinds of node:
+Four kinds of node:
 
 * :class:`Share` — a share of a base: ``more than 1/2 of all members``,
   ``at least 1/2 of all members plus 1`` (the "50 % + 1" idiom). It measures the *subject* of the
-  question: the members present for a quorum, the votes in favour for a decision.
+  question (the members present for a quorum, the votes in favour for a decision), or the subject
+  it names itself: ``more than 1/2 of members in office vote against``.
 * :class:`Count` — a whole number of something: ``at least 120 members present``. It measures
   what it names (``members`` alone means the subject).
+* :class:`Versus` — ``more votes in favour than against``: one side must outnumber the other.
 * :class:`Combined` — ``and`` / ``or`` of other nodes; ``and`` needs every part, ``or`` any part.
 
 Arithmetic (exact): ``more than f of n`` requires ``floor(f*n) + 1``; ``at least f of n`` requires
-``ceil(f*n)``; an offset ``plus k`` adds ``k``. ``more than N`` requires ``N + 1``.
+``ceil(f*n)``; an offset ``plus k`` adds ``k``. ``more than N`` requires ``N + 1``, and
+``more votes in favour than against`` requires one more than the votes against.
 
 This module parses, evaluates and renders; the nodes and :class:`Counts` are defined in
 :mod:`engine.rules.threshold_nodes` and imported from here, with the rest of the language.
@@ -40,6 +43,7 @@ from engine.rules.threshold_nodes import (
     Share,
     Subject,
     Threshold,
+    Versus,
 )
 
 __all__ = [
@@ -53,6 +57,7 @@ __all__ = [
     "Share",
     "Subject",
     "Threshold",
+    "Versus",
     "evaluate",
     "parse_threshold",
     "render",
@@ -96,10 +101,12 @@ def _need(comparator: Comparator, exact: Fraction) -> int:
 def _base_value(base: Base, counts: Counts) -> int:
     value = {
         Base.ALL_MEMBERS: counts.all_members,
+        Base.MEMBERS_IN_OFFICE: counts.in_office,
         Base.SITTING_MEMBERS: counts.seated,
         Base.MEMBERS_PRESENT: counts.present,
         Base.MEMBERS_VOTING: counts.voting,
         Base.VOTES_CAST: counts.cast,
+        Base.VALID_VOTES: counts.valid,
     }[base]
     if value is None:
         msg = f"'{base.value}' needs {_NEEDS[base]}"
@@ -111,19 +118,33 @@ _NEEDS = {
     Base.MEMBERS_PRESENT: "the number of members present",
     Base.MEMBERS_VOTING: "the yes votes",
     Base.VOTES_CAST: "the yes votes",
+    Base.VALID_VOTES: "the yes votes",
+}
+
+#: what each subject's count is called in an outcome, and which base holds the same number
+_MEASURES = {
+    Subject.PRESENT: ("members present", Base.MEMBERS_PRESENT),
+    Subject.YES: ("votes in favour", None),
+    Subject.NO: ("votes against", None),
+    Subject.CAST: ("votes cast", Base.VOTES_CAST),
+    Subject.VALID: ("valid votes", Base.VALID_VOTES),
 }
 
 
 def _subject_value(subject: Subject, counts: Counts) -> tuple[int, str]:
-    if subject is Subject.PRESENT:
-        if counts.present is None:
-            msg = "a quorum needs the number of members present"
-            raise CountsError(msg)
-        return counts.present, "members present"
-    if counts.yes is None:
-        msg = "a decision needs the number of yes votes"
+    measures, base = _MEASURES[subject]
+    if subject is Subject.PRESENT and counts.present is None:
+        msg = "a quorum needs the number of members present"
         raise CountsError(msg)
-    return counts.yes, "votes in favour"
+    if subject is Subject.YES:
+        if counts.yes is None:
+            msg = "a decision needs the number of yes votes"
+            raise CountsError(msg)
+        return counts.yes, measures
+    if subject is Subject.NO:
+        return counts.no, measures
+    assert base is not None
+    return _base_value(base, counts), measures
 
 
 def _counted_value(counted: Counted, counts: Counts, subject: Subject) -> tuple[int, str]:
@@ -131,8 +152,19 @@ def _counted_value(counted: Counted, counts: Counts, subject: Subject) -> tuple[
         return _subject_value(subject, counts)
     if counted is Counted.VOTES_IN_FAVOUR:
         return _subject_value(Subject.YES, counts)
+    if counted is Counted.VOTES_AGAINST:
+        return _subject_value(Subject.NO, counts)
     base = Base(counted.value)
     return _base_value(base, counts), counted.value
+
+
+def _versus_value(threshold: Versus, counts: Counts) -> tuple[int, int, str]:
+    if counts.yes is None:
+        msg = f"'{render(threshold)}' needs the yes votes"
+        raise CountsError(msg)
+    count, measures = _subject_value(threshold.subject, counts)
+    other, _ = _subject_value(threshold.other, counts)
+    return count, other + 1, measures
 
 
 def evaluate(threshold: Threshold, counts: Counts, subject: Subject = Subject.PRESENT) -> Outcome:
@@ -141,7 +173,9 @@ def evaluate(threshold: Threshold, counts: Counts, subject: Subject = Subject.PR
     Args:
         threshold: a parsed threshold.
         counts: the numbers of the body, the sitting and the vote.
-        subject: what share clauses measure: ``PRESENT`` for a quorum, ``YES`` for a decision.
+        subject: what share clauses measure: ``PRESENT`` for a quorum, ``YES`` for a decision,
+            or any other :class:`Subject`. A clause that names its own subject
+            (``... vote against``, ``more votes in favour than against``) measures that instead.
 
     Returns:
         An :class:`Outcome` with the required count, the count measured and the margin.
@@ -151,7 +185,10 @@ def evaluate(threshold: Threshold, counts: Counts, subject: Subject = Subject.PR
     """
     if isinstance(threshold, Share):
         required = _clause_required(threshold, counts)
-        count, measures = _subject_value(subject, counts)
+        count, measures = _subject_value(threshold.subject or subject, counts)
+        return Outcome(threshold, required, count, measures)
+    if isinstance(threshold, Versus):
+        count, required, measures = _versus_value(threshold, counts)
         return Outcome(threshold, required, count, measures)
     if isinstance(threshold, Count):
         count, measures = _counted_value(threshold.counted, counts, subject)
@@ -166,11 +203,14 @@ def required_count(threshold: Threshold, counts: Counts, subject: Subject = Subj
     """The smallest count of the subject that satisfies ``threshold``, other counts fixed.
 
     For a combination whose clauses all measure the subject this is the largest (``and``) or
-    smallest (``or``) requirement of its parts.
+    smallest (``or``) requirement of its parts. A base that moves with the subject (a majority of
+    votes cast, measured on the votes in favour) is taken at the counts given.
     """
     if isinstance(threshold, Combined):
         reqs = [required_count(p, counts, subject) for p in threshold.parts]
         return max(reqs) if threshold.op is Op.AND else min(reqs)
+    if isinstance(threshold, Versus):
+        return _versus_value(threshold, counts)[1]
     # a requirement needs the bases only, not the count it is compared with: that may be unknown
     return _clause_required(threshold, counts)
 
@@ -188,11 +228,25 @@ def _fmt_fraction(f: Fraction) -> str:
     return f"{f.numerator}/{f.denominator}"
 
 
+#: the words a share clause ends with to name its own subject, canonical first
+_SUBJECT_WORDS: dict[Subject, tuple[tuple[str, ...], ...]] = {
+    Subject.YES: (("vote", "in", "favour"), ("vote", "in", "favor"), ("vote", "for")),
+    Subject.NO: (("vote", "against"),),
+    Subject.PRESENT: (("are", "present"), ("be", "present")),
+    Subject.CAST: (("cast", "a", "vote"),),
+    Subject.VALID: (("cast", "a", "valid", "vote"),),
+}
+_SIDE_WORDS = {Subject.YES: "in favour", Subject.NO: "against"}
+
+
 def render(threshold: Threshold) -> str:
     """Canonical text of a threshold; ``parse_threshold(render(t)) == t``."""
     if isinstance(threshold, Share):
         text = f"{threshold.comparator.value} {_fmt_fraction(threshold.fraction)} of {threshold.base.value}"
-        return text + (f" plus {threshold.offset}" if threshold.offset else "")
+        text += f" plus {threshold.offset}" if threshold.offset else ""
+        return text + (" " + " ".join(_SUBJECT_WORDS[threshold.subject][0]) if threshold.subject else "")
+    if isinstance(threshold, Versus):
+        return f"more votes {_SIDE_WORDS[threshold.subject]} than {_SIDE_WORDS[threshold.other]}"
     if isinstance(threshold, Count):
         return f"{threshold.comparator.value} {threshold.number} {threshold.counted.value}"
     words = []
@@ -209,8 +263,18 @@ _TOKEN = re.compile(
 )
 
 _BASES = {tuple(b.value.split()): b for b in Base}
+_BASES[("all", "seats")] = Base.ALL_MEMBERS
 _COUNTED = {tuple(c.value.split()): c for c in Counted}
 _COUNTED[("votes", "in", "favor")] = Counted.VOTES_IN_FAVOUR
+_SUBJECTS = {words: subject for subject, spellings in _SUBJECT_WORDS.items() for words in spellings}
+#: after the first word of a subject, what must follow
+_SUBJECT_LEADS = {"vote": "'in favour', 'for' or 'against' after 'vote'", "are": "'present' after 'are'",
+                  "be": "'present' after 'be'", "cast": "'a vote' or 'a valid vote' after 'cast'"}
+_COUNTED_SUBJECT = {Subject.YES: Counted.VOTES_IN_FAVOUR, Subject.NO: Counted.VOTES_AGAINST,
+                    Subject.PRESENT: Counted.MEMBERS_PRESENT, Subject.CAST: Counted.VOTES_CAST,
+                    Subject.VALID: Counted.VALID_VOTES}
+_SIDES = {("in", "favour"): Subject.YES, ("in", "favor"): Subject.YES, ("for",): Subject.YES,
+          ("against",): Subject.NO}
 
 
 @attrs.frozen
@@ -308,7 +372,11 @@ class _Parser:
     def clause(self) -> Threshold:
         start = self.tok
         if self.word("more"):
-            self.expect_word("than")
+            if self.word("votes"):
+                return self.versus()
+            if not self.word("than"):
+                msg = "'than' or 'votes'"
+                raise self.fail(msg)
             comparator = Comparator.MORE_THAN
         elif self.word("at"):
             self.expect_word("least")
@@ -319,7 +387,7 @@ class _Parser:
             if self.word("majority"):
                 self.expect_word("of")
                 base = self.base()
-                return Share(Comparator.MORE_THAN, Fraction(1, 2), base, self.offset())
+                return Share(Comparator.MORE_THAN, Fraction(1, 2), base, self.offset(), self.subject())
             msg = "'more than', 'at least', 'majority of' or '('"
             raise self.fail(msg, start)
         return self.amount(comparator)
@@ -350,18 +418,41 @@ class _Parser:
                 raise self.fail(msg, tok)
             self.expect_word("of")
             base = self.base()
-            return Share(comparator, value, base, self.offset())
+            return Share(comparator, value, base, self.offset(), self.subject())
         if "." in raw:
             msg = "a whole number of members"
             raise self.fail(msg, tok)
         number = int(raw)
-        counted = self._phrase(_COUNTED, "what is counted: 'members', 'members present', 'sitting members', "
-                               "'members voting', 'votes cast' or 'votes in favour'")
+        counted = self._phrase(_COUNTED, "what is counted: 'members', 'members present', 'members in office', "
+                               "'sitting members', 'members voting', 'votes cast', 'valid votes', "
+                               "'votes in favour' or 'votes against'")
+        if counted is Counted.MEMBERS and (subject := self.subject()) is not None:
+            counted = _COUNTED_SUBJECT[subject]  # 'at least 116 members vote against' is 116 votes against
         return Count(comparator, number, counted)
 
+    def versus(self) -> Versus:
+        # 'more votes in favour than against', after 'more votes'
+        side = self._phrase(_SIDES, "'in favour' or 'against'")
+        self.expect_word("than")
+        other = Subject.NO if side is Subject.YES else Subject.YES
+        start, expected = self.tok, f"'{_SIDE_WORDS[other]}' (the other side)"
+        if self._phrase(_SIDES, expected) is not other:
+            raise self.fail(expected, start)
+        return Versus(side)
+
+    def subject(self) -> Subject | None:
+        # a share may end by naming what it measures: '... vote against'
+        lead = self.tok.text.lower() if self.tok.kind == "word" else ""
+        if lead not in _SUBJECT_LEADS:
+            return None
+        try:
+            return self._phrase(_SUBJECTS, "")
+        except ThresholdSyntaxError:
+            raise self.fail(_SUBJECT_LEADS[lead], self.toks[self.i + 1]) from None
+
     def base(self) -> Base:
-        return self._phrase(_BASES, "a base: 'all members', 'sitting members', 'members present', "
-                            "'members voting' or 'votes cast'")
+        return self._phrase(_BASES, "a base: 'all members', 'sitting members', 'members in office', "
+                            "'members present', 'members voting', 'votes cast' or 'valid votes'")
 
     def _phrase(self, table: dict, expected: str):
         # longest match first, so "members present" wins over "members"

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
@@ -73,6 +76,49 @@ class TestMajority:
                      "--abstain", "20", "-p", "90")
         assert (data["required"], data["satisfied"]) == (36, True)
 
+    @pytest.mark.parametrize(("no", "head", "margin"), [("123", "Majority reached", "+7"),
+                                                          ("107", "Majority NOT reached", "-9")])
+    def test_portugal_rejection_by_members_in_office(self, runner: CliRunner, no: str, head: str, margin: str) -> None:
+        """Portugal, Art. 192(4): the XX government's programme is rejected by 123 of 230; 107 would not do."""
+        out = _ok(runner, "majority", "more than 1/2 of members in office vote against", "--members", "230",
+                  "--no", no).stdout
+        assert out == (f"{head}: {no} votes against, 116 required (more than 1/2 of members in office vote against; "
+                       f"230 members); margin {margin}.\n")
+
+    def test_in_office_is_sitting(self, runner: CliRunner) -> None:
+        """--in-office is another name for --sitting: vacancies lower a share of the members in office."""
+        data = _json(runner, "majority", "more than 1/2 of members in office vote against", "-n", "230",
+                     "--in-office", "228", "--no", "115")
+        assert (data["required"], data["satisfied"], data["counts"]["sitting"]) == (115, True, 228)
+
+    def test_invalid_ballots_are_cast_not_valid(self, runner: CliRunner) -> None:
+        """Japan 2024, run-off: 221 of 465 ballots (84 invalid) is no majority of the votes cast, but of the valid ones."""
+        args = ["-n", "465", "-y", "221", "--no", "160", "--invalid", "84"]
+        cast = _json(runner, "majority", "majority of votes cast", *args)
+        valid = _json(runner, "majority", "majority of valid votes", *args)
+        assert (cast["required"], cast["satisfied"], cast["counts"]["invalid"]) == (233, False, 84)
+        assert (valid["required"], valid["satisfied"]) == (191, True)
+        assert "blank" not in cast["counts"]
+
+    def test_more_in_favour_than_against(self, runner: CliRunner) -> None:
+        """Italy 2018, Chamber: 350 yes to 236 no, the 35 abstentions aside."""
+        out = _ok(runner, "majority", "more votes in favour than against", "-n", "630", "-y", "350", "--no", "236",
+                  "--abstain", "35", "-p", "621").stdout
+        assert out.startswith("Majority reached: 350 votes in favour, 237 required") and "margin +113" in out
+
+
+class TestThresholdsPage:
+    BLOCKS = re.findall(r"```console\n\$ (.*?)\n(.*?)```", Path("docs/thresholds.md").read_text(), flags=re.S)
+
+    def test_page_has_examples(self) -> None:
+        assert len(self.BLOCKS) >= 2
+
+    @pytest.mark.parametrize(("command", "expected"), BLOCKS)
+    def test_console_block_output(self, runner: CliRunner, command: str, expected: str) -> None:
+        """docs/thresholds.md's console blocks print what the page shows."""
+        assert command.startswith("impasse ")
+        assert _ok(runner, *shlex.split(command)[1:]).stdout == expected
+
 
 class TestRules:
     def test_rules_on_a_date_under_a_reading(self, runner: CliRunner) -> None:
@@ -117,6 +163,12 @@ class TestErrors:
         (["quorum", "more than 1/2 of all members", "-n", "0", "-p", "0"], "'--members'"),
         (["majority", "majority of votes cast", "-n", "10", "-y", "8", "--no", "5", "-p", "10"],
          "yes + no + abstain (13) exceed the 10 members present"),
+        (["majority", "majority of votes cast", "-n", "10", "--no", "5"], "'votes cast' needs the yes votes"),
+        (["majority", "more votes in favour than against", "-n", "10"], "needs the yes votes"),
+        (["majority", "more than 1/2 of all members vote against", "-n", "10", "--no", "8", "--blank", "3"],
+         "no + abstain + blank (11) exceed the 10 sitting members"),
+        (["majority", "more than 1/2 of all members vote", "-n", "10", "--no", "8"],
+         "expected 'in favour', 'for' or 'against' after 'vote', got end of text"),
         (["rules", "kx"], "unknown constitution pack 'kx'. Did you mean 'kh'?"),
         (["rules", "kh", "-i", "nobody"], "pack 'kh' has no interpretation 'nobody'"),
         (["rules", "kh", "--on", "23 Sep 2013"], "'23 Sep 2013' is not a date"),

@@ -24,6 +24,7 @@ from engine.rules.thresholds import (
     Share,
     Subject,
     Threshold,
+    Versus,
     evaluate,
     parse_threshold,
     render,
@@ -44,7 +45,23 @@ QUORUMS = ist.thresholds(max_leaves=4, bases=(Base.ALL_MEMBERS, Base.SITTING_MEM
 def _numbers(counts: Counts) -> dict[str, Any]:
     # None where a count is not given: the oracle reads only the numbers its question needs
     return {"all": counts.all_members, "sitting": counts.seated, "present": counts.present, "yes": counts.yes,
-            "no": counts.no, "abstain": counts.abstain}
+            "no": counts.no, "abstain": counts.abstain, "blank": counts.blank, "invalid": counts.invalid}
+
+
+#: the oracle's name for what each subject counts
+_SUBJECT_KEYS = {Subject.PRESENT: "present", Subject.YES: "yes", Subject.NO: "no", Subject.CAST: "cast",
+                 Subject.VALID: "valid"}
+
+
+def _have(n: dict[str, Any], key: str) -> int:
+    # votes cast are every ballot (blank and invalid too), valid votes only those for or against
+    if key == "cast":
+        return n["yes"] + n["no"] + n["blank"] + n["invalid"]
+    if key == "valid":
+        return n["yes"] + n["no"]
+    if key == "voting":
+        return n["yes"] + n["no"] + n["abstain"] + n["blank"] + n["invalid"]
+    return n[key]
 
 
 def _holds(threshold: Threshold, n: dict[str, Any], subject: str) -> bool:
@@ -52,23 +69,32 @@ def _holds(threshold: Threshold, n: dict[str, Any], subject: str) -> bool:
     if isinstance(threshold, Combined):
         results = [_holds(p, n, subject) for p in threshold.parts]
         return all(results) if threshold.op is Op.AND else any(results)
+    if isinstance(threshold, Versus):
+        side, other = ("yes", "no") if threshold.subject is Subject.YES else ("no", "yes")
+        return n[side] > n[other]
     if isinstance(threshold, Share):
         base = {
             Base.ALL_MEMBERS: lambda: n["all"],
+            Base.MEMBERS_IN_OFFICE: lambda: n["sitting"],
             Base.SITTING_MEMBERS: lambda: n["sitting"],
             Base.MEMBERS_PRESENT: lambda: n["present"],
-            Base.MEMBERS_VOTING: lambda: n["yes"] + n["no"] + n["abstain"],
-            Base.VOTES_CAST: lambda: n["yes"] + n["no"],
+            Base.MEMBERS_VOTING: lambda: _have(n, "voting"),
+            Base.VOTES_CAST: lambda: _have(n, "cast"),
+            Base.VALID_VOTES: lambda: _have(n, "valid"),
         }[threshold.base]()
-        have, bar = n[subject] - threshold.offset, threshold.fraction * base
+        measured = _SUBJECT_KEYS[threshold.subject] if threshold.subject else subject
+        have, bar = _have(n, measured) - threshold.offset, threshold.fraction * base
     else:
         have = {
-            Counted.MEMBERS: lambda: n[subject],
+            Counted.MEMBERS: lambda: _have(n, subject),
             Counted.MEMBERS_PRESENT: lambda: n["present"],
+            Counted.MEMBERS_IN_OFFICE: lambda: n["sitting"],
             Counted.SITTING_MEMBERS: lambda: n["sitting"],
-            Counted.MEMBERS_VOTING: lambda: n["yes"] + n["no"] + n["abstain"],
-            Counted.VOTES_CAST: lambda: n["yes"] + n["no"],
+            Counted.MEMBERS_VOTING: lambda: _have(n, "voting"),
+            Counted.VOTES_CAST: lambda: _have(n, "cast"),
+            Counted.VALID_VOTES: lambda: _have(n, "valid"),
             Counted.VOTES_IN_FAVOUR: lambda: n["yes"],
+            Counted.VOTES_AGAINST: lambda: n["no"],
         }[threshold.counted]()
         bar = threshold.number
     return have > bar if threshold.comparator is MORE else have >= bar
