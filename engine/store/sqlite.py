@@ -61,6 +61,17 @@ CREATE TRIGGER IF NOT EXISTS records_no_delete BEFORE DELETE ON records
 BEGIN SELECT RAISE(ABORT, 'event store records are append-only: no DELETE'); END;
 """
 
+#: SQLite's primary result codes that the opening tells apart
+_NO_WRITE = (3, 8, 14)  # SQLITE_PERM, SQLITE_READONLY, SQLITE_CANTOPEN: no write access here
+_CORRUPT = 11
+_NOTADB = 26
+
+
+def _code(exc: sqlite3.Error) -> int:
+    """The primary SQLite result code of an error (0 when the driver gives none)."""
+    return (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+
+
 _COLUMNS = "stream, version, kind, type, schema, valid, recorded_at, target, payload, checksum"
 _BUSY_MS = 30_000
 _BATCH = 512  # rows fetched at a time by a read
@@ -84,22 +95,70 @@ class SQLiteStore(EventStore):
         super().__init__(schemas=schemas, clock=clock)
         self.path = Path(path)
         self.name = fspath(path)
+        #: why the store was opened for reading only (None: it can be written)
+        self.readonly: str | None = None
+        self._uri: str | None = None  # the URI every connection opens, when read-only
         if not create and not self.path.is_file():
             msg = f"no event store at {self.name} (make one with 'impasse log init {self.name}')"
             raise StoreError(msg)
         try:
             self._db = self._connect()
+            if create and self.path.is_file() and self.path.stat().st_size > 0:
+                # a file that is there already becomes a store only if it is one: nothing is added to,
+                # or switched in, a file something else made
+                self._check_format(creating=True)
             if create:
                 self._create()
             self._check_format()
         except sqlite3.Error as exc:
-            msg = f"{self.name} is not an event store ({exc})"
-            raise StoreError(msg) from exc
+            if create or _code(exc) not in _NO_WRITE:
+                raise StoreError(self._describe(exc, create=create)) from exc
+            self._open_readonly(exc)
+
+    def _open_readonly(self, why: sqlite3.Error) -> None:
+        """Open the file for reading only (it, or its directory, can't be written here)."""
+        uri = self.path.absolute().as_uri() + "?mode=ro"
+        wal = Path(f"{self.path}-wal")
+        # mode=ro still needs the WAL index (-shm) beside the file, made on the first read;
+        # immutable=1 reads the file alone, safe when no write-ahead log holds records it lacks
+        tries = [uri] if wal.is_file() and wal.stat().st_size else [uri, uri + "&immutable=1"]
+        for candidate in tries:
+            self._uri = candidate
+            try:
+                self._db = self._connect()
+                self._check_format()
+            except sqlite3.Error as exc:
+                why = exc
+                continue
+            self.readonly = f"cannot be written here ({why})"
+            return
+        if len(tries) == 1:
+            msg = (f"{self.name} can't be written here and can't be read either: its write-ahead log {wal} holds "
+                   f"records that SQLite reads only with write access to the directory ({why})")
+        else:
+            msg = f"{self.name} can't be opened, even for reading only ({why})"
+        raise StoreError(msg) from why
+
+    def _describe(self, exc: sqlite3.Error, *, create: bool) -> str:
+        """What a SQLite error on opening says about the file, in words."""
+        code = _code(exc)
+        if code == _NOTADB and create:
+            return (f"{self.name} is not empty and not an impasse event store ({exc}): a store is made only in a "
+                    f"new or empty file (nothing was changed)")
+        if code == _NOTADB:
+            return f"{self.name} is not an event store ({exc})"
+        if code == _CORRUPT:
+            return f"{self.name} is damaged: SQLite says {exc}"
+        if code in _NO_WRITE:
+            return f"{self.name} can't be written here ({exc}): make the store where you may write"
+        return f"{self.name} can't be opened as an event store ({exc})"
 
     def _connect(self, *, readonly: bool = False) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, isolation_level=None, timeout=_BUSY_MS / 1000, check_same_thread=False)
+        target = self._uri or self.path
+        db = sqlite3.connect(target, uri=self._uri is not None, isolation_level=None, timeout=_BUSY_MS / 1000,
+                             check_same_thread=False)
         db.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
-        if readonly:
+        if readonly or self._uri is not None:
             db.execute("PRAGMA query_only = ON")
         else:
             db.execute("PRAGMA synchronous = FULL")
@@ -115,13 +174,17 @@ class SQLiteStore(EventStore):
         self._db.execute("INSERT OR IGNORE INTO store (key, value) VALUES ('format', ?), ('format_version', ?)",
                          (FORMAT, FORMAT_VERSION))
 
-    def _check_format(self) -> None:
+    def _check_format(self, *, creating: bool = False) -> None:
         try:
             rows = dict(self._db.execute("SELECT key, value FROM store").fetchall())
-        except sqlite3.OperationalError:
+        except sqlite3.OperationalError as exc:
+            if _code(exc) in _NO_WRITE:  # not "no such table": the file can't be read as it is
+                raise
             rows = {}
         if rows.get("format") != FORMAT:
-            msg = f"{self.name} is not an impasse event store (make one with 'impasse log init')"
+            msg = (f"{self.name} is not empty and not an impasse event store: a store is made only in a new or "
+                   f"empty file (nothing was changed)" if creating
+                   else f"{self.name} is not an impasse event store (make one with 'impasse log init')")
             raise StoreError(msg)
         if rows.get("format_version") != FORMAT_VERSION:
             msg = (f"{self.name} has store format {rows.get('format_version')!r}; this impasse reads "
@@ -134,6 +197,9 @@ class SQLiteStore(EventStore):
     # --- writing ------------------------------------------------------------------
 
     def _commit(self, stream: str, drafts: Sequence[Draft], expected_version: int | None) -> int:
+        if self.readonly:
+            msg = f"{self.name} is open for reading only: it {self.readonly}; nothing was written"
+            raise StoreError(msg)
         db = self._db
         try:
             db.execute("BEGIN IMMEDIATE")

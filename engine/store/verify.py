@@ -14,12 +14,16 @@ from engine.store.records import (
     CORRECTION,
     EVENT,
     KINDS,
+    METADATA,
     RETRACTION,
     STAMP,
     Problem,
     Record,
     Schemas,
     checksum,
+    column_problem,
+    metadata_problem,
+    payload_object,
     strict_event,
 )
 
@@ -44,6 +48,11 @@ def verify_stream(stream: str, records: Iterable[Record], schemas: Schemas) -> l
         def bad(reason: str, r: Record = r) -> None:
             problems.append(Problem(stream, r.version, reason))
 
+        wrong = column_problem(r)
+        if wrong is not None:  # nothing else can be checked, nor can the chain go on through it
+            problems.append(Problem(stream, r.version if isinstance(r.version, int) else None, wrong))
+            continue
+
         if r.version != expected:
             what = f"versions jump from {expected - 1} to {r.version}" if r.version > expected else \
                 f"version {r.version} appears again or out of order"
@@ -64,9 +73,9 @@ def verify_stream(stream: str, records: Iterable[Record], schemas: Schemas) -> l
             bad(f"unknown record kind {r.kind!r}")
             continue
         try:
-            data = r.data()
+            data = payload_object(r.payload)
         except ValueError as exc:
-            bad(f"payload is not JSON: {exc}")
+            bad(str(exc))
             continue
         if r.kind in (CORRECTION, RETRACTION) and (r.target is None or kinds.get(r.target) != EVENT):
             bad(f"{r.kind} names version {r.target}, which is not an earlier event record")
@@ -78,6 +87,6 @@ def verify_stream(stream: str, records: Iterable[Record], schemas: Schemas) -> l
                 continue
             if event.at.isoformat() != r.valid:
                 bad(f"valid date {r.valid} differs from the event's date {event.at}")
-        elif not isinstance(data, dict):
-            bad(f"a {r.kind} payload must be a JSON object")
+        elif r.kind == METADATA and (problem := metadata_problem(data)) is not None:
+            bad(problem)
     return problems
