@@ -4,13 +4,17 @@ regular files read, and errors that name a wrong file without echoing it (issue 
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from engine.cli.main import cli
+from engine.crisis import replay_scenario
 from engine.errors import InputError, PackError, ScenarioError, UnknownNameError
 from engine.files import located_yaml
 from engine.files.located_yaml import (
@@ -21,7 +25,7 @@ from engine.files.located_yaml import (
     load_located,
     read_file,
 )
-from engine.files.packs import load_pack
+from engine.files.packs import load_pack, parse_pack
 from engine.files.scenarios import load_scenario, parse_scenario
 from engine.sim.whatif import parse_variant
 from engine.timeline.events import ElectionHeld, unique_id
@@ -275,3 +279,64 @@ class TestSameDayIds:
                 taken.add(two)
                 fast.append(two)
             assert fast == slow
+
+
+BUNDLED = sorted((ROOT / "scenarios").glob("*.yaml"))
+FUZZ_EXAMPLES = 1000 if os.environ.get("IMPASSE_SLOW_TESTS") == "1" else 25
+
+
+def _mutate(data: st.DataObject, text: bytes) -> bytes:
+    """One hostile change to a scenario's bytes, drawn by Hypothesis."""
+    lines = text.split(b"\n")
+    i, j = data.draw(st.integers(0, len(lines) - 1)), data.draw(st.integers(0, len(lines) - 1))
+    how = data.draw(st.sampled_from(["delete", "duplicate", "swap", "bomb", "control", "bytes", "number", "date"]))
+    if how == "delete":
+        del lines[i]
+    elif how == "duplicate":
+        lines.insert(j, lines[i])
+    elif how == "swap":
+        lines[i], lines[j] = lines[j], lines[i]
+    elif how == "bomb":
+        indent = b" " * data.draw(st.integers(0, 6))
+        lines[i:i] = [indent + line.encode() for line in bomb(data.draw(st.integers(1, 12))).splitlines()]
+    elif how == "control":
+        char = data.draw(st.sampled_from([b"\x00", b"\x01", b"\x1b", b"\x7f", b"\t", b"\r", b"\xc2\x85"]))
+        at = data.draw(st.integers(0, len(lines[i])))
+        lines[i] = lines[i][:at] + char + lines[i][at:]
+    elif how == "bytes":
+        at = data.draw(st.integers(0, len(lines[i])))
+        lines[i] = lines[i][:at] + data.draw(st.binary(min_size=1, max_size=4)) + lines[i][at:]
+    elif how == "number":
+        number = data.draw(st.sampled_from([b"-1", b"0", b"99999999999999999999999", b"1e308", b".nan", b"-.inf",
+                                            b"0x7fffffff", b"1" * 5000]))
+        lines[i] = re.sub(rb"\b\d+\b", number, lines[i], count=1)
+    else:
+        day = data.draw(st.sampled_from([b"0000-01-01", b"9999-12-31", b"2013-02-30", b"2013-13-01", b"1-1-1"]))
+        lines[i] = re.sub(rb"\d{4}-\d{2}-\d{2}", day, lines[i], count=1)
+    return b"\n".join(lines)
+
+
+class TestFuzz:
+    """Mutated bundled scenarios through the loader and replay: each replays or is one ScenarioError on
+    one line.
+    A few dozen examples by default; ``IMPASSE_SLOW_TESTS=1`` runs a thousand."""
+
+    @settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(path=st.sampled_from(BUNDLED), data=st.data())
+    def test_mutated_scenarios(self, path: Path, data: st.DataObject) -> None:
+        text = _mutate(data, path.read_bytes())
+        start = time.perf_counter()
+        try:
+            replay_scenario(parse_scenario(text, "fuzz.yaml"))
+        except ScenarioError as exc:  # replay places engine errors at the file's lines too
+            assert "\n" not in str(exc) and str(exc).startswith("fuzz.yaml")
+        assert time.perf_counter() - start < 5
+
+    @settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(path=st.sampled_from(sorted((ROOT / "engine" / "constitutions").glob("*.yaml"))), data=st.data())
+    def test_mutated_packs(self, path: Path, data: st.DataObject) -> None:
+        """The bundled packs mutated the same way: each loads or is one PackError on one line."""
+        try:
+            parse_pack(_mutate(data, path.read_bytes()), "fuzz.yaml")
+        except PackError as exc:
+            assert "\n" not in str(exc) and str(exc).startswith("fuzz.yaml")
