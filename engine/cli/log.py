@@ -94,7 +94,8 @@ def log() -> None:
 @_RECORDED
 @_meta_options
 def init(store: str, stream: str | None, recorded_at: str | None, **meta: Any) -> None:
-    """Make an event store in the file STORE (nothing changes if it exists)."""
+    """Make an event store in the file STORE: a new or empty file (a store already there is left as it is;
+    any other file is refused, unchanged)."""
     metadata = _metadata(**meta)
     if metadata and not stream:
         msg = "stream metadata (--constitution, --interpretation, …) needs --stream ID"
