@@ -38,6 +38,7 @@ __all__ = [
     "STAMP",
     "Draft",
     "Entry",
+    "NotUtf8",
     "Problem",
     "Record",
     "Schemas",
@@ -164,13 +165,20 @@ _COLUMNS: tuple[tuple[str, type | tuple[type, ...], str], ...] = (
 )
 
 
+class NotUtf8(bytes):
+    """What a storage hands back for text it holds that is not UTF-8 (the bytes, marked as such)."""
+
+
 def column_problem(record: Record) -> str | None:
     """What is wrong with the kinds of value a record's columns hold, or None when nothing is."""
     for name, kinds, what in _COLUMNS:
         value = getattr(record, name)
+        if isinstance(value, NotUtf8):
+            return f"column {name} holds bytes that are not UTF-8 text"
+        if isinstance(value, bytes):
+            return f"column {name} holds a blob, not {what}"
         if not isinstance(value, kinds) or isinstance(value, bool):
-            got = {bytes: "a blob", float: "a real number", type(None): "null", str: "text"}.get(type(value),
-                                                                                                "an integer")
+            got = {float: "a real number", type(None): "null", str: "text"}.get(type(value), "an integer")
             return f"column {name} holds {got}, not {what}"
     return None
 

@@ -18,6 +18,7 @@ No ``sqlite3`` exception leaves this module: each becomes a :class:`~engine.erro
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
@@ -27,7 +28,7 @@ from pathlib import Path
 
 from engine.errors import StaleVersionError, StoreError
 from engine.store.interface import EventStore
-from engine.store.records import SCHEMAS, Draft, Problem, Record, Schemas
+from engine.store.records import EVENT, SCHEMAS, Draft, NotUtf8, Problem, Record, Schemas, column_problem
 
 __all__ = ["SQLiteStore"]
 
@@ -65,6 +66,18 @@ BEGIN SELECT RAISE(ABORT, 'event store records are append-only: no DELETE'); END
 _NO_WRITE = (3, 8, 14)  # SQLITE_PERM, SQLITE_READONLY, SQLITE_CANTOPEN: no write access here
 _CORRUPT = 11
 _NOTADB = 26
+
+
+class _NotUtf8(StoreError):
+    """A read met text that is not UTF-8 (SQLite stores whatever bytes it is given)."""
+
+
+def _text(raw: bytes) -> str | bytes:
+    """Text as SQLite hands it over, or the bytes themselves, marked, when they are not UTF-8."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return NotUtf8(raw)
 
 
 def _code(exc: sqlite3.Error) -> int:
@@ -253,7 +266,7 @@ class SQLiteStore(EventStore):
 
     def _record(self, stream: str, version: int) -> Record | None:
         rows = list(self._query(f"SELECT {_COLUMNS} FROM records WHERE stream = ? AND version = ?",
-                                (stream, version)))
+                                (stream, version), tolerant=True))
         return Record(*rows[0]) if rows else None
 
     def _records(self, stream: str, *, known_before: str | None = None,
@@ -269,7 +282,7 @@ class SQLiteStore(EventStore):
         if known_before is not None:
             sql += " AND recorded_at < ?"
             args.append(known_before)
-        for row in self._query(sql + " ORDER BY version", args):
+        for row in self._query(sql + " ORDER BY version", args, tolerant=True):
             yield Record(*row)
 
     def _event_rows(self, stream: str, *, until: str | None,
@@ -286,20 +299,36 @@ class SQLiteStore(EventStore):
         if known_before is not None:
             sql += " AND recorded_at < ?"
             args.append(known_before)
-        return self._batches(sql + " ORDER BY valid, version", args)
+        batches = self._batches(sql + " ORDER BY valid, version", args)
+        try:
+            yield from batches
+        except _NotUtf8 as exc:  # the fast path decodes in C: find the record, reading as verify does
+            for record in self._records(stream, kinds=(EVENT,)):
+                problem = column_problem(record)
+                if problem is not None:
+                    msg = f"stream {stream!r} version {record.version}: {problem}"
+                    raise StoreError(msg) from None
+            raise StoreError(str(exc)) from None
 
-    def _query(self, sql: str, args: Sequence[object]) -> Iterator[tuple]:
+    def _query(self, sql: str, args: Sequence[object], *, tolerant: bool = False) -> Iterator[tuple]:
         """Rows streamed from a connection of their own, in one read transaction (one snapshot)."""
-        return chain.from_iterable(self._batches(sql, args))
+        return chain.from_iterable(self._batches(sql, args, tolerant=tolerant))
 
-    def _batches(self, sql: str, args: Sequence[object]) -> Iterator[list[tuple]]:
+    def _batches(self, sql: str, args: Sequence[object], *, tolerant: bool = False) -> Iterator[list[tuple]]:
         """Like :meth:`_query`, in lists of up to ``_BATCH`` rows (the memory of one list, however long
-        the result)."""
+        the result).
+
+        With ``tolerant``, text that is not UTF-8 comes back as bytes, for
+        :func:`~engine.store.records.column_problem` to name; without, it is an error (SQLite's
+        decoding, in C, is what the replay path wants).
+        """
         try:
             db = self._connect(readonly=True)
         except sqlite3.Error as exc:
             msg = f"{self.name}: cannot open for reading: {exc}"
             raise StoreError(msg) from exc
+        if tolerant:
+            db.text_factory = _text
         try:
             db.execute("BEGIN")
             cursor = db.execute(sql, args)
@@ -309,7 +338,11 @@ class SQLiteStore(EventStore):
                     break
                 yield rows
         except sqlite3.Error as exc:
-            msg = f"{self.name}: read failed: {exc}"
+            reason = re.sub(r" with text '.*", "", str(exc), flags=re.S)  # the text may be anything: not echoed
+            msg = f"{self.name}: read failed: {reason}"
+            if reason.startswith("Could not decode to UTF-8"):
+                msg += " (a record was changed behind the store's back: see 'impasse log verify')"
+                raise _NotUtf8(msg) from None
             raise StoreError(msg) from exc
         finally:
             db.close()

@@ -49,8 +49,10 @@ def verify_stream(stream: str, records: Iterable[Record], schemas: Schemas) -> l
             problems.append(Problem(stream, r.version, reason))
 
         wrong = column_problem(r)
-        if wrong is not None:  # nothing else can be checked, nor can the chain go on through it
+        if wrong is not None:  # nothing else can be checked; the versions and the chain go on past it
             problems.append(Problem(stream, r.version if isinstance(r.version, int) else None, wrong))
+            expected = r.version + 1 if isinstance(r.version, int) else expected + 1
+            previous = r.checksum if isinstance(r.checksum, str) else ""
             continue
 
         if r.version != expected:

@@ -148,11 +148,21 @@ class TestDamagedRecords:
         for args in (READERS[0], READERS[6]):
             assert f"stream '{STREAM}' version 4:" in run(runner, args, db).stderr
 
-    def test_bytes_that_are_not_utf8(self, runner: CliRunner, db: Path) -> None:
-        """Corrupt bytes in a payload: one line, whatever SQLite makes of them."""
-        tamper(db, "UPDATE records SET payload = CAST(X'7B2280FF223A317D' AS TEXT) WHERE version = 4")
+    @pytest.mark.parametrize("column", ["payload", "type", "kind", "checksum"])
+    def test_bytes_that_are_not_utf8(self, runner: CliRunner, db: Path, column: str) -> None:
+        """Corrupt bytes in a column: named, never echoed, by the readers that meet them, and by verify."""
+        tamper(db, f"UPDATE records SET {column} = CAST(X'7B2280FF223A317D' AS TEXT) WHERE version = 4")
+        reason = f"stream '{STREAM}' version 4: column {column} holds bytes that are not UTF-8 text"
         for args in READERS:
-            assert run(runner, args, db).exit_code == 2
+            result = run(runner, args, db)
+            assert "\ufffd" not in result.stderr and '{"' not in result.stderr
+            if column == "payload" or "--history" in args or (args[1:3] == ["export", "{db}"] and len(args) == 5):
+                assert reason in result.stderr, (args, result.stderr)  # every reader that reads version 4
+        verify = run(runner, ["log", "verify", "{db}"], db)
+        problems = [line for line in verify.stdout.splitlines() if "@" in line]
+        assert problems[0] == f"{db}: {STREAM}@4: column {column} holds bytes that are not UTF-8 text"
+        assert problems[1:] == ([f"{db}: {STREAM}@5: checksum does not match: the record was changed after it "
+                                 "was written, or the one before it was"] if column == "checksum" else [])
 
     def test_deleted_last_records(self, runner: CliRunner, db: Path) -> None:
         """Deleting the last records leaves a shorter stream every reader reads (verify can't tell
