@@ -11,7 +11,10 @@ Decisions made once:
 * triggers refuse every ``UPDATE`` and ``DELETE`` on records: append-only is the database's rule
   too, not just this module's;
 * every read opens its own read-only connection, so a long streaming read sees one snapshot and
-  does not hold up appends.
+  does not hold up appends;
+* a store that can't be written here (its file or its directory) is opened for reading only, with
+  ``mode=ro``, or ``immutable=1`` when the directory can't hold the WAL index and no write-ahead
+  log holds records the file lacks; ``impasse log init`` makes a store only in a new or empty file.
 
 No ``sqlite3`` exception leaves this module: each becomes a :class:`~engine.errors.StoreError`.
 """
@@ -135,12 +138,17 @@ class SQLiteStore(EventStore):
         # mode=ro still needs the WAL index (-shm) beside the file, made on the first read;
         # immutable=1 reads the file alone, safe when no write-ahead log holds records it lacks
         tries = [uri] if wal.is_file() and wal.stat().st_size else [uri, uri + "&immutable=1"]
+        if hasattr(self, "_db"):  # the writable connection, if connecting got that far
+            self._db.close()
         for candidate in tries:
             self._uri = candidate
+            db = None
             try:
-                self._db = self._connect()
+                db = self._db = self._connect()
                 self._check_format()
             except sqlite3.Error as exc:
+                if db is not None:
+                    db.close()
                 why = exc
                 continue
             self.readonly = f"cannot be written here ({why})"

@@ -363,6 +363,18 @@ class TestReadOnly:
         (line,) = shown.stderr.strip().splitlines()
         assert "can't be written here and can't be read either: its write-ahead log" in line
 
+    def test_unreadable_file(self, readonly: Path) -> None:
+        """A store that can't even be read is one StoreError saying so (not 'not an event store')."""
+        prefix = _without_write_access()
+        readonly.chmod(0o000)
+        code = (f"from engine.store.opening import open_store\ntry:\n    open_store({str(readonly)!r})\n"
+                "except Exception as exc:\n    print(type(exc).__name__, exc)")
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        done = subprocess.run([*prefix, sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                              timeout=60, check=False)
+        assert done.stdout == (f"StoreError {readonly} can't be opened, even for reading only (unable to open "
+                               "database file)\n"), done.stderr
+
     def test_library_appends_refused(self, pristine: Path) -> None:
         """open_store on a read-only store: reads work, an append is a StoreError naming why."""
         with open_store(pristine) as store:
