@@ -94,10 +94,11 @@ def scenario_from_store(store: EventStore | str | PathLike[str], stream: str, at
     events: list[Event] = []
     versions: list[int | None] = []
     used: set[str] = set()
+    suffixes: dict[str, int] = {}  # linear time for many events of one day
     for entry in store.entries(stream, at=at, known_at=known_at):
         event = entry.event
         if event.id is None or event.id in used:
-            event = attrs.evolve(event, id=unique_id(event, used))
+            event = attrs.evolve(event, id=unique_id(event, used, suffixes))
         used.add(event.id)  # type: ignore[arg-type]
         events.append(event)
         versions.append(entry.version)

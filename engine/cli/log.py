@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import click
 
 from engine.cli.params import DATE, OneLineErrors
 from engine.crisis import check_stream_pack, scenario_from_store, scenario_metadata
-from engine.errors import StoreError
+from engine.errors import InputError, ScenarioError, StoreError
 from engine.files.event_input import event_from_fields, events_from_yaml, replacement_from_fields
+from engine.files.located_yaml import open_regular, read_file
 from engine.report.log_text import entries_json, entries_text, history_json, history_text, streams_json, streams_text
 from engine.store.interface import EventStore
 from engine.store.opening import open_store
@@ -94,7 +94,8 @@ def log() -> None:
 @_RECORDED
 @_meta_options
 def init(store: str, stream: str | None, recorded_at: str | None, **meta: Any) -> None:
-    """Make an event store in the file STORE (nothing changes if it exists)."""
+    """Make an event store in the file STORE: a new or empty file (a store already there is left as it is;
+    any other file is refused, unchanged)."""
     metadata = _metadata(**meta)
     if metadata and not stream:
         msg = "stream metadata (--constitution, --interpretation, …) needs --stream ID"
@@ -139,7 +140,7 @@ def append(store: str, stream: str, type_name: str | None, at: date | None, sour
         if at or sources or fields:
             msg = "--at, --source and --field go with a TYPE, not with --file"
             raise StoreError(msg)
-        events = events_from_yaml(Path(file).read_bytes(), file, build=strict_event)
+        events = events_from_yaml(read_file(file, ScenarioError, "events file"), file, build=strict_event)
     elif type_name is not None:  # always, by the check above; said again for the type checker
         if at is None:
             msg = f"a {type_name} event needs --at DATE (when it happened)"
@@ -203,7 +204,8 @@ def import_(store: str, stream: str, file: str, expected_version: int, recorded_
     """
     with _open(store) as opened:
         if _is_jsonl(file):
-            with open(file, encoding="utf-8") as lines:
+            # lines are read as bytes and decoded one by one, so a line that is not UTF-8 is named
+            with open_regular(file, InputError, "JSON Lines file") as lines:
                 version = opened.import_jsonl(stream, lines, expected_version, recorded_at=recorded_at, path=file)
         else:
             from engine.files.scenarios import load_scenario
@@ -319,5 +321,5 @@ def _is_jsonl(path: str) -> bool:
         return True
     if path.endswith((".yaml", ".yml")):
         return False
-    with open(path, encoding="utf-8", errors="replace") as f:
-        return f.read(64).lstrip().startswith("{")
+    with open_regular(path, InputError) as f:
+        return f.read(64).lstrip().startswith(b"{")

@@ -3,6 +3,7 @@ seeded ensemble of its uncertain elements."""
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 
@@ -13,6 +14,9 @@ from engine.cli.params import FORMAT, SCENARIO, CliError
 __all__ = ["simulate", "whatif"]
 
 _MAX_RUNS = 10_000_000  # an ensemble keeps every run's result: about 2 GB at this many
+# engine.sim.pool.WORKERS_PER_CORE, not imported: 'impasse --help' loads nothing of the engine
+_PER_CORE = 4
+_MAX_WORKERS = _PER_CORE * (os.cpu_count() or 1)
 
 
 @click.command()
@@ -65,8 +69,9 @@ def whatif(file: str, drops: tuple[str, ...], sets: tuple[str, ...], shifts: tup
               help=f"Number of runs (at most {_MAX_RUNS:,}: each run's result is kept in memory).")
 @click.option("--seed", "-s", type=int, default=0, show_default=True,
               help="Seed: the same seed gives the same ensemble, whatever --workers is.")
-@click.option("--workers", "-w", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Worker processes.")
+@click.option("--workers", "-w", type=click.IntRange(min=1, max=_MAX_WORKERS), default=1, show_default=True,
+              help=f"Worker processes: at most {_PER_CORE} per CPU core ({_MAX_WORKERS} here), and no more are "
+                   "started than the runs need (one per 250 runs).")
 @click.option("--interpretation", "-i", "interpretations", multiple=True,
               help="Judge under this reading only (repeatable).")
 @click.option("--plot", type=click.Path(dir_okay=False, writable=True),

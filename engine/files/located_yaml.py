@@ -5,23 +5,29 @@ Both constitution packs and scenario files go through here. Decisions made once:
 * safe loading only (no Python objects);
 * ``yes``/``no``/``on``/``off`` stay strings; only ``true``/``false`` are booleans;
 * dates stay strings here and are parsed, with their position, by the loaders;
-* a key given twice in one mapping is an error (YAML would silently keep the last one).
+* a key given twice in one mapping is an error (YAML would silently keep the last one);
+* what a document may cost is capped (:data:`MAX_BYTES`, :data:`MAX_VALUES`, :data:`MAX_ALIAS_VALUES`,
+  :data:`MAX_ALIASES`, :data:`MAX_DEPTH`; docs/scenarios.md, "Limits"), and :func:`read_file` reads only regular files:
+  a few hundred bytes of nested aliases or a path to ``/dev/zero`` is one error, not gigabytes.
 
 No ``yaml`` exception crosses this module: each becomes the caller's :class:`InputError` subclass.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterable
 from datetime import date
-from typing import Any, Generic, TypeVar
+from typing import IO, Any, Generic, TypeVar
 
 import yaml
 
 from engine.errors import InputError
 
-__all__ = ["Located", "Path", "load_located"]
+__all__ = ["MAX_ALIASES", "MAX_ALIAS_VALUES", "MAX_BYTES", "MAX_DEPTH", "MAX_VALUES", "Located", "Path",
+           "load_located", "open_regular", "read_file"]
 
 Path = tuple[str | int, ...]
 
@@ -30,14 +36,91 @@ E = TypeVar("E", bound=InputError)
 
 _KEY = "\x00key"  # marks the position of a mapping key (not its value) in the position table
 
+#: The largest YAML document read, in bytes (the bundled scenarios are under 15 KB; 40,000 events
+#: written one a line are about 3 MB).
+MAX_BYTES = 16 * 1024 * 1024
+#: The most values (scalars, lists and mappings) one document may hold once its aliases are
+#: expanded: an alias stands for every value under its anchor, so nine aliases of nine aliases…
+#: of a nine-item list grow tenfold a level; the cap is met while the document is read, before
+#: anything is built.
+MAX_VALUES = 1_000_000
+#: The most values aliases may stand for in one document, all aliases together (aliases repeat a
+#: source or a tally; a few hundred bytes of aliases of aliases would otherwise cost seconds).
+MAX_ALIAS_VALUES = 100_000
+#: The most aliases (``*name``) one document may use.
+MAX_ALIASES = 10_000
+#: The deepest nesting of lists and mappings (a scenario needs five levels).
+MAX_DEPTH = 100
+
+
+class _Capped(Exception):
+    """A cap of this module reached, at a place in the text (turned into the caller's error)."""
+
+    def __init__(self, mark: Any, reason: str) -> None:
+        super().__init__(reason)
+        self.mark = mark
+        self.reason = reason
+
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader without YAML 1.1 booleans (yes/no/on/off), timestamps or base-60 numbers.
+    """SafeLoader without YAML 1.1 booleans (yes/no/on/off), timestamps or base-60 numbers, and
+    with the caps on aliases, values and depth counted as the document is composed.
 
     YAML 1.1 reads ``10:30`` as 630 (minutes, in base 60) and ``1:30:00`` as 5400: a time of day
     written without quotes would become a number, and a bare number would pass for a time. Here
     both stay text, as in YAML 1.2, so the field that receives them says what it needs.
+
+    The composer shares the node of an anchor among its aliases; building plain data from it (or a
+    key's value, by the constructor) copies that node once per alias, at every level. So each node
+    composed counts one value, and each alias counts every value of its anchor's node (known, since
+    the anchor's node is finished before an alias can name it): ``values`` is exactly what building
+    the document will produce, and the cap stops it before any of that is built.
     """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.values = 0
+        self.aliased = 0  # the values aliases stand for
+        self.aliases = 0
+        self.depth = 0
+        self.sizes: dict[int, int] = {}  # id(anchored node) -> the values it expands to
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            self.aliases += 1
+            if self.aliases > MAX_ALIASES:
+                raise _Capped(event.start_mark, f"more than {MAX_ALIASES:,} aliases (*name) in one document "
+                                                "(the cap on a YAML document; see docs/scenarios.md)")
+            node = super().compose_node(parent, index)  # raises for an undefined alias
+            size = self.sizes.get(id(node))
+            if size is None:  # the anchor's node is not finished: the alias is inside it
+                raise _Capped(event.start_mark, f"alias *{event.anchor} is inside the value it names")
+            self.aliased += size
+            if self.aliased > MAX_ALIAS_VALUES:
+                raise _Capped(event.start_mark, f"alias *{event.anchor} brings what aliases stand for over "
+                                                f"{MAX_ALIAS_VALUES:,} values (the cap on a YAML document; "
+                                                "see docs/scenarios.md)")
+            self._count(size, event.start_mark, f"alias *{event.anchor} brings the document over")
+            return node
+        event = self.peek_event()
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise _Capped(event.start_mark, f"lists and mappings nested more than {MAX_DEPTH} deep "
+                                            "(the cap on a YAML document; see docs/scenarios.md)")
+        before = self.values
+        self._count(1, event.start_mark, "the document holds over")
+        node = super().compose_node(parent, index)
+        self.depth -= 1
+        if event.anchor is not None:
+            self.sizes[id(node)] = self.values - before
+        return node
+
+    def _count(self, values: int, mark: Any, what: str) -> None:
+        self.values += values
+        if self.values > MAX_VALUES:
+            raise _Capped(mark, f"{what} {MAX_VALUES:,} values with its aliases expanded "
+                                "(the cap on a YAML document; see docs/scenarios.md)")
 
 
 _DROPPED = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
@@ -207,12 +290,71 @@ def _kind(value: Any) -> str:
     return {dict: "a mapping", list: "a list", str: f"text {value!r}", bool: f"{value}"}.get(type(value), repr(value))
 
 
+def open_regular(path: str | os.PathLike[str], error: type[E], what: str = "file") -> IO[bytes]:
+    """Open a regular file for reading in binary, refusing anything else at once.
+
+    A named pipe would block the reader until someone writes to it, and a device such as
+    ``/dev/zero`` never ends: both are refused before a byte is read (the pipe is opened without
+    waiting for a writer).
+
+    Args:
+        path: the file.
+        error: the error to raise (it names ``path``).
+        what: what the file should be, for messages ("scenario file").
+
+    Raises:
+        error: the file can't be opened, or is not a regular file.
+    """
+    name = os.fspath(path)
+    try:
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        msg = f"cannot read {what}: {exc.strerror or exc}"
+        raise error(msg, path=name) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = ("a directory" if stat.S_ISDIR(mode) else "a named pipe" if stat.S_ISFIFO(mode)
+                    else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                    else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+            msg = f"cannot read {what}: it is {kind}, not a regular file"
+            raise error(msg, path=name)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_file(path: str | os.PathLike[str], error: type[E], what: str = "file", limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes (see :func:`open_regular`).
+
+    Raises:
+        error: the file can't be read, is not a regular file, or is larger than ``limit``.
+    """
+    name = os.fspath(path)
+    with open_regular(path, error, what) as f:
+        try:
+            data = f.read(limit + 1)  # a file growing while it is read is cut here too
+        except OSError as exc:
+            msg = f"cannot read {what}: {exc.strerror or exc}"
+            raise error(msg, path=name) from None
+    if len(data) > limit:
+        msg = f"{what} is larger than {limit:,} bytes (the cap on a YAML document; see docs/scenarios.md)"
+        raise error(msg, path=name, line=data[:limit].count(b"\n") + 1)
+    return data
+
+
 def load_located(text: str | bytes, path: str, error: type[E]) -> Located[E]:
     """Parse YAML text into :class:`Located` data.
 
     Raises:
-        error: for text that is not YAML, not UTF-8, or has a duplicate key.
+        error: for text that is not YAML, not UTF-8, has a duplicate key, or passes a cap
+            (:data:`MAX_BYTES` and the others).
     """
+    if len(text) > MAX_BYTES:
+        newlines = text[:MAX_BYTES].count(b"\n" if isinstance(text, bytes) else "\n")  # type: ignore[arg-type]
+        msg = f"document is larger than {MAX_BYTES:,} bytes (the cap on a YAML document; see docs/scenarios.md)"
+        raise error(msg, path=path, line=newlines + 1)
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
@@ -225,6 +367,14 @@ def load_located(text: str | bytes, path: str, error: type[E]) -> Located[E]:
         loader = _Loader(text)
         node = loader.get_single_node()
         data = _build(loader, node, (), positions, path, error) if node is not None else None
+    except _Capped as exc:
+        raise error(exc.reason, path=path, line=exc.mark.line + 1, column=exc.mark.column + 1) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, such as a control character
+        where = exc.position
+        what = f"#x{exc.character:04x}" if isinstance(exc.character, int) else repr(exc.character)
+        msg = f"not valid YAML: character {what} is not allowed ({exc.reason})"
+        raise error(msg, path=path, line=text.count("\n", 0, where) + 1,
+                    column=where - text.rfind("\n", 0, where)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -232,7 +382,7 @@ def load_located(text: str | bytes, path: str, error: type[E]) -> Located[E]:
         reason = f"not valid YAML: {exc.problem or exc.context}"
         raise error(reason, path=path, line=line, column=column) from None
     except yaml.YAMLError as exc:
-        msg = f"not valid YAML: {exc}"
+        msg = f"not valid YAML: {' '.join(str(exc).split())}"
         raise error(msg, path=path) from None
     except RecursionError:
         msg = "not valid YAML: nested too deeply"

@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from engine.errors import PackError, ThresholdSyntaxError, UnknownNameError
-from engine.files.located_yaml import Located, Path, load_located
+from engine.files.located_yaml import Located, Path, load_located, read_file
 from engine.files.pack_deadlines import DEADLINE_KEYS, DeadlineReader
 from engine.rules.constitution import Amendment, Body, BodySize, Constitution, Interpretation, Rule, RuleKind
 from engine.rules.thresholds import parse_threshold
@@ -53,7 +53,12 @@ def load_pack(name_or_path: str) -> Constitution:
         if not candidate.is_file():
             msg = f"no constitution pack file {name_or_path!r}"
             raise UnknownNameError(msg)
-        return parse_pack(candidate.read_bytes(), str(candidate))
+        data = read_file(candidate, PackError, "constitution pack file")
+        try:
+            return parse_pack(data, str(candidate))
+        except PackError:
+            _refuse_other_file(data, str(candidate))
+            raise
     resource = resources.files("engine") / "constitutions" / f"{name_or_path}.yaml"
     if not resource.is_file():
         known = builtin_packs()
@@ -63,6 +68,15 @@ def load_pack(name_or_path: str) -> Constitution:
                "or give a path to a .yaml file.")
         raise UnknownNameError(msg)
     return parse_pack(resource.read_bytes(), f"engine/constitutions/{name_or_path}.yaml")
+
+
+def _refuse_other_file(data: bytes, path: str) -> None:
+    """Say that a file named as a pack is not one, echoing none of it (it may be any file at all)."""
+    top = load_located(data, path, PackError).data  # a YAML error names the line and echoes nothing
+    if not isinstance(top, dict) or not {"bodies", "rules"} & set(top):
+        msg = ("is not a constitution pack: a pack is a YAML mapping with id, name, country, bodies and rules "
+               "(docs/constitutions.md)")
+        raise PackError(msg, path=path)
 
 
 def parse_pack(text: str | bytes, path: str = "<pack>") -> Constitution:

@@ -16,7 +16,7 @@ import attrs
 import cattrs
 
 from engine.errors import ImpasseError, ScenarioError
-from engine.files.located_yaml import Located, Path, load_located
+from engine.files.located_yaml import Located, Path, load_located, read_file
 from engine.files.packs import load_pack
 from engine.files.uncertain import Defection, Delay, Happens, Talks, Uncertainty
 from engine.rules.constitution import Constitution
@@ -87,16 +87,12 @@ class Scenario:
 def load_scenario(path: str | FsPath) -> Scenario:
     """Read a scenario file.
 
+    Only a regular file is read, of at most :data:`~engine.files.located_yaml.MAX_BYTES` bytes.
+
     Raises:
         ScenarioError: naming file, line, field and reason, for anything wrong.
     """
-    name = str(path)
-    try:
-        data = FsPath(path).read_bytes()
-    except OSError as exc:
-        msg = f"cannot read scenario file: {exc.strerror or exc}"
-        raise ScenarioError(msg, path=name) from None
-    return parse_scenario(data, name)
+    return parse_scenario(read_file(path, ScenarioError, "scenario file"), str(path))
 
 
 def parse_scenario(text: str | bytes, path: str = "<scenario>") -> Scenario:
@@ -134,6 +130,10 @@ class _Reader:
         d = self.doc
         if not isinstance(d.data, dict):
             raise d.fail((), "a scenario must be a mapping with 'scenario', 'parties' and 'events'", field="(top)")
+        if not {"scenario", "events"} & set(d.data):
+            # some other file: named, and none of it echoed (its keys may be anything)
+            msg = "is not a scenario file: a scenario is a YAML mapping with 'scenario', 'parties' and 'events'"
+            raise ScenarioError(msg, path=d.path)
         d.mapping((), _TOP, required=("scenario", "events"))
         d.mapping(("scenario",), _META, required=("id", "title", "country", "constitution"))
         pack_name = d.text(("scenario", "constitution"))
@@ -162,6 +162,7 @@ class _Reader:
         events: list[Event] = []
         lines: list[int | None] = []
         ids: dict[str, int] = {}
+        suffixes: dict[str, int] = {}  # unique_id's counters: linear time for many events of one day
         for index in range(len(d.items(("events",)))):
             where = ("events", index)
             event = self.event(where, party_ids)
@@ -173,7 +174,7 @@ class _Reader:
                              f"time out of order: {event.time} comes after {events[-1].time} on the same day")
             ident = event.id
             if ident is None:
-                ident = unique_id(event, ids)
+                ident = unique_id(event, ids, suffixes)
                 event = attrs.evolve(event, id=ident)
             elif ident in ids:
                 raise d.fail((*where, "id"), f"id {ident!r} is already used by events[{ids[ident]}]")

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 
 from engine.files.scenarios import Scenario
-from engine.sim.pool import chunked, init_worker, run_chunks
+from engine.sim.pool import chunked, init_worker, local_workers, run_chunks
 from engine.sim.runs import RunResult
 from engine.sim.simulator import Simulator
 from engine.sim.stats import Ensemble, Interval, wilson
@@ -38,7 +38,8 @@ def simulate(scenario: Scenario, runs: int, seed: int, *, workers: int = 1,
         scenario: a scenario with an ``uncertain:`` section (without one every run is the replay).
         runs: how many runs.
         seed: the ensemble's seed; run ``i`` draws from ``Random(f"impasse:{seed}:{i}")``.
-        workers: processes to use (1: in this process).
+        workers: processes to use (1: in this process); a local pool starts no more than there are
+            chunks of runs, nor than :data:`~engine.sim.pool.WORKERS_PER_CORE` per core.
         interpretations: readings to judge instead of the scenario's.
         executor: any :class:`concurrent.futures.Executor` whose workers were initialised with
             :func:`~engine.sim.pool.init_worker` (a cluster executor can replace the local pool);
@@ -53,7 +54,7 @@ def simulate(scenario: Scenario, runs: int, seed: int, *, workers: int = 1,
     sim = Simulator(scenario, interps)  # validates, and serves the single-process case
     chunks = chunked(runs, chunk)
     results: list[RunResult] = []
-    if workers <= 1 and executor is None:
+    if executor is None and local_workers(workers, len(chunks)) <= 1:  # one chunk needs no pool
         for part in chunks:
             results.extend(sim.run(seed, i) for i in part)
             if progress:

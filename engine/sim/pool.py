@@ -7,6 +7,7 @@ Results are collected in submission order, so they never depend on scheduling.
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 
@@ -14,7 +15,11 @@ from engine.files.scenarios import load_scenario
 from engine.sim.runs import RunResult
 from engine.sim.simulator import Simulator
 
-__all__ = ["chunked", "init_worker", "run_chunks"]
+__all__ = ["WORKERS_PER_CORE", "chunked", "init_worker", "local_workers", "max_workers", "run_chunks"]
+
+#: The most worker processes a local pool starts per CPU core: more only take turns on the same
+#: cores, each holding its own simulator in memory (``impasse simulate --workers`` says so too).
+WORKERS_PER_CORE = 4
 
 # worker-process state: one Simulator per process, built by the initializer
 _WORKER: dict[str, Simulator] = {}
@@ -38,6 +43,17 @@ def _run_chunk(seed: int, indices: list[int]) -> list[RunResult]:
     return [sim.run(seed, i) for i in indices]
 
 
+def max_workers() -> int:
+    """The most worker processes a local pool starts on this machine: :data:`WORKERS_PER_CORE` per core."""
+    return WORKERS_PER_CORE * (os.cpu_count() or 1)
+
+
+def local_workers(workers: int, chunks: int) -> int:
+    """How many processes a local pool starts for ``chunks`` chunks when asked for ``workers``: no
+    more than there are chunks to run (five runs are one chunk), nor than :func:`max_workers`."""
+    return max(1, min(workers, chunks, max_workers()))
+
+
 def chunked(runs: int, size: int) -> list[list[int]]:
     """The run indices ``0 .. runs - 1`` in consecutive chunks of ``size`` (the last may be shorter)."""
     indices = list(range(runs))
@@ -47,7 +63,8 @@ def chunked(runs: int, size: int) -> list[list[int]]:
 def run_chunks(sim: Simulator, interpretations: tuple[str, ...] | None, seed: int, chunks: Sequence[list[int]], *,
                workers: int, executor: Executor | None = None,
                progress: Callable[[int], None] | None = None) -> list[RunResult]:
-    """The results of every chunk's runs, in order, from ``executor`` or else a local pool of ``workers``.
+    """The results of every chunk's runs, in order, from ``executor`` or else a local pool of ``workers``
+    (at most :func:`local_workers`).
 
     A local pool's workers are forked from this process and take ``sim`` as it is (it was built from
     ``sim.scenario.path`` with ``interpretations``) instead of loading the scenario again.
@@ -61,7 +78,7 @@ def run_chunks(sim: Simulator, interpretations: tuple[str, ...] | None, seed: in
     if executor is None:
         _PARENT.clear()
         _PARENT[(sim.scenario.path, interpretations)] = sim
-    pool = executor or ProcessPoolExecutor(max_workers=workers, initializer=init_worker,
+    pool = executor or ProcessPoolExecutor(max_workers=local_workers(workers, len(chunks)), initializer=init_worker,
                                            initargs=(sim.scenario.path, interpretations))
     if frozen:
         gc.freeze()

@@ -56,6 +56,8 @@ from engine.store.records import (
     dumps,
     event_draft,
     known_bound,
+    metadata_problem,
+    payload_object,
     strict_event,
     utc_now,
     utc_stamp,
@@ -298,7 +300,7 @@ class EventStore(abc.ABC):
 
     def history(self, stream: str, *, known_at: datetime | date | str | None = None) -> Iterator[Record]:
         """Every record of the stream as written, in version order: events, corrections, retractions, metadata."""
-        return self._records(stream, known_before=known_bound(known_at))
+        return (r.checked() for r in self._records(stream, known_before=known_bound(known_at)))
 
     def event(self, stream: str, version: int, *, known_at: datetime | date | str | None = None) -> Event:
         """The event recorded as ``version``, as now understood (its latest correction applied).
@@ -308,13 +310,14 @@ class EventStore(abc.ABC):
         """
         bound = known_bound(known_at)
         found = self._record(stream, version)
+        found = found.checked() if found is not None else None
         if found is None or found.kind != EVENT or (bound is not None and found.recorded_at >= bound):
             what = f"version {version} is a {found.kind} record" if found is not None and found.kind != EVENT \
                 else f"it is at version {self.version(stream)}"
             msg = f"stream {stream!r} has no event at version {version} ({what})"
             raise StoreError(msg)
         for record in self._records(stream, known_before=bound, kinds=(CORRECTION, RETRACTION)):
-            if record.target == version:
+            if record.checked().target == version:
                 found = record if record.kind == CORRECTION else None
         if found is None:
             msg = f"the event at version {version} of stream {stream!r} was retracted"
@@ -325,8 +328,14 @@ class EventStore(abc.ABC):
         """The stream's metadata as last recorded (by ``known_at``); empty if none."""
         found: dict[str, Any] = {}
         for record in self._records(stream, known_before=known_bound(known_at), kinds=(METADATA,)):
-            found = record.data()
-        return found
+            found = record.checked().data()
+            problem = metadata_problem(found)
+            if problem is not None:
+                msg = f"stream {stream!r} version {record.version}: {problem}"
+                raise StoreError(msg)
+        # parties recorded without a name (before names were filled in) go by their id
+        parties = [{"name": p["id"], **p} for p in found.get("parties", ())]
+        return {**found, "parties": parties} if parties else found
 
     def _effective(self, stream: str, at: date | None, known_at: datetime | date | str | None,
                    entries: bool) -> Iterator[Any]:
@@ -337,7 +346,8 @@ class EventStore(abc.ABC):
         """
         bound = known_bound(known_at)
         last: dict[int, Record] = {}
-        for record in self._records(stream, known_before=bound, kinds=(CORRECTION, RETRACTION)):
+        for unchecked in self._records(stream, known_before=bound, kinds=(CORRECTION, RETRACTION)):
+            record = unchecked.checked()
             if record.target is not None:  # always set on these kinds: _seal and verify() see to it
                 last[record.target] = record
         # Corrected events leave their place in the stream and come back at their corrected date,
@@ -356,14 +366,17 @@ class EventStore(abc.ABC):
                     # no surrounding space; anything else goes through json.loads (and its message)
                     try:
                         data, end = decode(payload)
-                    except ValueError:
+                    except (ValueError, TypeError):  # TypeError: a payload that is not text
                         end = -1
-                    if end != size(payload):
-                        data = json.loads(payload)
+                    if end != size(payload) or type(data) is not dict:
+                        data = payload_object(payload)  # the exact reason, or a payload with space around it
                     if schema != schemas.current(type_name):
                         data = schemas.upcast(type_name, schema, data)
                     event = checked_event(type_name, data)
-                except (StoreError, ValueError) as exc:
+                except RecursionError:  # JSON nested deeper than the decoder goes
+                    msg = f"stream {stream!r} version {version}: payload is JSON nested too deeply to read"
+                    raise StoreError(msg) from None
+                except (StoreError, ValueError, TypeError) as exc:  # TypeError: a schema that is no number
                     msg = f"stream {stream!r} version {version}: {exc}"
                     raise StoreError(msg) from None
                 while pending and (pending[0].event.at, pending[0].version) < (event.at, version):
@@ -375,10 +388,10 @@ class EventStore(abc.ABC):
 
     def _event_of(self, record: Record) -> Event:
         """The event a record carries, upcast and strictly checked."""
+        data = record.data()  # its own error names stream and version
         try:
-            data = self.schemas.upcast(record.type or "", record.schema, record.data())
-            return strict_event(record.type or "", data)
-        except (StoreError, ValueError) as exc:
+            return strict_event(record.type or "", self.schemas.upcast(record.type or "", record.schema, data))
+        except (StoreError, ValueError, TypeError) as exc:
             msg = f"stream {record.stream!r} version {record.version}: {exc}"
             raise StoreError(msg) from None
 
@@ -400,12 +413,12 @@ class EventStore(abc.ABC):
     def export_jsonl(self, stream: str, out: TextIO) -> int:
         """Write every record of a stream as JSON Lines (the full history); return how many."""
         n = 0
-        for line in jsonl_lines(self._records(stream)):
+        for line in jsonl_lines(r.checked() for r in self._records(stream)):
             out.write(line)
             n += 1
         return n
 
-    def import_jsonl(self, stream: str, lines: Iterable[str], expected_version: int | None = None, *,
+    def import_jsonl(self, stream: str, lines: Iterable[str | bytes], expected_version: int | None = None, *,
                      recorded_at: datetime | date | str | None = None, path: str = "<jsonl>") -> int:
         """Append JSON Lines to a stream, all or none.
 

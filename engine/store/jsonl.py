@@ -38,14 +38,14 @@ def jsonl_lines(records: Iterable[Record]) -> Iterator[str]:
         yield dumps(record.to_json()) + "\n"
 
 
-def drafts_from_jsonl(lines: Iterable[str], schemas: Schemas, path: str = "<jsonl>") -> list[Draft]:
+def drafts_from_jsonl(lines: Iterable[str | bytes], schemas: Schemas, path: str = "<jsonl>") -> list[Draft]:
     """The drafts that JSON Lines describe, numbered from 1 in the order of the lines.
 
     A correction's or retraction's ``target`` is the position of the draft it names among these
     drafts (1 for the first): the store adds the stream's version when it appends them.
 
     Args:
-        lines: the lines; blank ones are skipped.
+        lines: the lines, as text or as UTF-8 bytes (a file opened in binary); blank ones are skipped.
         schemas: the registry events are written with, and exported payloads upcast with.
         path: the file's name, for messages.
 
@@ -55,14 +55,25 @@ def drafts_from_jsonl(lines: Iterable[str], schemas: Schemas, path: str = "<json
     drafts: list[Draft] = []
     renumber: dict[int, int] = {}
     previous: str | None = None
-    for number, line in enumerate(lines, 1):
+    for number, raw in enumerate(lines, 1):
+        where = f"{path}:{number}"
+        if isinstance(raw, bytes):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                msg = f"{where}: not UTF-8 text ({exc.reason} at byte {exc.start} of the line)"
+                raise StoreError(msg) from None
+        else:
+            line = raw
         if not line.strip():
             continue
-        where = f"{path}:{number}"
         try:
             item = json.loads(line)
         except ValueError as exc:
             msg = f"{where}: not JSON: {exc}"
+            raise StoreError(msg) from None
+        except RecursionError:
+            msg = f"{where}: JSON nested too deeply to read"
             raise StoreError(msg) from None
         if not isinstance(item, dict):
             msg = f"{where}: each line must be a JSON object"
@@ -79,6 +90,22 @@ def drafts_from_jsonl(lines: Iterable[str], schemas: Schemas, path: str = "<json
     return drafts
 
 
+_JSON_NAMES = {bool: "true or false", str: "text", list: "an array", dict: "an object"}
+
+#: The fields of an exported record, and what each must be (checked before any is used).
+_FIELDS: tuple[tuple[str, type | tuple[type, ...], str], ...] = (
+    ("version", int, "a whole number >= 1"),
+    ("schema", int, "a whole number >= 1"),
+    ("kind", str, "text"),
+    ("type", (str, type(None)), "text or null"),
+    ("valid", (str, type(None)), "text or null"),
+    ("recorded_at", str, "text"),
+    ("target", (int, type(None)), "a version number or null"),
+    ("payload", dict, "a JSON object"),
+    ("checksum", str, "text"),
+)
+
+
 def _imported_record(item: dict[str, Any], previous: str | None, renumber: dict[int, int], position: int,
                      schemas: Schemas) -> tuple[Draft, str]:
     """One exported record as a draft at ``position``, and its checksum (the next line's chain)."""
@@ -86,6 +113,12 @@ def _imported_record(item: dict[str, Any], previous: str | None, renumber: dict[
     if missing:
         msg = f"record lacks {', '.join(sorted(missing))}"
         raise StoreError(msg)
+    for name, kinds, what in _FIELDS:
+        value = item.get(name)
+        if not isinstance(value, kinds) or isinstance(value, bool) or (kinds is int and value < 1):  # type: ignore[operator]
+            got = "null" if value is None else _JSON_NAMES.get(type(value), "a number")
+            msg = f"{name} must be {what} (got {got})"
+            raise StoreError(msg)
     if item["kind"] not in KINDS:
         msg = f"unknown record kind {item['kind']!r}"
         raise StoreError(msg)

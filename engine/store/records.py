@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -38,6 +38,7 @@ __all__ = [
     "STAMP",
     "Draft",
     "Entry",
+    "NotUtf8",
     "Problem",
     "Record",
     "Schemas",
@@ -45,9 +46,12 @@ __all__ = [
     "check_metadata",
     "checked_event",
     "checksum",
+    "column_problem",
     "dumps",
     "event_draft",
     "known_bound",
+    "metadata_problem",
+    "payload_object",
     "strict_event",
     "utc_now",
     "utc_stamp",
@@ -84,9 +88,31 @@ class Record:
     payload: str
     checksum: str
 
-    def data(self) -> Any:
-        """The payload as plain data."""
-        return json.loads(self.payload)
+    def data(self) -> dict[str, Any]:
+        """The payload as plain data: a JSON object, whatever the kind.
+
+        Raises:
+            StoreError: naming the stream and version, for a payload that is not a JSON object
+                (a record changed behind the store's back; ``impasse log verify`` lists them all).
+        """
+        try:
+            return payload_object(self.payload)
+        except ValueError as exc:
+            msg = f"stream {self.stream!r} version {self.version}: {exc}"
+            raise StoreError(msg) from None
+
+    def checked(self) -> Record:
+        """This record, if each of its columns holds what the store writes there.
+
+        Raises:
+            StoreError: naming the stream, the version and the column, for a record changed behind
+                the store's back (a kind that is a number, a payload that is a blob…).
+        """
+        problem = column_problem(self)
+        if problem is not None:
+            msg = f"stream {self.stream!r} version {self.version}: {problem}"
+            raise StoreError(msg)
+        return self
 
     def to_json(self) -> dict[str, Any]:
         """The record as one JSON Lines object (the export format)."""
@@ -128,6 +154,68 @@ class Draft:
     target: int | None
     payload: str
     recorded_at: str | None = None  # None: stamped by the store's clock when written
+
+
+#: What each column of a record holds, as SQLite hands it back (a changed record may hold anything).
+_COLUMNS: tuple[tuple[str, type | tuple[type, ...], str], ...] = (
+    ("stream", str, "text"), ("version", int, "an integer"), ("kind", str, "text"),
+    ("type", (str, type(None)), "text or null"), ("schema", int, "an integer"),
+    ("valid", (str, type(None)), "text or null"), ("recorded_at", str, "text"),
+    ("target", (int, type(None)), "an integer or null"), ("payload", str, "text"), ("checksum", str, "text"),
+)
+
+
+class NotUtf8(bytes):
+    """What a storage hands back for text it holds that is not UTF-8 (the bytes, marked as such)."""
+
+
+def column_problem(record: Record) -> str | None:
+    """What is wrong with the kinds of value a record's columns hold, or None when nothing is."""
+    for name, kinds, what in _COLUMNS:
+        value = getattr(record, name)
+        if isinstance(value, NotUtf8):
+            return f"column {name} holds bytes that are not UTF-8 text"
+        if isinstance(value, bytes):
+            return f"column {name} holds a blob, not {what}"
+        if not isinstance(value, kinds) or isinstance(value, bool):
+            got = {float: "a real number", type(None): "null", str: "text"}.get(type(value), "an integer")
+            return f"column {name} holds {got}, not {what}"
+    return None
+
+
+def payload_object(payload: Any) -> dict[str, Any]:
+    """A record's payload read back: the JSON object every kind of record holds.
+
+    Raises:
+        ValueError: saying what is wrong: not text, not JSON, nested too deeply, or JSON that is
+            not an object (``null``, a list…).
+    """
+    if not isinstance(payload, str):
+        msg = f"payload is not JSON text (got {type(payload).__name__})"
+        raise ValueError(msg)
+    try:
+        data = json.loads(payload)
+    except ValueError as exc:
+        msg = f"payload is not JSON ({exc})"
+        raise ValueError(msg) from None
+    except RecursionError:
+        msg = "payload is JSON nested too deeply to read"
+        raise ValueError(msg) from None
+    if not isinstance(data, dict):
+        msg = f"payload is {_json_kind(data)}, not a JSON object"
+        raise ValueError(msg)
+    return data
+
+
+def _json_kind(data: Any) -> str:
+    """How a JSON value is named in messages (never its contents)."""
+    if isinstance(data, dict):
+        return "an object"
+    if data is None:
+        return "null"
+    if isinstance(data, bool):
+        return "true" if data else "false"
+    return "an array" if isinstance(data, list) else "a string" if isinstance(data, str) else "a number"
 
 
 def dumps(data: Any) -> str:
@@ -348,15 +436,48 @@ def check_metadata(metadata: Mapping[str, Any]) -> dict[str, Any]:
         raise StoreError(msg)
     for key in ("interpretations", "sources", "notes", "parties"):
         if key in data:
-            data[key] = [data[key]] if isinstance(data[key], (str, dict)) else list(data[key])
+            value = data[key]
+            data[key] = [value] if isinstance(value, (str, dict)) else list(value) if isinstance(value, Iterable) \
+                else value
     parties = []
-    for party in data.get("parties", ()):
+    for party in data.get("parties", ()) if isinstance(data.get("parties"), list) else ():
         if isinstance(party, str):
             party = {"id": party, "name": party}
         if not isinstance(party, Mapping) or not party.get("id"):
             msg = f"each party needs an id (got {party!r})"
             raise StoreError(msg)
-        parties.append({k: v for k, v in party.items() if v is not None})
+        parties.append({"name": party["id"], **{k: v for k, v in party.items() if v is not None}})
     if parties:
         data["parties"] = parties
+    problem = metadata_problem(data)
+    if problem is not None:
+        raise StoreError(problem)
     return data
+
+
+_TEXTS = ("id", "title", "country", "constitution", "body", "description")
+_LISTS = ("interpretations", "sources", "notes")
+_PARTY_TEXTS = ("id", "name", "role", "note")
+
+
+def metadata_problem(data: Mapping[str, Any]) -> str | None:
+    """What is wrong with the shape of stream metadata (as written, or as read back), or None.
+
+    Texts where texts go, lists of texts where lists go, and parties with a text ``id`` (and text
+    ``name``, ``role`` and ``note`` when they are given): what :func:`check_metadata` writes.
+    """
+    for key, value in data.items():
+        if key not in METADATA_KEYS:
+            return f"unknown stream metadata {key!r}"
+        if key in _TEXTS and not isinstance(value, str):
+            return f"metadata {key} must be text (got {_json_kind(value)})"
+        if key in _LISTS and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            return f"metadata {key} must be a list of texts"
+        if key == "parties":
+            if not isinstance(value, list):
+                return f"metadata parties must be a list (got {_json_kind(value)})"
+            for party in value:
+                if not isinstance(party, dict) or not isinstance(party.get("id"), str) or any(
+                        not isinstance(party[k], str) for k in _PARTY_TEXTS if party.get(k) is not None):
+                    return "metadata parties must each have a text id (and text name, role and note)"
+    return None

@@ -11,13 +11,17 @@ Decisions made once:
 * triggers refuse every ``UPDATE`` and ``DELETE`` on records: append-only is the database's rule
   too, not just this module's;
 * every read opens its own read-only connection, so a long streaming read sees one snapshot and
-  does not hold up appends.
+  does not hold up appends;
+* a store that can't be written here (its file or its directory) is opened for reading only, with
+  ``mode=ro``, or ``immutable=1`` when the directory can't hold the WAL index and no write-ahead
+  log holds records the file lacks; ``impasse log init`` makes a store only in a new or empty file.
 
 No ``sqlite3`` exception leaves this module: each becomes a :class:`~engine.errors.StoreError`.
 """
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
@@ -27,7 +31,7 @@ from pathlib import Path
 
 from engine.errors import StaleVersionError, StoreError
 from engine.store.interface import EventStore
-from engine.store.records import SCHEMAS, Draft, Problem, Record, Schemas
+from engine.store.records import EVENT, SCHEMAS, Draft, NotUtf8, Problem, Record, Schemas, column_problem
 
 __all__ = ["SQLiteStore"]
 
@@ -61,6 +65,29 @@ CREATE TRIGGER IF NOT EXISTS records_no_delete BEFORE DELETE ON records
 BEGIN SELECT RAISE(ABORT, 'event store records are append-only: no DELETE'); END;
 """
 
+#: SQLite's primary result codes that the opening tells apart
+_NO_WRITE = (3, 8, 14)  # SQLITE_PERM, SQLITE_READONLY, SQLITE_CANTOPEN: no write access here
+_CORRUPT = 11
+_NOTADB = 26
+
+
+class _NotUtf8(StoreError):
+    """A read met text that is not UTF-8 (SQLite stores whatever bytes it is given)."""
+
+
+def _text(raw: bytes) -> str | bytes:
+    """Text as SQLite hands it over, or the bytes themselves, marked, when they are not UTF-8."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return NotUtf8(raw)
+
+
+def _code(exc: sqlite3.Error) -> int:
+    """The primary SQLite result code of an error (0 when the driver gives none)."""
+    return (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+
+
 _COLUMNS = "stream, version, kind, type, schema, valid, recorded_at, target, payload, checksum"
 _BUSY_MS = 30_000
 _BATCH = 512  # rows fetched at a time by a read
@@ -84,22 +111,75 @@ class SQLiteStore(EventStore):
         super().__init__(schemas=schemas, clock=clock)
         self.path = Path(path)
         self.name = fspath(path)
+        #: why the store was opened for reading only (None: it can be written)
+        self.readonly: str | None = None
+        self._uri: str | None = None  # the URI every connection opens, when read-only
         if not create and not self.path.is_file():
             msg = f"no event store at {self.name} (make one with 'impasse log init {self.name}')"
             raise StoreError(msg)
         try:
             self._db = self._connect()
+            if create and self.path.is_file() and self.path.stat().st_size > 0:
+                # a file that is there already becomes a store only if it is one: nothing is added to,
+                # or switched in, a file something else made
+                self._check_format(creating=True)
             if create:
                 self._create()
             self._check_format()
         except sqlite3.Error as exc:
-            msg = f"{self.name} is not an event store ({exc})"
-            raise StoreError(msg) from exc
+            if create or _code(exc) not in _NO_WRITE:
+                raise StoreError(self._describe(exc, create=create)) from exc
+            self._open_readonly(exc)
+
+    def _open_readonly(self, why: sqlite3.Error) -> None:
+        """Open the file for reading only (it, or its directory, can't be written here)."""
+        uri = self.path.absolute().as_uri() + "?mode=ro"
+        wal = Path(f"{self.path}-wal")
+        # mode=ro still needs the WAL index (-shm) beside the file, made on the first read;
+        # immutable=1 reads the file alone, safe when no write-ahead log holds records it lacks
+        tries = [uri] if wal.is_file() and wal.stat().st_size else [uri, uri + "&immutable=1"]
+        if hasattr(self, "_db"):  # the writable connection, if connecting got that far
+            self._db.close()
+        for candidate in tries:
+            self._uri = candidate
+            db = None
+            try:
+                db = self._db = self._connect()
+                self._check_format()
+            except sqlite3.Error as exc:
+                if db is not None:
+                    db.close()
+                why = exc
+                continue
+            self.readonly = f"cannot be written here ({why})"
+            return
+        if len(tries) == 1:
+            msg = (f"{self.name} can't be written here and can't be read either: its write-ahead log {wal} holds "
+                   f"records that SQLite reads only with write access to the directory ({why})")
+        else:
+            msg = f"{self.name} can't be opened, even for reading only ({why})"
+        raise StoreError(msg) from why
+
+    def _describe(self, exc: sqlite3.Error, *, create: bool) -> str:
+        """What a SQLite error on opening says about the file, in words."""
+        code = _code(exc)
+        if code == _NOTADB and create:
+            return (f"{self.name} is not empty and not an impasse event store ({exc}): a store is made only in a "
+                    f"new or empty file (nothing was changed)")
+        if code == _NOTADB:
+            return f"{self.name} is not an event store ({exc})"
+        if code == _CORRUPT:
+            return f"{self.name} is damaged: SQLite says {exc}"
+        if code in _NO_WRITE:
+            return f"{self.name} can't be written here ({exc}): make the store where you may write"
+        return f"{self.name} can't be opened as an event store ({exc})"
 
     def _connect(self, *, readonly: bool = False) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, isolation_level=None, timeout=_BUSY_MS / 1000, check_same_thread=False)
+        target = self._uri or self.path
+        db = sqlite3.connect(target, uri=self._uri is not None, isolation_level=None, timeout=_BUSY_MS / 1000,
+                             check_same_thread=False)
         db.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
-        if readonly:
+        if readonly or self._uri is not None:
             db.execute("PRAGMA query_only = ON")
         else:
             db.execute("PRAGMA synchronous = FULL")
@@ -115,13 +195,17 @@ class SQLiteStore(EventStore):
         self._db.execute("INSERT OR IGNORE INTO store (key, value) VALUES ('format', ?), ('format_version', ?)",
                          (FORMAT, FORMAT_VERSION))
 
-    def _check_format(self) -> None:
+    def _check_format(self, *, creating: bool = False) -> None:
         try:
             rows = dict(self._db.execute("SELECT key, value FROM store").fetchall())
-        except sqlite3.OperationalError:
+        except sqlite3.OperationalError as exc:
+            if _code(exc) in _NO_WRITE:  # not "no such table": the file can't be read as it is
+                raise
             rows = {}
         if rows.get("format") != FORMAT:
-            msg = f"{self.name} is not an impasse event store (make one with 'impasse log init')"
+            msg = (f"{self.name} is not empty and not an impasse event store: a store is made only in a new or "
+                   f"empty file (nothing was changed)" if creating
+                   else f"{self.name} is not an impasse event store (make one with 'impasse log init')")
             raise StoreError(msg)
         if rows.get("format_version") != FORMAT_VERSION:
             msg = (f"{self.name} has store format {rows.get('format_version')!r}; this impasse reads "
@@ -134,6 +218,9 @@ class SQLiteStore(EventStore):
     # --- writing ------------------------------------------------------------------
 
     def _commit(self, stream: str, drafts: Sequence[Draft], expected_version: int | None) -> int:
+        if self.readonly:
+            msg = f"{self.name} is open for reading only: it {self.readonly}; nothing was written"
+            raise StoreError(msg)
         db = self._db
         try:
             db.execute("BEGIN IMMEDIATE")
@@ -187,7 +274,7 @@ class SQLiteStore(EventStore):
 
     def _record(self, stream: str, version: int) -> Record | None:
         rows = list(self._query(f"SELECT {_COLUMNS} FROM records WHERE stream = ? AND version = ?",
-                                (stream, version)))
+                                (stream, version), tolerant=True))
         return Record(*rows[0]) if rows else None
 
     def _records(self, stream: str, *, known_before: str | None = None,
@@ -203,7 +290,7 @@ class SQLiteStore(EventStore):
         if known_before is not None:
             sql += " AND recorded_at < ?"
             args.append(known_before)
-        for row in self._query(sql + " ORDER BY version", args):
+        for row in self._query(sql + " ORDER BY version", args, tolerant=True):
             yield Record(*row)
 
     def _event_rows(self, stream: str, *, until: str | None,
@@ -220,20 +307,36 @@ class SQLiteStore(EventStore):
         if known_before is not None:
             sql += " AND recorded_at < ?"
             args.append(known_before)
-        return self._batches(sql + " ORDER BY valid, version", args)
+        batches = self._batches(sql + " ORDER BY valid, version", args)
+        try:
+            yield from batches
+        except _NotUtf8 as exc:  # the fast path decodes in C: find the record, reading as verify does
+            for record in self._records(stream, kinds=(EVENT,)):
+                problem = column_problem(record)
+                if problem is not None:
+                    msg = f"stream {stream!r} version {record.version}: {problem}"
+                    raise StoreError(msg) from None
+            raise StoreError(str(exc)) from None
 
-    def _query(self, sql: str, args: Sequence[object]) -> Iterator[tuple]:
+    def _query(self, sql: str, args: Sequence[object], *, tolerant: bool = False) -> Iterator[tuple]:
         """Rows streamed from a connection of their own, in one read transaction (one snapshot)."""
-        return chain.from_iterable(self._batches(sql, args))
+        return chain.from_iterable(self._batches(sql, args, tolerant=tolerant))
 
-    def _batches(self, sql: str, args: Sequence[object]) -> Iterator[list[tuple]]:
+    def _batches(self, sql: str, args: Sequence[object], *, tolerant: bool = False) -> Iterator[list[tuple]]:
         """Like :meth:`_query`, in lists of up to ``_BATCH`` rows (the memory of one list, however long
-        the result)."""
+        the result).
+
+        With ``tolerant``, text that is not UTF-8 comes back as bytes, for
+        :func:`~engine.store.records.column_problem` to name; without, it is an error (SQLite's
+        decoding, in C, is what the replay path wants).
+        """
         try:
             db = self._connect(readonly=True)
         except sqlite3.Error as exc:
             msg = f"{self.name}: cannot open for reading: {exc}"
             raise StoreError(msg) from exc
+        if tolerant:
+            db.text_factory = _text
         try:
             db.execute("BEGIN")
             cursor = db.execute(sql, args)
@@ -243,7 +346,11 @@ class SQLiteStore(EventStore):
                     break
                 yield rows
         except sqlite3.Error as exc:
-            msg = f"{self.name}: read failed: {exc}"
+            reason = re.sub(r" with text '.*", "", str(exc), flags=re.S)  # the text may be anything: not echoed
+            msg = f"{self.name}: read failed: {reason}"
+            if reason.startswith("Could not decode to UTF-8"):
+                msg += " (a record was changed behind the store's back: see 'impasse log verify')"
+                raise _NotUtf8(msg) from None
             raise StoreError(msg) from exc
         finally:
             db.close()

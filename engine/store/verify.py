@@ -14,12 +14,16 @@ from engine.store.records import (
     CORRECTION,
     EVENT,
     KINDS,
+    METADATA,
     RETRACTION,
     STAMP,
     Problem,
     Record,
     Schemas,
     checksum,
+    column_problem,
+    metadata_problem,
+    payload_object,
     strict_event,
 )
 
@@ -44,6 +48,13 @@ def verify_stream(stream: str, records: Iterable[Record], schemas: Schemas) -> l
         def bad(reason: str, r: Record = r) -> None:
             problems.append(Problem(stream, r.version, reason))
 
+        wrong = column_problem(r)
+        if wrong is not None:  # nothing else can be checked; the versions and the chain go on past it
+            problems.append(Problem(stream, r.version if isinstance(r.version, int) else None, wrong))
+            expected = r.version + 1 if isinstance(r.version, int) else expected + 1
+            previous = r.checksum if isinstance(r.checksum, str) else ""
+            continue
+
         if r.version != expected:
             what = f"versions jump from {expected - 1} to {r.version}" if r.version > expected else \
                 f"version {r.version} appears again or out of order"
@@ -64,9 +75,9 @@ def verify_stream(stream: str, records: Iterable[Record], schemas: Schemas) -> l
             bad(f"unknown record kind {r.kind!r}")
             continue
         try:
-            data = r.data()
+            data = payload_object(r.payload)
         except ValueError as exc:
-            bad(f"payload is not JSON: {exc}")
+            bad(str(exc))
             continue
         if r.kind in (CORRECTION, RETRACTION) and (r.target is None or kinds.get(r.target) != EVENT):
             bad(f"{r.kind} names version {r.target}, which is not an earlier event record")
@@ -78,6 +89,6 @@ def verify_stream(stream: str, records: Iterable[Record], schemas: Schemas) -> l
                 continue
             if event.at.isoformat() != r.valid:
                 bad(f"valid date {r.valid} differs from the event's date {event.at}")
-        elif not isinstance(data, dict):
-            bad(f"a {r.kind} payload must be a JSON object")
+        elif r.kind == METADATA and (problem := metadata_problem(data)) is not None:
+            bad(problem)
     return problems

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ProcessPoolExecutor
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
 
+import pytest
+from click.testing import CliRunner
+
+from engine.cli import variants
+from engine.cli.main import cli
 from engine.files.scenarios import load_scenario
-from engine.sim import ensemble
-from engine.sim.pool import chunked, init_worker
+from engine.sim import ensemble, pool
+from engine.sim.pool import WORKERS_PER_CORE, chunked, init_worker, local_workers, max_workers
 
 
 def test_chunks_cover_every_run_once_in_order() -> None:
@@ -22,3 +29,57 @@ def test_a_callers_executor_gives_the_same_ensemble() -> None:
         theirs = ensemble.simulate(scenario, 30, 4, executor=pool, chunk=8)
     assert theirs.results == ensemble.simulate(scenario, 30, 4).results
     assert ensemble._init_worker is init_worker
+
+
+class _Recording:
+    """A stand-in for ProcessPoolExecutor that runs tasks here and records how many workers it was asked for."""
+
+    started: list[int] = []  # noqa: RUF012 (a record shared by the instances of one test)
+
+    def __init__(self, max_workers: int, initializer: Any, initargs: tuple[Any, ...]) -> None:
+        self.started.append(max_workers)
+        initializer(*initargs)
+
+    def submit(self, fn: Any, *args: Any) -> Future:
+        future: Future = Future()
+        future.set_result(fn(*args))
+        return future
+
+    def shutdown(self) -> None:
+        pass
+
+
+class TestWorkers:
+    """Workers capped at a multiple of the cores, and started no more than the runs need (issue 17)."""
+
+    def test_local_workers(self) -> None:
+        assert local_workers(100_000, 1) == 1
+        assert local_workers(3, 10) == min(3, max_workers())
+        assert local_workers(10**6, 10**6) == max_workers() == WORKERS_PER_CORE * (os.cpu_count() or 1)
+        assert local_workers(0, 0) == 1
+
+    def test_five_runs_start_no_pool(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        """--workers 100000 for five runs started thousands of processes; one chunk now runs here."""
+        _Recording.started = []
+        monkeypatch.setattr(pool, "ProcessPoolExecutor", _Recording)
+        scenario = load_scenario("scenarios/cambodia-2013.yaml")
+        ens = ensemble.simulate(scenario, 5, 1, workers=100_000)
+        assert _Recording.started == [] and ens.results == ensemble.simulate(scenario, 5, 1).results
+
+    def test_pool_no_larger_than_the_chunks(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        _Recording.started = []
+        monkeypatch.setattr(pool, "ProcessPoolExecutor", _Recording)
+        scenario = load_scenario("scenarios/cambodia-2013.yaml")
+        ens = ensemble.simulate(scenario, 12, 1, workers=100_000, chunk=4)
+        assert _Recording.started == [min(3, max_workers())]
+        assert ens.results == ensemble.simulate(scenario, 12, 1).results
+
+    def test_command_line_cap(self, runner: CliRunner) -> None:
+        """The command refuses more than the cap, in one line, and its help says what the cap is."""
+        assert max_workers() == variants._MAX_WORKERS and WORKERS_PER_CORE == variants._PER_CORE
+        result = runner.invoke(cli, ["simulate", "scenarios/cambodia-2013.yaml", "--runs", "5", "--workers", "100000"])
+        assert result.exit_code == 2
+        (line,) = result.stderr.strip().splitlines()
+        assert f"100000 is not in the range 1<=x<={max_workers()}" in line
+        helped = runner.invoke(cli, ["simulate", "--help"]).stdout
+        assert f"at most {WORKERS_PER_CORE} per CPU core ({max_workers()} here)" in " ".join(helped.split())
