@@ -8,6 +8,7 @@ stderr and exit code 2.
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import date
 from typing import Any
@@ -22,7 +23,7 @@ from engine.files.located_yaml import open_regular, read_file
 from engine.report.log_text import entries_json, entries_text, history_json, history_text, streams_json, streams_text
 from engine.store.interface import EventStore
 from engine.store.opening import open_store
-from engine.store.records import strict_event
+from engine.store.records import Head, strict_event
 
 __all__ = ["log"]
 
@@ -244,21 +245,63 @@ def export(store: str, stream: str, fmt: str, at: date | None, known_at: str | N
 
 @log.command()
 @_STORE
-def verify(store: str) -> None:
+@_STREAM
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="text: STREAM VERSION:DIGEST; json: an object.")
+def head(store: str, stream: str, fmt: str) -> None:
+    """Print a stream's head (its last version and chained checksum) to publish or keep elsewhere.
+
+    With the head kept outside the store, 'impasse log verify STORE --head STREAM=VERSION:DIGEST'
+    detects a stream cut short or rewritten and re-chained since (docs/store.md).
+
+    \b
+    Example:
+      impasse log head crisis.db -s kh-2013
+    """
+    with _open(store) as opened:
+        found = opened.head(stream)
+    if fmt == "json":
+        click.echo(json.dumps({"stream": stream, "version": found.version, "digest": found.digest,
+                               "head": str(found)}, indent=2))
+    else:
+        click.echo(f"{stream} {found}")
+
+
+def _heads(given: tuple[str, ...]) -> dict[str, Head]:
+    heads: dict[str, Head] = {}
+    for text in given:
+        stream, sep, value = text.rpartition("=")
+        if not sep or not stream:
+            msg = f"--head: write STREAM=VERSION:DIGEST, as 'impasse log head' prints it (got {text!r})"
+            raise StoreError(msg)
+        heads[stream] = Head.parse(value)
+    return heads
+
+
+@log.command()
+@_STORE
+@click.option("--head", "heads", multiple=True, metavar="STREAM=VERSION:DIGEST",
+              help="A head published earlier (repeatable): the stream must still hold it, unchanged.")
+def verify(store: str, heads: tuple[str, ...]) -> None:
     """Check every record: versions without gaps, checksums, schema versions, payloads.
+
+    The checksums are chained, so a record changed alone is found; a stream cut short, or rewritten
+    with its checksums chained again, is found only against a head kept outside the store (--head).
 
     Exit code 0 when the store is sound; 2, with one line per problem, when it is not.
     """
+    published = _heads(heads)
     with _open(store) as opened:
-        problems = opened.verify()
+        problems = opened.verify(published)
         versions = opened.versions()
     if problems:
         for problem in problems:
             click.echo(f"{store}: {problem}")
         msg = f"{store}: {len(problems)} problem(s) found"
         raise StoreError(msg)
+    against = f"; {len(published)} published head(s) found unchanged" if published else ""
     click.echo(f"ok: {store}: {len(versions)} stream(s), {sum(versions.values())} record(s); versions contiguous, "
-               f"checksums chained, schema versions known, payloads valid")
+               f"checksums chained, schema versions known, payloads valid{against}")
 
 
 @log.command()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["SCHEMAS", "Entry", "EventStore", "Problem", "Record", "Schemas", "open_store"]
+__all__ = ["SCHEMAS", "Entry", "EventStore", "Head", "Problem", "Record", "Schemas", "open_store"]
 
 #: Where each re-exported name lives.
 _HOMES = {
@@ -19,6 +19,7 @@ _HOMES = {
     "SCHEMAS": "engine.store.records",
     "Schemas": "engine.store.records",
     "Entry": "engine.store.records",
+    "Head": "engine.store.records",
     "Problem": "engine.store.records",
     "Record": "engine.store.records",
 }

@@ -47,6 +47,7 @@ from engine.store.records import (
     SCHEMAS,
     Draft,
     Entry,
+    Head,
     Problem,
     Record,
     Schemas,
@@ -397,17 +398,41 @@ class EventStore(abc.ABC):
 
     # --- checking and moving --------------------------------------------------------
 
-    def verify(self) -> tuple[Problem, ...]:
+    def head(self, stream: str) -> Head:
+        """The stream's head, to publish or keep elsewhere: its last version and that record's chained
+        checksum.
+
+        Raises:
+            StoreError: no such stream.
+        """
+        last = None
+        for last in self._records(stream):  # noqa: B007  # the loop keeps the last record
+            pass
+        if last is None:
+            msg = f"{self.name} has no stream {stream!r}"
+            raise StoreError(msg)
+        return Head(last.version, last.checksum)
+
+    def verify(self, heads: Mapping[str, Head] | None = None) -> tuple[Problem, ...]:
         """Check every record: versions without gaps, checksums and their chain, transaction times in
         order, known schema versions, payloads that upcast and structure, corrections that name events
         (:func:`engine.store.verify.verify_stream`), and what the storage itself reports.
 
+        Args:
+            heads: heads published earlier, by stream: each must still be in the stream, unchanged.
+                Without one, a stream cut short or rewritten and re-chained can't be told from a sound one.
+
         Returns:
             The problems found; empty when the store is sound.
         """
+        heads = dict(heads or {})
         problems = list(self._storage_problems())
-        for stream in self.streams():
-            problems += verify_stream(stream, self._records(stream), self.schemas)
+        streams = self.streams()
+        for stream in streams:
+            problems += verify_stream(stream, self._records(stream), self.schemas, heads.get(stream))
+        for stream in sorted(set(heads) - set(streams)):
+            problems.append(Problem(stream, None, f"a head was published for this stream ({heads[stream]}), "
+                                                  "but the store has no such stream: it was deleted"))
         return tuple(problems)
 
     def export_jsonl(self, stream: str, out: TextIO) -> int:

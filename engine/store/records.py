@@ -38,6 +38,7 @@ __all__ = [
     "STAMP",
     "Draft",
     "Entry",
+    "Head",
     "NotUtf8",
     "Problem",
     "Record",
@@ -128,6 +129,36 @@ class Entry:
     version: int
     event: Event
     corrected_by: int | None = None
+
+
+_HEAD = re.compile(r"([1-9][0-9]*):([0-9a-f]{64})")
+
+
+@attrs.frozen
+class Head:
+    """A stream's head: its last version and that record's checksum, which is chained to every record
+    before it. Published or kept outside the store, it lets ``verify`` detect a stream cut short or
+    rewritten and re-chained (docs/store.md, "What verify detects")."""
+
+    version: int
+    digest: str
+
+    def __str__(self) -> str:
+        return f"{self.version}:{self.digest}"
+
+    @classmethod
+    def parse(cls, text: str) -> Head:
+        """Read ``VERSION:DIGEST`` as ``impasse log head`` prints it.
+
+        Raises:
+            StoreError: text that is not a version and a SHA-256 digest in hex.
+        """
+        match = _HEAD.fullmatch(text.strip().lower())
+        if match is None:
+            msg = (f"a head is written VERSION:DIGEST, a version and 64 hex digits, as 'impasse log head' "
+                   f"prints it (got {text!r})")
+            raise StoreError(msg)
+        return cls(int(match.group(1)), match.group(2))
 
 
 @attrs.frozen

@@ -17,6 +17,7 @@ from engine.store.records import (
     METADATA,
     RETRACTION,
     STAMP,
+    Head,
     Problem,
     Record,
     Schemas,
@@ -30,13 +31,15 @@ from engine.store.records import (
 __all__ = ["verify_stream"]
 
 
-def verify_stream(stream: str, records: Iterable[Record], schemas: Schemas) -> list[Problem]:
+def verify_stream(stream: str, records: Iterable[Record], schemas: Schemas, head: Head | None = None) -> list[Problem]:
     """The problems of one stream's records, given in version order.
 
     Args:
         stream: the stream's name (for the problems' messages).
         records: every record of the stream, as written.
         schemas: the registry payloads are upcast with before they are checked strictly.
+        head: a head published earlier (``impasse log head``): the record at its version must still
+            be there with its checksum, which the chain ties to every record before it.
 
     Returns:
         The problems found, in record order; empty when the stream is sound.
@@ -44,6 +47,7 @@ def verify_stream(stream: str, records: Iterable[Record], schemas: Schemas) -> l
     problems: list[Problem] = []
     expected, previous, last_stamp = 1, "", ""
     kinds: dict[int, str] = {}
+    digests: dict[int, str] = {}
     for r in records:
         def bad(reason: str, r: Record = r) -> None:
             problems.append(Problem(stream, r.version, reason))
@@ -65,6 +69,7 @@ def verify_stream(stream: str, records: Iterable[Record], schemas: Schemas) -> l
         if digest != r.checksum:
             bad("checksum does not match: the record was changed after it was written, or the one before it was")
         previous = r.checksum
+        digests[r.version] = r.checksum
         if not STAMP.fullmatch(r.recorded_at or ""):
             bad(f"recorded time {r.recorded_at!r} is not written YYYY-MM-DDTHH:MM:SS.ffffffZ")
         elif r.recorded_at < last_stamp:
@@ -91,4 +96,20 @@ def verify_stream(stream: str, records: Iterable[Record], schemas: Schemas) -> l
                 bad(f"valid date {r.valid} differs from the event's date {event.at}")
         elif r.kind == METADATA and (problem := metadata_problem(data)) is not None:
             bad(problem)
+    if head is not None:
+        problems.extend(_against_head(stream, digests, head))
     return problems
+
+
+def _against_head(stream: str, digests: dict[int, str], head: Head) -> list[Problem]:
+    """What a published head shows: the stream cut short before it, or rewritten up to it."""
+    found = digests.get(head.version)
+    if found is None:
+        last = max(digests, default=0)
+        return [Problem(stream, head.version, f"truncated: the published head is version {head.version}, but the "
+                                              f"stream ends at version {last}")]
+    if found != head.digest:
+        return [Problem(stream, head.version, f"rewritten: the record at the published head's version has checksum "
+                                              f"{found[:12]}..., not the published {head.digest[:12]}...: a record "
+                                              "up to it was changed and the checksums chained again")]
+    return []
