@@ -273,7 +273,10 @@ class Rule:
     def requirement(self) -> str:
         """The threshold as canonical text, or ``no requirement``."""
         if self.kind in (RuleKind.QUORUM, RuleKind.DECISION):
-            return "no requirement" if self.threshold is None else render(self.threshold)
+            if self.threshold is None:
+                return "no requirement"
+            # a negative rule's threshold is what rejects the motion, not what carries it
+            return render(self.threshold) + (" (to reject the motion)" if self.direction == "reject" else "")
         if self.kind is RuleKind.DEADLINE:
             act = self.met_filter or self.met_by or "the act"
             start = f"{self.after[0]} {self.after[1]}" if self.after else (self.anchor_filter or self.anchor)

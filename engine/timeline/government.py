@@ -30,8 +30,11 @@ def _government_formed(event: GovernmentFormed, state: State, memo: LawMemo) -> 
     findings: list[Finding] = []
     lawful: tuple = ()
     installing = dict(memo.day(event.at).installing)
+    confirming = dict(memo.day(event.at).confirming)
     for reading in memo.law.readings:
         if not installing[reading]:  # no rule says which vote installs a government
+            if confirming.get(reading):
+                continue  # appointed first: judged by the vote that confirms it (below)
             findings.append(Finding(Verdict.INFO, "government.not_judged", interpretation=reading))
             continue
         verdict_ok = get(state.confidence_lawful, reading, "absent")
