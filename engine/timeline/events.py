@@ -542,7 +542,8 @@ def unstructure_event(event: Event) -> dict[str, Any]:
     for key, value in raw.items():
         default = defaults.get(key)
         required = default is attrs.NOTHING
-        if (value is None and not required) or (value in ((), [], {}) and not required):
+        # an unknown count whose default is a number (a vote's ``no: null``) stays, or it would read back as 0
+        if (value is None and not required and default is None) or (value in ((), [], {}) and not required):
             continue
         out[key] = list(value) if isinstance(value, tuple) else value
     return out
