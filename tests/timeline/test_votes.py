@@ -219,3 +219,32 @@ class TestConfirmation:
                 assert step.event.outcome == "adopted"
             if was != "pending":
                 assert now != "confirmed" or was == "confirmed"
+
+
+class TestReadings:
+    STRICT = PACK + """\
+interpretations:
+  - id: strict
+    name: the strict reading
+    holder: a judge
+    claim: Confidence needs two thirds of all members
+    source: s4
+    overrides:
+      - rule: confidence
+        threshold: at least 2/3 of all members
+        article: "68(3) (strict)"
+        source: s5
+"""
+
+    def test_the_verdict_on_a_confirmation_is_per_reading(self) -> None:
+        """Won by 105 of 196 present: confirmed under both readings, lawfully only under the pack's own."""
+        law = Law(parse_pack(self.STRICT, "t.yaml"), "house", readings=(None, "strict"))
+        state = initial_state(law)
+        for event in (LegislatureInOffice(at=START, source="s", seats={"A": 120, "B": 110}), _formed(),
+                      _vote("vote_of_confidence", 10, yes=105, no=91, present=196)):
+            step = transition(state, event, law)
+            state = step.state
+        assert state.government_status == ((None, "confirmed"), ("strict", "confirmed"))
+        assert state.government_lawful == ((None, True), ("strict", False))
+        assert [(f.code, f.interpretation) for f in step.findings if f.code.startswith("government.")] == [
+            ("government.confirmed", None), ("government.unlawful_vote", "strict")]
