@@ -197,3 +197,77 @@ class TestCambodia2018:
         """Nothing in the 2018 record is an impasse."""
         assert all(s.state.impasse.level is Level.NONE for s in _timeline("cambodia-2018").steps)
         assert not any(f.verdict is Verdict.VIOLATION for f in _timeline("cambodia-2018").findings)
+
+
+class TestPortugal2015:
+    def test_xx_programme_rejected_by_an_absolute_majority_against_it(self) -> None:
+        """123 against the XX programme reach 116 of the 230 deputies in office (Art. 192(4)): rejected."""
+        vote = _finding("portugal-2015", "xx-programme-vote", "programme-rejection")
+        assert (vote.code, vote.verdict, vote.count, vote.required) == ("decision.rejected_by_majority", Verdict.OK,
+                                                                         123, 116)
+        assert vote.detail("measures") == "votes against"
+
+    def test_xx_government_must_resign(self) -> None:
+        """The rejection obliges the XX government to resign: it stays as caretaker, not lawfully confirmed."""
+        step = _step("portugal-2015", "xx-programme-vote")
+        assert [f.code for f in step.findings if f.code.startswith("government.")] == ["government.must_resign"]
+        assert step.state.government == "Pedro Passos Coelho"
+        assert step.state.government_status == ((None, "resigned"),)
+        assert step.state.government_lawful == ((None, False),)
+        assert step.state.failed_votes == 1
+
+    def test_xxi_programme_stands_with_107_against(self) -> None:
+        """107 against the XXI programme fall short of 116: it stands, and the government is lawful (not "too few")."""
+        vote = _finding("portugal-2015", "xxi-programme-vote", "programme-rejection")
+        assert (vote.code, vote.verdict, vote.count, vote.required) == ("decision.not_rejected", Verdict.OK, 107, 116)
+        final = _timeline("portugal-2015").final
+        assert final.government == "António Costa"
+        assert final.government_status == ((None, "confirmed"),)
+        assert final.government_lawful == ((None, True),)
+
+    def test_each_programme_submitted_within_ten_days(self) -> None:
+        """Art. 192(1): the XX programme on day 10 (9 Nov), the XXI on day 6; nothing is missed."""
+        xx = _finding("portugal-2015", "xx-programme", "programme-submission")
+        xxi = _finding("portugal-2015", "xxi-programme", "programme-submission")
+        assert [(f.verdict, f.count) for f in (xx, xxi)] == [(Verdict.OK, 10), (Verdict.OK, 6)]
+        assert not any(s.derived for s in _timeline("portugal-2015").steps)
+
+    def test_pending_until_the_programme_is_considered(self) -> None:
+        """Each government is pending from its appointment until the vote on its programme."""
+        assert _step("portugal-2015", "xx-government").state.government_status == ((None, "pending"),)
+        assert _step("portugal-2015", "xxi-programme").state.government_status == ((None, "pending"),)
+        assert not any(f.verdict is Verdict.VIOLATION for f in _timeline("portugal-2015").findings)
+
+
+class TestCzech2017:
+    def test_first_government_loses_78_to_117(self) -> None:
+        """78 in favour of 195 present: a majority of those present is 98, so the vote is lost."""
+        vote = _finding("czech-2017", "babis-1-vote", "confidence-vote")
+        assert (vote.code, vote.verdict, vote.count, vote.required) == ("decision.rejected", Verdict.OK, 78, 98)
+        state = _step("czech-2017", "babis-1-vote").state
+        assert state.government_status == ((None, "resigned"),)
+        assert state.failed_votes == 1
+
+    def test_second_government_wins_105_to_91(self) -> None:
+        """105 in favour of 196 present (99 required): the second government is confirmed, lawfully."""
+        vote = _finding("czech-2017", "babis-2-vote", "confidence-vote")
+        assert (vote.code, vote.verdict, vote.count, vote.required) == ("decision.adopted", Verdict.OK, 105, 99)
+        final = _timeline("czech-2017").final
+        assert final.government_status == ((None, "confirmed"),)
+        assert final.government_lawful == ((None, True),)
+
+    def test_one_failed_attempt_and_no_dissolution_option(self) -> None:
+        """One failed vote at the end; the third failure that opens Art. 35(1)(a) is never reached."""
+        assert _timeline("czech-2017").final.failed_votes == 1
+        assert not any(f.code == "government.attempts_exhausted" for f in _timeline("czech-2017").findings)
+
+    def test_each_government_asks_within_30_days(self) -> None:
+        """Art. 68(3): asked on day 28 (the vote itself came on day 34) and on day 14; nothing is missed."""
+        first = _finding("czech-2017", "babis-1-asks", "confidence-request")
+        second = _finding("czech-2017", "babis-2-asks", "confidence-request")
+        assert [(f.verdict, f.count) for f in (first, second)] == [(Verdict.OK, 28), (Verdict.OK, 14)]
+        assert not any(s.derived for s in _timeline("czech-2017").steps)
+
+    def test_pending_between_appointment_and_vote(self) -> None:
+        """The second government is pending from 27 June until its vote."""
+        assert _step("czech-2017", "babis-2-asks").state.government_status == ((None, "pending"),)

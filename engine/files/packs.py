@@ -18,9 +18,18 @@ import attrs
 from engine.errors import PackError, ThresholdSyntaxError, UnknownNameError
 from engine.files.located_yaml import Located, Path, load_located, read_file
 from engine.files.pack_deadlines import DEADLINE_KEYS, DeadlineReader
-from engine.rules.constitution import Amendment, Body, BodySize, Constitution, Interpretation, Rule, RuleKind
-from engine.rules.thresholds import parse_threshold
-from engine.rules.vocabulary import EFFECTS, MOTIONS, SITTINGS
+from engine.rules.constitution import (
+    Amendment,
+    Body,
+    BodySize,
+    Constitution,
+    Interpretation,
+    Rule,
+    RuleKind,
+    sides_named,
+)
+from engine.rules.thresholds import Subject, parse_threshold
+from engine.rules.vocabulary import ADOPT, CONFIRMS_GOVERNMENT, DIRECTIONS, EFFECTS, MOTIONS, REJECT, SITTINGS
 
 __all__ = ["builtin_packs", "load_pack", "parse_pack"]
 
@@ -29,7 +38,7 @@ _BODY = ("id", "name", "minimum", "article", "source", "sizes")
 _SIZE = ("since", "seats", "legislature", "source", "note")
 _AMENDMENT = ("id", "title", "adopted", "in_force", "articles", "source", "note")
 _VERSION = ("since", "until", "threshold", "article", "text", "source", "note", *DEADLINE_KEYS, "convened_by",
-            "amendment", "applies_to", "effect")
+            "amendment", "applies_to", "effect", "direction", "attempts", "attempts_article")
 _RULE = ("id", "kind", "body", "title", "versions", *_VERSION)
 _INTERP = ("id", "name", "holder", "claim", "source", "note", "overrides")
 _OVERRIDE = ("rule", "kind", "body", "title", "versions", *_VERSION)
@@ -301,6 +310,7 @@ class _PackReader:
                 hint = difflib.get_close_matches(effect, EFFECTS, n=1)
                 extra = f"; did you mean {hint[0]!r}?" if hint else f" (effects: {', '.join(EFFECTS)})"
                 raise d.fail(pick("effect")[0], f"unknown effect {effect!r}{extra}")
+        direction, attempts, attempts_article = self.decision(pick, text, kind, threshold, effect, base)
         amendment = text("amendment")
         if amendment is not None and amendment not in amendments:
             known = ", ".join(sorted(amendments)) or "none"
@@ -322,8 +332,48 @@ class _PackReader:
             amendment=amendment,
             interpretation=interpretation,
             effect=effect,
+            direction=direction,
+            attempts=attempts,
+            attempts_article=attempts_article,
             **deadline,
         )
+
+    def decision(self, pick: Any, text: Any, kind: RuleKind, threshold: Any, effect: str | None,
+                 base: Rule | None) -> tuple[str, int | None, str | None]:
+        """A decision version's direction and its count of failed attempts, checked against its threshold.
+
+        A threshold that counts the side the direction does not (votes against in a rule that adopts,
+        votes in favour in one that rejects) is refused here: judged, it would say the opposite of
+        what the pack means.
+        """
+        d = self.doc
+        inherited = base if base is not None and base.kind is RuleKind.DECISION else None
+        direction = text("direction") or (inherited.direction if inherited else ADOPT)
+        attempts = d.integer(pick("attempts")[0], required=False, minimum=1)
+        if attempts is None and inherited is not None:
+            attempts = inherited.attempts
+        attempts_article = text("attempts_article") or (inherited.attempts_article if inherited else None)
+        if kind is not RuleKind.DECISION:
+            for key in ("direction", "attempts", "attempts_article"):
+                if pick(key)[1] is not None:
+                    raise d.fail(pick(key)[0], f"only a decision rule has '{key}'")
+            return ADOPT, None, None
+        if direction not in DIRECTIONS:
+            hint = difflib.get_close_matches(direction, DIRECTIONS, n=1)
+            extra = f"; did you mean {hint[0]!r}?" if hint else f" (directions: {', '.join(DIRECTIONS)})"
+            raise d.fail(pick("direction")[0], f"unknown direction {direction!r}{extra}")
+        if attempts is not None and effect != CONFIRMS_GOVERNMENT:
+            raise d.fail(pick("attempts")[0], f"only a rule with effect {CONFIRMS_GOVERNMENT} counts failed attempts")
+        if threshold is not None:
+            if direction == ADOPT and Subject.NO in sides_named(threshold):
+                msg = (f"a rule that adopts its motion can't count votes against: say 'direction: {REJECT}' if the "
+                       "motion stands unless the threshold is reached against it")
+                raise d.fail(pick("threshold")[0], msg)
+            if direction == REJECT and Subject.YES in sides_named(threshold):
+                msg = (f"a rule that rejects its motion can't count votes in favour: say 'direction: {ADOPT}' "
+                       "(the default) if the motion needs the threshold to carry")
+                raise d.fail(pick("threshold")[0], msg)
+        return direction, attempts, attempts_article
 
     def interpretation(self, where: Path, rules: dict[str, Rule], bodies: list[str],
                        amendments: set[str]) -> Interpretation:

@@ -14,6 +14,7 @@ from engine.timeline.events import (
     Event,
     GovernmentFormed,
     LegislatureInOffice,
+    MotionTabled,
     ParliamentConvened,
     PartyDissolved,
     Protest,
@@ -52,10 +53,26 @@ def _(event: ParliamentConvened) -> str:
     return ", ".join(parts)
 
 
+def _count(n: int | None) -> str:
+    return "?" if n is None else str(n)
+
+
 @describe.register
 def _(event: VoteHeld) -> str:
-    tally = "tally not recorded" if event.yes is None else f"{event.yes} yes, {event.no} no, {event.abstain} abstain"
+    if event.yes is None:
+        tally = "tally not recorded"
+    else:
+        tally = f"{event.yes} yes, {_count(event.no)} no, {_count(event.abstain)} abstain"
+        # counts the summary never named (invalid ballots) stay out, so summaries read as they did;
+        # the new ones are named when recorded
+        extra = [(event.blank, "blank"), (event.not_voting, "not voting")]
+        tally += "".join(f", {_count(n)} {word}" for n, word in extra if n)
     return f"vote on {event.motion.replace('_', ' ')}: {tally}; {event.outcome}"
+
+
+@describe.register
+def _(event: MotionTabled) -> str:
+    return f"motion tabled: {event.motion.replace('_', ' ')}" + (f" by {event.by}" if event.by else "")
 
 
 @describe.register

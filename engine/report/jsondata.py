@@ -47,7 +47,8 @@ def state_data(view: StateView) -> dict[str, Any]:
         "upcoming": [{"id": g.id, "kind": g.kind, "organiser": g.organiser, "from": g.first_day, "to": g.last_day}
                      for g in view.upcoming],
         "readings": [{"interpretation": r.reading.id, "opened_lawfully": r.opened_lawfully,
-                      "government_lawful": r.government_lawful} for r in view.readings],
+                      "government_lawful": r.government_lawful, "government_status": r.government_status}
+                     for r in view.readings],
     }
 
 

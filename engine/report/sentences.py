@@ -44,6 +44,12 @@ def _numbers(f: Finding, law: Law) -> str:
     return f"{f.count} in favour, {f.required} required ({f.threshold}) {_under(f, law)}"
 
 
+def _against(f: Finding, law: Law) -> str:
+    """The numbers of a negative rule: what it counts, and what rejecting the motion takes."""
+    return (f"{f.count} {f.detail('measures', 'votes against')}, {f.required} required to reject it ({f.threshold}) "
+            f"{_under(f, law)}")
+
+
 def _quorum(f: Finding, law: Law) -> str:
     word = "quorate" if f.code == "quorum.met" else "below quorum"
     return f"{f.subject} sitting {word}: {f.count} present, {f.required} required ({f.threshold}) {_under(f, law)}"
@@ -106,6 +112,12 @@ CODES: dict[str, Callable[[Finding, Law], str]] = {
     "decision.rejected_though_met": lambda f, law: (f"{_what(f)} declared rejected although it met the rule: "
                                                     f"{_numbers(f, law)}"),
     "decision.rejected": lambda f, law: f"{_what(f)} rejected: {_numbers(f, law)}",
+    "decision.not_rejected": lambda f, law: f"{_what(f)} stands, not rejected: {_against(f, law)}",
+    "decision.rejected_by_majority": lambda f, law: f"{_what(f)} rejected: {_against(f, law)}",
+    "decision.rejected_too_few": lambda f, law: (f"{_what(f)} declared rejected with too few votes against it: "
+                                                 f"{_against(f, law)}"),
+    "decision.stands_though_rejected": lambda f, law: (f"{_what(f)} declared to stand although the votes against "
+                                                       f"it reject it: {_against(f, law)}"),
     # the government
     "government.not_judged": lambda f, law: "no confidence rule in the pack; formation not judged",
     "government.tally_not_recorded": lambda f, law: ("government formed after a vote of confidence whose tally is "
@@ -118,6 +130,15 @@ CODES: dict[str, Callable[[Finding, Law], str]] = {
     "government.refusal_ends": lambda f, law: (f"{_parties(f)}'s refusal to support a government ends with its "
                                                "formation"),
     "government.removed": lambda f, law: f"{_what(f)} adopted: the government ({f.detail('government')}) falls",
+    "government.pending": lambda f, law: (f"government ({f.detail('government')}) appointed; pending its vote "
+                                          f"({_what(f)}) {_under(f, law)}"),
+    "government.confirmed": lambda f, law: (f"government ({f.detail('government')}) confirmed by a lawful vote "
+                                            f"({_what(f)}) under {law.name(f.interpretation)}"),
+    "government.must_resign": lambda f, law: (f"government ({f.detail('government')}) lost its vote ({_what(f)}): "
+                                              f"it must resign, and stays as caretaker until its successor"),
+    "government.attempts_exhausted": lambda f, law: (f"{f.count} failed attempts to win a vote ({_what(f)}) for "
+                                                     f"a newly appointed government: the count at which Art. "
+                                                     f"{f.article} attaches its consequence"),
     # deadlines
     "deadline.missed": _deadline_missed,
     "deadline.met": _deadline_met,

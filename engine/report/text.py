@@ -112,8 +112,9 @@ def final_text(view: StateView) -> str:
     out = [f"As of {view.as_of.isoformat() if view.as_of else '-'}: phase {view.phase}; impasse {view.impasse}"
            + (f" ({'; '.join(view.impasse_reasons)})" if view.impasse_reasons else "")]
     for r in view.readings:
+        status = f"; government {r.government_status}" if r.government_status else ""
         out.append(f"  {r.reading.name}: assembly lawfully constituted: {yes_no(r.opened_lawfully)}; "
-                   f"government lawfully installed: {yes_no(r.government_lawful)}")
+                   f"government lawfully installed: {yes_no(r.government_lawful)}{status}")
     for d in view.deadlines:
         # a state with no date counts no days: its line stays empty, as it always has
         out.append(f"  deadline running: {d.title}, due {d.due.isoformat()} ({d.days_left} days left)"
@@ -144,6 +145,7 @@ def state_text(view: StateView) -> str:
     for g in view.upcoming:
         out.append(f"Upcoming: {g.kind} by {g.organiser} from {g.first_day} to {g.last_day}")
     for r in view.readings:
+        status = f"; government {r.government_status}" if r.government_status else ""
         out.append(f"Under {r.reading.name}: assembly lawfully constituted {yes_no(r.opened_lawfully)}; "
-                   f"government lawfully installed {yes_no(r.government_lawful)}")
+                   f"government lawfully installed {yes_no(r.government_lawful)}{status}")
     return "\n".join(out)

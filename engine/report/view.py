@@ -118,6 +118,8 @@ class LawfulnessView:
     reading: ReadingView
     opened_lawfully: bool | None
     government_lawful: bool | None
+    #: a government appointed before its vote: ``pending``, ``confirmed`` or ``resigned`` (None: not such)
+    government_status: str | None = None
 
 
 @attrs.frozen
@@ -273,7 +275,8 @@ def _state_view(state: State, law: Law, readings: tuple[ReadingView, ...]) -> St
                                      last_day=g.last_day) for g in state.upcoming()),
         readings=tuple(
             LawfulnessView(reading=reading, opened_lawfully=_verdict(get(state.opened_lawfully, reading.id)),
-                           government_lawful=_verdict(get(state.government_lawful, reading.id)))
+                           government_lawful=_verdict(get(state.government_lawful, reading.id)),
+                           government_status=get(state.government_status, reading.id))
             for reading in readings
         ),
     )

@@ -14,7 +14,7 @@ import attrs
 from dateutil.relativedelta import relativedelta
 
 from engine.errors import UnknownNameError
-from engine.rules.thresholds import Threshold, render
+from engine.rules.thresholds import Base, Combined, Count, Counted, Subject, Threshold, Versus, render
 
 __all__ = [
     "Amendment",
@@ -27,6 +27,8 @@ __all__ = [
     "Rule",
     "RuleKind",
     "RulesInForce",
+    "sides_named",
+    "votes_read",
 ]
 
 
@@ -34,7 +36,7 @@ class RuleKind(enum.Enum):
     """What a rule governs."""
 
     QUORUM = "quorum"  # who must be present for a sitting (applies_to: sitting kinds)
-    DECISION = "decision"  # how many must vote yes (applies_to: motions)
+    DECISION = "decision"  # how many must vote yes, or against for a negative rule (applies_to: motions)
     DEADLINE = "deadline"  # an act due within a period of an anchor event
     CONVOCATION = "convocation"  # who must convene a sitting (applies_to: sitting kinds)
 
@@ -49,6 +51,50 @@ MONTH_ENDS = ("last_day", "next_day")
 RESTARTS = ("first", "each")
 #: What of another deadline a chained deadline starts from: its expiry or the act that met it.
 CHAIN_ON = ("expires", "met")
+
+
+#: the counts of a vote each base or subject reads (members present and seats are not votes)
+_VOTES_OF = {
+    Base.MEMBERS_VOTING: ("yes", "no", "abstain", "blank", "invalid"),
+    Base.VOTES_CAST: ("yes", "no", "blank", "invalid"),
+    Base.VALID_VOTES: ("yes", "no"),
+    Subject.YES: ("yes",),
+    Subject.NO: ("no",),
+    Subject.CAST: ("yes", "no", "blank", "invalid"),
+    Subject.VALID: ("yes", "no"),
+    Counted.VOTES_IN_FAVOUR: ("yes",),
+    Counted.VOTES_AGAINST: ("no",),
+    Counted.MEMBERS_VOTING: ("yes", "no", "abstain", "blank", "invalid"),
+    Counted.VOTES_CAST: ("yes", "no", "blank", "invalid"),
+    Counted.VALID_VOTES: ("yes", "no"),
+}
+
+
+def votes_read(threshold: Threshold, subject: Subject) -> frozenset[str]:
+    """The counts of a vote (``yes``, ``no``, ``abstain``, ``blank``, ``invalid``) that ``threshold``
+    reads when the question measures ``subject``: a count it reads must be known to judge it."""
+    if isinstance(threshold, Combined):
+        return frozenset().union(*(votes_read(p, subject) for p in threshold.parts))
+    if isinstance(threshold, Versus):
+        return frozenset(("yes", "no"))
+    if isinstance(threshold, Count):
+        what: Subject | Counted = subject if threshold.counted is Counted.MEMBERS else threshold.counted
+        return frozenset(_VOTES_OF.get(what, ()))
+    return frozenset(_VOTES_OF.get(threshold.base, ()) + _VOTES_OF.get(threshold.subject or subject, ()))
+
+
+def sides_named(threshold: Threshold) -> frozenset[Subject]:
+    """The sides of a vote (``Subject.YES``, ``Subject.NO``) that clauses of ``threshold`` name as
+    what they measure: ``... vote against``, ``more votes in favour than against``, ``at least 116
+    votes against``. A clause that measures the question's subject names none."""
+    if isinstance(threshold, Combined):
+        return frozenset().union(*(sides_named(p) for p in threshold.parts))
+    if isinstance(threshold, Versus):
+        return frozenset((threshold.subject,))
+    if isinstance(threshold, Count):
+        named = {Counted.VOTES_IN_FAVOUR: Subject.YES, Counted.VOTES_AGAINST: Subject.NO}.get(threshold.counted)
+        return frozenset(() if named is None else (named,))
+    return frozenset((threshold.subject,)) if threshold.subject in (Subject.YES, Subject.NO) else frozenset()
 
 
 @attrs.frozen
@@ -199,6 +245,14 @@ class Rule:
     not_before: Period | None = None
     #: the act is due on the period's last day exactly ("on the Nth day"), not before it
     exact_day: bool = False
+    #: a decision rule's direction (``engine.rules.vocabulary.DIRECTIONS``): ``adopt``, the motion needs
+    #: the threshold; ``reject``, it stands unless the threshold is reached against it
+    direction: str = "adopt"
+    #: a decision rule that confirms a government: the failed votes after which the constitution
+    #: attaches a consequence (Czech Art. 35(1)(a): after the third, the President may dissolve)
+    attempts: int | None = None
+    #: the article that attaches that consequence
+    attempts_article: str | None = None
 
     def in_force(self, on: date) -> bool:
         """True if this version applies on ``on``."""
@@ -219,7 +273,10 @@ class Rule:
     def requirement(self) -> str:
         """The threshold as canonical text, or ``no requirement``."""
         if self.kind in (RuleKind.QUORUM, RuleKind.DECISION):
-            return "no requirement" if self.threshold is None else render(self.threshold)
+            if self.threshold is None:
+                return "no requirement"
+            # a negative rule's threshold is what rejects the motion, not what carries it
+            return render(self.threshold) + (" (to reject the motion)" if self.direction == "reject" else "")
         if self.kind is RuleKind.DEADLINE:
             act = self.met_filter or self.met_by or "the act"
             start = f"{self.after[0]} {self.after[1]}" if self.after else (self.anchor_filter or self.anchor)

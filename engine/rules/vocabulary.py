@@ -7,12 +7,24 @@ govern, so both take them from here. (Event type names live with the events, in
 
 from __future__ import annotations
 
-__all__ = ["EFFECTS", "INSTALLS_GOVERNMENT", "MOTIONS", "REMOVES_GOVERNMENT", "SITTINGS"]
+__all__ = [
+    "ADOPT",
+    "CONFIRMS_GOVERNMENT",
+    "DIRECTIONS",
+    "EFFECTS",
+    "INSTALLS_GOVERNMENT",
+    "MOTIONS",
+    "REJECT",
+    "REMOVES_GOVERNMENT",
+    "SITTINGS",
+]
 
 #: Kinds of sitting of a body. ``opening`` is the first sitting of a new legislature.
 SITTINGS: tuple[str, ...] = ("opening", "ordinary", "extraordinary")
 
-#: Kinds of motion a body votes on. A pack's decision rule names the motions it governs.
+#: Kinds of motion a body votes on. A pack's decision rule names the motions it governs. ``programme``
+#: is a government's programme put to the assembly (Portugal, Art. 192): a vote on it is recorded from
+#: the programme's side, so a vote for a motion rejecting it is a vote against the programme.
 MOTIONS: tuple[str, ...] = (
     "vote_of_confidence",
     "investiture",
@@ -26,12 +38,25 @@ MOTIONS: tuple[str, ...] = (
     "no_confidence",
     "dissolution",
     "mandate_validation",
+    "programme",
 )
 
 #: What the adoption of a motion does to the government, declared on the decision rule that governs
 #: the motion (``effect:`` in a pack). Which motions have which effect differs between constitutions,
 #: so it is pack data: a vote of confidence, an investiture or a package vote installs a government
 #: where the pack says so; a motion of no confidence removes one where the pack says so.
+#: ``installs_government``: the vote comes first, and a government formed after it is judged by it;
+#: ``confirms_government``: the head of state appoints first, and the government is pending until the
+#: vote confirms it (or, lost, obliges it to resign).
 INSTALLS_GOVERNMENT = "installs_government"
+CONFIRMS_GOVERNMENT = "confirms_government"
 REMOVES_GOVERNMENT = "removes_government"
-EFFECTS: tuple[str, ...] = (INSTALLS_GOVERNMENT, REMOVES_GOVERNMENT)
+EFFECTS: tuple[str, ...] = (INSTALLS_GOVERNMENT, CONFIRMS_GOVERNMENT, REMOVES_GOVERNMENT)
+
+#: Which way a decision rule works. ``adopt``: the motion carries only if the threshold is reached
+#: (measured on the votes in favour unless a clause names its own count). ``reject``: the motion stands
+#: unless the threshold is reached against it (measured on the votes against): a programme not
+#: rejected by an absolute majority (Portugal, Art. 192(4)) stands.
+ADOPT = "adopt"
+REJECT = "reject"
+DIRECTIONS: tuple[str, ...] = (ADOPT, REJECT)

@@ -32,6 +32,7 @@ __all__ = [
     "Event",
     "GovernmentFormed",
     "LegislatureInOffice",
+    "MotionTabled",
     "ParliamentConvened",
     "PartyDissolved",
     "Protest",
@@ -279,22 +280,33 @@ class ParliamentConvened(Event):
 
 def _votes_fit(instance: Any, attribute: attrs.Attribute, value: int | None) -> None:
     _nonneg(instance, attribute, value)
-    voting = instance.ballots
-    if value is not None and voting > value:
-        msg = f"'present' ({value}) is less than yes + no + abstain + invalid ({voting})"
+    taking_part = instance.ballots + (instance.not_voting or 0)
+    if value is not None and taking_part > value:
+        msg = f"'present' ({value}) is less than {instance.counted_names()} ({taking_part})"
         raise ValueError(msg)
+
+
+#: the counts of a vote's tally, in the order they are named
+TALLY_FIELDS = ("yes", "no", "abstain", "blank", "invalid")
 
 
 @attrs.frozen(kw_only=True, cache_hash=True)
 class VoteHeld(Event):
-    """A vote on a motion at a sitting; ``outcome`` is what the chamber declared."""
+    """A vote on a motion at a sitting; ``outcome`` is what the chamber declared.
+
+    The tally: ``yes`` (for the motion), ``no`` (against it), ``abstain``, ``blank`` and ``invalid``
+    ballots, and ``not_voting``, members present who took no part. Any count may be unknown (null);
+    ``no``, ``abstain``, ``blank`` and ``invalid`` are none unless given, ``not_voting`` unknown.
+    """
 
     TYPE: ClassVar[str] = "vote"
     motion: str = attrs.field(validator=_one_of(MOTIONS))
     yes: int | None = attrs.field(validator=_nonneg)  # null: the tally is not known
-    no: int = attrs.field(default=0, validator=_nonneg)
-    abstain: int = attrs.field(default=0, validator=_nonneg)
-    invalid: int = attrs.field(default=0, validator=_nonneg)
+    no: int | None = attrs.field(default=0, validator=_nonneg)
+    abstain: int | None = attrs.field(default=0, validator=_nonneg)
+    invalid: int | None = attrs.field(default=0, validator=_nonneg)
+    blank: int | None = attrs.field(default=0, validator=_nonneg)
+    not_voting: int | None = attrs.field(default=None, validator=_nonneg)
     present: int | None = attrs.field(default=None, validator=_votes_fit)
     outcome: str = attrs.field(default="adopted", validator=_one_of(OUTCOMES))
     subject: str | None = None
@@ -302,8 +314,30 @@ class VoteHeld(Event):
 
     @property
     def ballots(self) -> int:
-        """Yes + no + abstain + invalid (0 for an unknown yes)."""
-        return (self.yes or 0) + self.no + self.abstain + self.invalid
+        """The votes known: yes + no + abstain + blank + invalid (an unknown count as none)."""
+        return sum(getattr(self, name) or 0 for name in TALLY_FIELDS)
+
+    def counted_names(self) -> str:
+        """The counts :attr:`ballots` adds up, as a message names them (``yes + no + abstain``)."""
+        names = [n for n in TALLY_FIELDS if n != "blank" or self.blank]
+        return " + ".join(names + ["not_voting"] * bool(self.not_voting))
+
+    @property
+    def unknown(self) -> frozenset[str]:
+        """The counts of the tally that are not known."""
+        return frozenset(name for name in TALLY_FIELDS if getattr(self, name) is None)
+
+
+@attrs.frozen(kw_only=True, cache_hash=True)
+class MotionTabled(Event):
+    """A motion put before the body, not yet voted: a government's programme submitted, a request for
+    a vote of confidence (Czech Art. 68(3): the government asks for it within 30 days). It meets a
+    deadline whose ``met_by`` names it; the vote on it is a ``vote``."""
+
+    TYPE: ClassVar[str] = "motion_tabled"
+    motion: str = attrs.field(validator=_one_of(MOTIONS))
+    by: str | None = None
+    body: str | None = None
 
 
 @attrs.frozen(kw_only=True, cache_hash=True)
@@ -380,6 +414,7 @@ REGISTRY: dict[str, type[Event]] = {
         LegislatureInOffice, ElectionHeld, ResultsAnnounced, ComplaintFiled, ComplaintRuled, ResultsRejected,
         ResultsAccepted, Rally, Protest, BoycottDeclared, BoycottEnded, TalksHeld, ParliamentConvened, VoteHeld,
         GovernmentFormed, AgreementReached, AssemblyDissolved, SeatsTaken, PartyDissolved, DeadlineExpired,
+        MotionTabled,
     )
 }
 
@@ -521,7 +556,8 @@ def unstructure_event(event: Event) -> dict[str, Any]:
     for key, value in raw.items():
         default = defaults.get(key)
         required = default is attrs.NOTHING
-        if (value is None and not required) or (value in ((), [], {}) and not required):
+        # an unknown count whose default is a number (a vote's ``no: null``) stays, or it would read back as 0
+        if (value is None and not required and default is None) or (value in ((), [], {}) and not required):
             continue
         out[key] = list(value) if isinstance(value, tuple) else value
     return out

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import attrs
 
 from engine.rules.constitution import Constitution, Rule, RuleKind, RulesInForce
-from engine.rules.vocabulary import INSTALLS_GOVERNMENT, MOTIONS, REMOVES_GOVERNMENT, SITTINGS
+from engine.rules.vocabulary import CONFIRMS_GOVERNMENT, INSTALLS_GOVERNMENT, MOTIONS, REMOVES_GOVERNMENT, SITTINGS
 from engine.timeline.state import Reading
 
 __all__ = ["Day", "Law", "LawMemo", "PerReading"]
@@ -69,6 +69,8 @@ class Day:
         quorums: the quorum rules for each kind of sitting, under each reading.
         decisions: the decision rules for each motion, under each reading.
         installing: per reading, the motions whose adoption installs a government.
+        confirming: per reading, the motions whose vote confirms a government appointed before it
+            (adopted, or for a negative rule not rejected), or obliges it to resign (lost).
         removing: the motions whose adoption removes the government (under the pack's own reading:
             what happened to the government is one fact, whoever's reading is right).
     """
@@ -83,6 +85,7 @@ class Day:
     decisions: dict[str, PerReading]
     installing: tuple[tuple[Reading, frozenset[str]], ...]
     removing: frozenset[str]
+    confirming: tuple[tuple[Reading, frozenset[str]], ...] = ()
 
 
 def day_of(law: Law, size: int | None, own: RulesInForce, rulesets: tuple[tuple[Reading, RulesInForce], ...]) -> Day:
@@ -118,6 +121,7 @@ def day_of(law: Law, size: int | None, own: RulesInForce, rulesets: tuple[tuple[
         decisions={m: per_reading(RuleKind.DECISION, m) for m in MOTIONS},
         installing=tuple((reading, motions(rs, INSTALLS_GOVERNMENT)) for reading, rs in rulesets),
         removing=motions(own, REMOVES_GOVERNMENT),
+        confirming=tuple((reading, motions(rs, CONFIRMS_GOVERNMENT)) for reading, rs in rulesets),
     )
 
 

@@ -5,11 +5,13 @@ they meet the decision rule), judged under each reading.
 from __future__ import annotations
 
 from engine.errors import CountsError, EngineError
-from engine.rules.constitution import Rule, RuleKind
+from engine.rules.constitution import Rule, RuleKind, sides_named, votes_read
 from engine.rules.thresholds import Counts, Outcome, Subject, evaluate
+from engine.rules.vocabulary import REJECT
 from engine.timeline.cycle import Result
-from engine.timeline.events import Event, ParliamentConvened, VoteHeld
+from engine.timeline.events import TALLY_FIELDS, Event, MotionTabled, ParliamentConvened, VoteHeld
 from engine.timeline.findings import MEMBERS, VOTES, Finding, Verdict, about
+from engine.timeline.government import confirmation
 from engine.timeline.law import LawMemo
 from engine.timeline.state import Phase, Reading, State, get, put
 
@@ -19,20 +21,24 @@ __all__ = ["HANDLERS", "counts"]
 NOT_OPENED = "assembly not lawfully opened"
 
 
-def counts(state: State, present: int | None, yes: int | None = None, no: int = 0, abstain: int = 0) -> Counts:
-    """The numbers a threshold is evaluated on, from the state and an act's own counts."""
+def counts(state: State, present: int | None, yes: int | None = None, no: int | None = 0, abstain: int | None = 0,
+           blank: int | None = 0, invalid: int | None = 0) -> Counts:
+    """The numbers a threshold is evaluated on, from the state and an act's own counts (an unknown
+    count as none: a rule that reads it is not judged, see ``_unknown_needed``)."""
     size = state.body_size if state.body_size is not None else max(state.seats_total, present or 0, 1)
     sitting = state.seats_total if state.seats else None
     if sitting is not None and present is not None and present > sitting:
         sitting = None
-    return Counts(all_members=size, sitting=sitting, present=present, yes=yes, no=no, abstain=abstain)
+    return Counts(all_members=size, sitting=sitting, present=present, yes=yes, no=no or 0, abstain=abstain or 0,
+                  blank=blank or 0, invalid=invalid or 0)
 
 
 def _evaluate(rule: Rule, state: State, present: int | None, vote: VoteHeld | None, subject: Subject,
               event: Event) -> Outcome:
     assert rule.threshold is not None
     try:
-        numbers = counts(state, present) if vote is None else counts(state, present, vote.yes, vote.no, vote.abstain)
+        numbers = counts(state, present) if vote is None else counts(state, present, vote.yes, vote.no, vote.abstain,
+                                                                     vote.blank, vote.invalid)
         return evaluate(rule.threshold, numbers, subject)
     except CountsError as exc:
         msg = f"rule {rule.id}: {exc}"
@@ -86,7 +92,7 @@ def _parliament_convened(event: ParliamentConvened, state: State, memo: LawMemo)
         seated = event.present_by_party or tuple(
             (p, n) for p, n in state.seats if p not in state.boycotting("parliament"))
         new = new.replace(seated=seated, sittings=1, government=None, government_lawful=(),
-                          confidence_lawful=())
+                          confidence_lawful=(), government_status=(), failed_votes=0)
         if state.phase.rank < Phase.ASSEMBLY_CONVENED.rank or state.phase is Phase.DISSOLVED:
             new = new.replace(phase=Phase.ASSEMBLY_CONVENED)
     return new, findings
@@ -133,7 +139,44 @@ def _judge_quorum(rule: Rule, state: State, event: ParliamentConvened, present: 
                    unit=MEMBERS, subject=event.sitting)
 
 
+def _motion_tabled(event: MotionTabled, state: State, memo: LawMemo) -> Result:
+    """A motion put before the body: it changes nothing but the deadlines its tabling meets."""
+    if state.sittings == 0 or state.phase is Phase.DISSOLVED:
+        msg = "can't table a motion when parliament has not convened (record a parliament_convened event first)"
+        raise EngineError(msg, event, "type")
+    return state, []
+
+
 # --------------------------------------------------------------------------- votes
+
+
+def _check_tally(event: VoteHeld, state: State, present: int | None) -> None:
+    """A tally that cannot have happened is an engine error, naming the count that is too large."""
+    taking_part = event.ballots + (event.not_voting or 0)
+    field = "yes" if event.yes else next((n for n in TALLY_FIELDS if getattr(event, n)), "not_voting")
+    names = event.counted_names()
+    if present is not None and taking_part > present:
+        msg = f"{names} ({taking_part}) exceed the {present} members present at the sitting"
+        raise EngineError(msg, event, field)
+    if state.body_size is not None and taking_part > state.body_size:
+        msg = f"{names} ({taking_part}) exceed the {state.body_size} seats of the body"
+        raise EngineError(msg, event, field)
+    if state.seats and present is None and taking_part > state.seats_total:
+        msg = f"{names} ({taking_part}) exceed the {state.seats_total} members in office"
+        raise EngineError(msg, event, field)
+
+
+def _question(rule: Rule) -> Subject:
+    """What a decision rule's clauses measure unless they name their own: the side the direction counts."""
+    return Subject.NO if rule.direction == REJECT else Subject.YES
+
+
+def _unknown_needed(event: VoteHeld, decision: tuple[Rule, ...]) -> bool:
+    """True if a count the rules read is not recorded (an adopting rule always reads the votes in favour)."""
+    if event.yes is None and any(r.direction != REJECT for r in decision):
+        return True
+    unknown = event.unknown
+    return bool(unknown) and any(unknown & votes_read(r.threshold, _question(r)) for r in decision if r.threshold)
 
 
 def _vote_held(event: VoteHeld, state: State, memo: LawMemo) -> Result:
@@ -141,45 +184,50 @@ def _vote_held(event: VoteHeld, state: State, memo: LawMemo) -> Result:
         msg = "can't hold a vote when parliament has not convened (record a parliament_convened event first)"
         raise EngineError(msg, event, "type")
     present = event.present if event.present is not None else state.last_present
-    voting = event.ballots
-    if present is not None and voting > present:
-        msg = f"yes + no + abstain + invalid ({voting}) exceed the {present} members present at the sitting"
-        raise EngineError(msg, event, "yes")
-    if state.body_size is not None and voting > state.body_size:
-        msg = f"yes + no + abstain + invalid ({voting}) exceed the {state.body_size} seats of the body"
-        raise EngineError(msg, event, "yes")
+    _check_tally(event, state, present)
     findings: list[Finding] = []
     confidence = state.confidence_lawful
     day = memo.day(event.at)
     installs = dict(day.installing)
+    confirms = dict(day.confirming)
     adopted = event.outcome == "adopted"
+    verdicts: list[tuple[Reading, bool | None]] = []  # the vote's lawfulness where it confirms a government
     for reading, decision in day.decisions[event.motion]:
         confers = adopted and event.motion in installs[reading]
         if not decision:
             findings.append(Finding(Verdict.INFO, "decision.no_rule", interpretation=reading, subject=event.motion,
                                     details=(("outcome", event.outcome),)))
             continue
-        if event.yes is None:
+        if _unknown_needed(event, decision):
             findings.append(Finding(Verdict.INFO, "decision.tally_not_recorded", decision[0].id, decision[0].article,
                                     reading, subject=event.motion, details=(("outcome", event.outcome),)))
             if confers:
                 confidence = put(confidence, reading, None)
+            if event.motion in confirms.get(reading, ()):
+                verdicts.append((reading, None))
             continue
         lawful_all = True
         for rule in decision:
-            key = ("decision", id(rule), event.motion, event.yes, event.no, event.abstain, event.outcome, present,
-                   state.body_size, state.seats_total, get(state.opened_lawfully, reading), reading)
+            key = ("decision", id(rule), event.motion, event.yes, event.no, event.abstain, event.blank, event.invalid,
+                   event.outcome, present, state.body_size, state.seats_total, get(state.opened_lawfully, reading),
+                   reading)
             finding = memo.judged(key, _judge_decision, rule, state, event, present, reading)
             findings.append(finding)
             lawful_all = lawful_all and finding.verdict is Verdict.OK
         if confers:
             confidence = put(confidence, reading, lawful_all)
+        if event.motion in confirms.get(reading, ()):
+            verdicts.append((reading, lawful_all))
     new = state.replace(last_present=present, confidence_lawful=confidence)
     if adopted and event.motion in day.removing and state.government is not None:
         findings.append(Finding(Verdict.INFO, "government.removed", subject=event.motion,
                                 details=(("government", state.government),)))
         phase = Phase.ASSEMBLY_CONVENED if state.phase is Phase.GOVERNMENT_FORMED else state.phase
-        new = new.replace(government=None, government_lawful=(), confidence_lawful=(), phase=phase)
+        new = new.replace(government=None, government_lawful=(), confidence_lawful=(), government_status=(),
+                          phase=phase)
+    elif verdicts and state.government is not None:
+        new, more = confirmation(event, new, tuple(verdicts), memo)
+        findings.extend(more)
     return new, findings
 
 
@@ -188,7 +236,15 @@ def _judge_decision(rule: Rule, state: State, event: VoteHeld, present: int | No
     if rule.threshold is None:
         return Finding(Verdict.OK, "decision.none_required", **rule_fields, interpretation=reading,
                        subject=event.motion)
-    outcome = _evaluate(rule, state, present, event, Subject.YES, event)
+    against = rule.direction == REJECT
+    wrong = Subject.YES if against else Subject.NO
+    if wrong in sides_named(rule.threshold):  # a pack refuses it; a rule replaced for a what-if may not
+        msg = (f"rule {rule.id} {'rejects' if against else 'adopts'} its motion but counts the votes "
+               f"{'in favour' if against else 'against'}: it can't be judged")
+        raise EngineError(msg, event, "motion")
+    outcome = _evaluate(rule, state, present, event, _question(rule), event)
+    if against:
+        return _judge_rejection(rule_fields, outcome, event, reading)
     numbers = {**rule_fields, "interpretation": reading, "required": outcome.required, "count": event.yes,
                "unit": VOTES, "subject": event.motion}
     if event.outcome == "adopted":
@@ -202,4 +258,18 @@ def _judge_decision(rule: Rule, state: State, event: VoteHeld, present: int | No
     return Finding(Verdict.OK, "decision.rejected", **numbers)
 
 
-HANDLERS = {ParliamentConvened: _parliament_convened, VoteHeld: _vote_held}
+def _judge_rejection(rule_fields: dict, outcome: Outcome, event: VoteHeld, reading: Reading) -> Finding:
+    """A negative rule: the motion stands unless the threshold is reached against it."""
+    numbers = {**rule_fields, "interpretation": reading, "required": outcome.required, "count": outcome.count,
+               "unit": VOTES, "subject": event.motion,
+               "details": (("outcome", event.outcome), ("measures", outcome.measures))}
+    if event.outcome == "rejected":
+        if outcome.satisfied:
+            return Finding(Verdict.OK, "decision.rejected_by_majority", **numbers)
+        return Finding(Verdict.VIOLATION, "decision.rejected_too_few", **numbers)
+    if outcome.satisfied:
+        return Finding(Verdict.VIOLATION, "decision.stands_though_rejected", **numbers)
+    return Finding(Verdict.OK, "decision.not_rejected", **numbers)
+
+
+HANDLERS = {ParliamentConvened: _parliament_convened, VoteHeld: _vote_held, MotionTabled: _motion_tabled}

@@ -121,8 +121,9 @@ class State:
     """The state of the crisis after some events.
 
     ``opened_lawfully`` and ``government_lawful`` hold one verdict per reading judged (None for
-    the pack's own reading): was the opening sitting quorate, was the government installed by a
-    vote that met the rule in force — under that reading.
+    the pack's own reading): was the opening sitting quorate, was the government installed (or
+    confirmed) by a vote that met the rule in force — under that reading. ``government_status`` says,
+    per reading, whether a government appointed before its vote is pending, confirmed or resigned.
     """
 
     body: str
@@ -147,6 +148,12 @@ class State:
     opened_lawfully: tuple[tuple[Reading, bool], ...] = ()
     confidence_lawful: tuple[tuple[Reading, bool | None], ...] = ()
     government_lawful: tuple[tuple[Reading, bool], ...] = ()
+    #: per reading, where a government appointed before its vote stands: ``pending`` (its vote not yet
+    #: held), ``confirmed`` or ``resigned`` (its vote lost: it governs as caretaker until a successor);
+    #: empty for a government the pack does not confirm after appointment
+    government_status: tuple[tuple[Reading, str], ...] = ()
+    #: votes lost by governments awaiting confirmation since the last confirmed one (in this legislature)
+    failed_votes: int = 0
     impasse: Impasse = Impasse()
     had_impasse: bool = False
 

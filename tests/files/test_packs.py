@@ -215,6 +215,21 @@ BAD = [
                  id="effect-on-a-quorum-rule"),
     pytest.param("    title: Quorum\n", "    title: Quorum\n    period: 60 days\n", 17, "rules[0].period",
                  "only a deadline rule has 'period'", id="period-on-a-quorum-rule"),
+    pytest.param("    applies_to: [vote_of_confidence]\n", "    applies_to: [vote_of_confidence]\n    direction: rejct\n",
+                 32, "rules[1].direction", "unknown direction 'rejct'; did you mean 'reject'?", id="unknown-direction"),
+    pytest.param('    threshold: more than 1/2 of all members\n    article: "2"',
+                 '    threshold: more than 1/2 of all members vote against\n    article: "2"', 32, "rules[1].threshold",
+                 "a rule that adopts its motion can't count votes against: say 'direction: reject'",
+                 id="adopting-rule-counts-votes-against"),
+    pytest.param('    threshold: more than 1/2 of all members\n    article: "2"',
+                 '    direction: reject\n    threshold: more votes in favour than against\n    article: "2"', 33,
+                 "rules[1].threshold", "a rule that rejects its motion can't count votes in favour",
+                 id="rejecting-rule-counts-votes-in-favour"),
+    pytest.param("    title: Quorum\n", "    title: Quorum\n    direction: reject\n", 17, "rules[0].direction",
+                 "only a decision rule has 'direction'", id="direction-on-a-quorum-rule"),
+    pytest.param("    applies_to: [vote_of_confidence]\n", "    applies_to: [vote_of_confidence]\n    attempts: 3\n",
+                 32, "rules[1].attempts", "only a rule with effect confirms_government counts failed attempts",
+                 id="attempts-without-confirmation"),
 ]
 
 
@@ -236,6 +251,30 @@ class TestEffects:
         (override,) = pack.interpretations[0].overrides
         assert override.effect == "installs_government"
         assert next(r for r in pack.rules if r.id == "quorum").effect is None
+
+
+class TestDirections:
+    """A decision rule adopts its motion (the default) or rejects it: pack data, inherited by overrides."""
+
+    def test_the_default_is_adopt(self) -> None:
+        """A rule that says nothing adopts its motion."""
+        assert {r.direction for r in parse_pack(PACK, "t.yaml").rules} == {"adopt"}
+
+    def test_an_override_inherits_the_direction(self) -> None:
+        """An interpretation's override that says nothing of the direction keeps the rule's."""
+        text = PACK.replace("    applies_to: [vote_of_confidence]\n",
+                            "    applies_to: [vote_of_confidence]\n    direction: reject\n")
+        (override,) = parse_pack(text, "t.yaml").interpretations[0].overrides
+        assert override.direction == "reject"
+        assert override.requirement == "at least 2/3 of all members (to reject the motion)"
+
+    def test_shipped_negative_rule(self) -> None:
+        """pt's programme rule is negative and confirms the government; cz's confidence rule counts three attempts."""
+        programme = next(r for r in load_pack("pt").rules if r.id == "programme-rejection")
+        assert (programme.direction, programme.effect) == ("reject", "confirms_government")
+        confidence = next(r for r in load_pack("cz").rules if r.id == "confidence-vote")
+        assert (confidence.direction, confidence.attempts, confidence.attempts_article) == (
+            "adopt", 3, "35(1)(a), with 68(4)")
 
 
 class TestPackErrors:

@@ -137,7 +137,8 @@ def uncertain_sections(draw: st.DrawFn) -> tuple[str, str]:
     days = st.integers(-10, (last - first).days + 60).map(lambda n: str(first + timedelta(days=n)))
     named = {p for e in scenario.events for p in getattr(e, "parties", ()) or ()}
     named |= {party for e in scenario.events if (party := getattr(e, "party", None)) is not None}
-    parties = st.sampled_from(sorted(named))
+    # a scenario whose events name no party (Portugal 2015's) draws from the parties it lists
+    parties = st.sampled_from(sorted(named or {p.id for p in scenario.parties}))
     ids = st.sampled_from([e.id for e in scenario.events])
     chance = st.sampled_from([0.0, 1.0]) | st.floats(0, 1)
     since = {"from": days}
