@@ -18,6 +18,23 @@ import cattrs
 
 from engine.rules.vocabulary import MOTIONS, SITTINGS
 
+# the words and checks event fields share live in event_fields; imported here by name, since
+# event classes (here and in the modules that add their own) use them
+from engine.timeline.event_fields import (
+    BOYCOTT_TARGETS,
+    OUTCOMES,
+    RULINGS,
+    STAGES,
+    STATUSES,
+    Tally,
+    _nonempty,
+    _nonneg,
+    _one_of,
+    _pairs,
+    _tally,
+    _texts,
+)
+
 __all__ = [
     "RECORDABLE_TYPES",
     "REGISTRY",
@@ -50,57 +67,6 @@ __all__ = [
     "unstructure_event",
 ]
 
-STAGES = ("preliminary", "official", "final")
-STATUSES = ("planned", "held", "cancelled")
-BOYCOTT_TARGETS = ("parliament", "talks", "election", "government")
-RULINGS = ("rejected", "upheld", "partly_upheld", "dismissed")
-OUTCOMES = ("adopted", "rejected")
-
-
-def _nonneg(instance: Any, attribute: attrs.Attribute, value: int | None) -> None:
-    if value is not None and value < 0:
-        msg = f"'{attribute.name}' must be >= 0 (got {value})"
-        raise ValueError(msg)
-
-
-def _nonempty(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
-    if not value:
-        msg = f"'{attribute.name}' must not be empty"
-        raise ValueError(msg)
-
-
-def _one_of(options: tuple[str, ...]):
-    def check(instance: Any, attribute: attrs.Attribute, value: str | None) -> None:
-        if value is not None and value not in options:
-            import difflib
-
-            hint = difflib.get_close_matches(str(value), options, n=1)
-            extra = f"; did you mean {hint[0]!r}?" if hint else ""
-            msg = f"'{attribute.name}' must be one of {', '.join(options)} (got {value!r}){extra}"
-            raise ValueError(msg)
-
-    return check
-
-
-def _tally(instance: Any, attribute: attrs.Attribute, value: tuple[tuple[str, int], ...]) -> None:
-    for party, n in value:
-        if n < 0:
-            msg = f"'{attribute.name}' of {party} must be >= 0 (got {n})"
-            raise ValueError(msg)
-
-
-def _pairs(value: Any) -> tuple[tuple[str, int], ...]:
-    """A party → count mapping kept as a sorted tuple of pairs (hashable, order-free)."""
-    if isinstance(value, dict):
-        return tuple(sorted(value.items()))
-    return tuple(sorted(tuple(p) for p in value))
-
-
-def _texts(value: Any) -> tuple[str, ...]:
-    return (value,) if isinstance(value, str) else tuple(value)
-
-
-Tally = tuple[tuple[str, int], ...]
 
 
 @attrs.frozen(kw_only=True, cache_hash=True)

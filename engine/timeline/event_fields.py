@@ -1,0 +1,65 @@
+"""What event fields share: the words some fields take, and the checks and conversions of values.
+
+Pure values and attrs validators, no event class: :mod:`engine.timeline.events` and the modules that
+add event classes of their own build on them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+__all__ = ["BOYCOTT_TARGETS", "OUTCOMES", "RULINGS", "STAGES", "STATUSES", "Tally"]
+
+STAGES = ("preliminary", "official", "final")
+STATUSES = ("planned", "held", "cancelled")
+BOYCOTT_TARGETS = ("parliament", "talks", "election", "government")
+RULINGS = ("rejected", "upheld", "partly_upheld", "dismissed")
+OUTCOMES = ("adopted", "rejected")
+
+
+def _nonneg(instance: Any, attribute: attrs.Attribute, value: int | None) -> None:
+    if value is not None and value < 0:
+        msg = f"'{attribute.name}' must be >= 0 (got {value})"
+        raise ValueError(msg)
+
+
+def _nonempty(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
+    if not value:
+        msg = f"'{attribute.name}' must not be empty"
+        raise ValueError(msg)
+
+
+def _one_of(options: tuple[str, ...]):
+    def check(instance: Any, attribute: attrs.Attribute, value: str | None) -> None:
+        if value is not None and value not in options:
+            import difflib
+
+            hint = difflib.get_close_matches(str(value), options, n=1)
+            extra = f"; did you mean {hint[0]!r}?" if hint else ""
+            msg = f"'{attribute.name}' must be one of {', '.join(options)} (got {value!r}){extra}"
+            raise ValueError(msg)
+
+    return check
+
+
+def _tally(instance: Any, attribute: attrs.Attribute, value: tuple[tuple[str, int], ...]) -> None:
+    for party, n in value:
+        if n < 0:
+            msg = f"'{attribute.name}' of {party} must be >= 0 (got {n})"
+            raise ValueError(msg)
+
+
+def _pairs(value: Any) -> tuple[tuple[str, int], ...]:
+    """A party → count mapping kept as a sorted tuple of pairs (hashable, order-free)."""
+    if isinstance(value, dict):
+        return tuple(sorted(value.items()))
+    return tuple(sorted(tuple(p) for p in value))
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+Tally = tuple[tuple[str, int], ...]
