@@ -340,3 +340,25 @@ class TestFuzz:
             parse_pack(_mutate(data, path.read_bytes()), "fuzz.yaml")
         except PackError as exc:
             assert "\n" not in str(exc) and str(exc).startswith("fuzz.yaml")
+
+
+class TestFuzzThroughTheCommandLine:
+    """The same mutations through the commands a user runs: exit 0, or exit 2 with one line on
+    stderr naming the file, never a traceback."""
+
+    @settings(max_examples=FUZZ_EXAMPLES, deadline=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    @given(path=st.sampled_from(BUNDLED), data=st.data(), command=st.sampled_from(["check", "replay"]))
+    def test_mutated_scenarios_through_check_and_replay(self, tmp_path: Path, path: Path, data: st.DataObject,
+                                                        command: str) -> None:
+        mutated = tmp_path / "fuzz.yaml"
+        mutated.write_bytes(_mutate(data, path.read_bytes()))
+        result = CliRunner().invoke(cli, [command, str(mutated), *(["--format", "json"] if command == "replay" else [])])
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        assert result.exit_code in (0, 2), (result.exit_code, result.stderr)
+        if result.exit_code == 2:
+            lines = [line for line in result.stderr.splitlines() if line.strip()]
+            if command == "replay":
+                assert len(lines) == 1 and str(mutated) in lines[0], result.stderr
+            else:  # check prints one line per bad file, then exits 2
+                assert lines and all(str(mutated) in line for line in lines), result.stderr
