@@ -22,6 +22,7 @@ from engine.files.event_input import event_from_fields, events_from_yaml, replac
 from engine.files.located_yaml import open_regular, read_file
 from engine.report.log_text import entries_json, entries_text, history_json, history_text, streams_json, streams_text
 from engine.store.interface import EventStore
+from engine.store.jsonl import bounded_lines
 from engine.store.opening import open_store
 from engine.store.records import Head, strict_event
 
@@ -207,7 +208,8 @@ def import_(store: str, stream: str, file: str, expected_version: int, recorded_
         if _is_jsonl(file):
             # lines are read as bytes and decoded one by one, so a line that is not UTF-8 is named
             with open_regular(file, InputError, "JSON Lines file") as lines:
-                version = opened.import_jsonl(stream, lines, expected_version, recorded_at=recorded_at, path=file)
+                version = opened.import_jsonl(stream, bounded_lines(lines, file), expected_version,
+                                              recorded_at=recorded_at, path=file)
         else:
             from engine.files.scenarios import load_scenario
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import IO, Any
 
 import attrs
 
@@ -29,13 +29,36 @@ from engine.store.records import (
     utc_stamp,
 )
 
-__all__ = ["drafts_from_jsonl", "jsonl_lines"]
+__all__ = ["MAX_LINE", "bounded_lines", "drafts_from_jsonl", "jsonl_lines"]
 
 
 def jsonl_lines(records: Iterable[Record]) -> Iterator[str]:
     """Each record as one line of JSON (newline included), in the order given."""
     for record in records:
         yield dumps(record.to_json()) + "\n"
+
+
+#: the longest line a JSON Lines import reads: as much as a scenario file may hold (an event can't be
+#: larger than the file it was read from)
+MAX_LINE = 16 * 1024 * 1024
+
+
+def bounded_lines(file: IO[bytes], path: str = "<jsonl>", limit: int = MAX_LINE) -> Iterator[bytes]:
+    """The lines of a binary file, refusing one longer than ``limit`` bytes before reading it whole.
+
+    Raises:
+        StoreError: naming the line (``PATH:N``) that is too long.
+    """
+    number = 0
+    while True:
+        line = file.readline(limit + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > limit and not line.endswith(b"\n"):
+            msg = f"{path}:{number}: line longer than {limit:,} bytes: not a record this store wrote"
+            raise StoreError(msg)
+        yield line
 
 
 def drafts_from_jsonl(lines: Iterable[str | bytes], schemas: Schemas, path: str = "<jsonl>") -> list[Draft]:

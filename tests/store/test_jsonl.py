@@ -148,3 +148,25 @@ class TestScenarioFiles:
         meta = scenario_metadata(load_scenario(ROOT / "scenarios" / "cambodia-2013.yaml"))
         assert meta["constitution"] == "kh"
         assert [p["id"] for p in meta["parties"]] == ["CPP", "CNRP"]
+
+
+class TestBoundedLines:
+    def test_a_line_too_long_is_refused_before_it_is_read_whole(self) -> None:
+        """A line past the limit is one StoreError naming it; the lines before it come through."""
+        import io
+
+        from engine.store.jsonl import bounded_lines
+
+        data = io.BytesIO(b'{"a": 1}\n' + b"x" * 100 + b"\n")
+        lines = bounded_lines(data, "f.jsonl", limit=50)
+        assert next(lines) == b'{"a": 1}\n'
+        with pytest.raises(StoreError, match=r"f\.jsonl:2: line longer than 50 bytes"):
+            next(lines)
+        assert data.tell() <= 9 + 51  # no more than the limit was read of the long line
+
+    def test_lines_at_the_limit_pass(self) -> None:
+        import io
+
+        from engine.store.jsonl import bounded_lines
+
+        assert list(bounded_lines(io.BytesIO(b"x" * 49 + b"\n" + b"y" * 50), limit=50)) == [b"x" * 49 + b"\n", b"y" * 50]
