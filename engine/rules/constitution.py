@@ -37,6 +37,7 @@ class RuleKind(enum.Enum):
     DECISION = "decision"  # how many must vote yes (applies_to: motions)
     DEADLINE = "deadline"  # an act due within a period of an anchor event
     CONVOCATION = "convocation"  # who must convene a sitting (applies_to: sitting kinds)
+    CONSEQUENCE = "consequence"  # events the law derives from an expiry or from the Nth matching event
 
 
 #: The units a deadline's period is counted in.
@@ -161,7 +162,9 @@ class Rule:
     "the opening sitting needs no quorum"). Deadline rules use ``period`` (or, as packs first wrote
     it, ``days``), ``anchor`` and ``anchor_filter`` (the events that start the clock) or ``after``
     (another deadline whose expiry or fulfilment starts it), ``met_by`` and ``met_filter`` (the
-    act that meets it), ``restart``, and ``not_before`` or ``exact_day`` for a window.
+    act that meets it; ``also_met_by``, other acts that do), ``restart``, and ``not_before`` or
+    ``exact_day`` for a window. Consequence rules use ``when`` (and ``count``) or ``after`` (what
+    triggers them) and ``derive`` (the events the law derives on the trigger's day).
     """
 
     id: str
@@ -199,6 +202,14 @@ class Rule:
     not_before: Period | None = None
     #: the act is due on the period's last day exactly ("on the Nth day"), not before it
     exact_day: bool = False
+    #: other acts that meet a deadline as well as ``met_filter`` (a mandate: returned, or a government formed)
+    also_met_by: tuple[EventFilter, ...] = ()
+    #: a consequence: the events that trigger it (with ``after``: the expiry or fulfilment of a deadline)
+    when: EventFilter | None = None
+    #: a consequence: it follows the ``count``-th event matching ``when`` since the last election
+    count: int = 1
+    #: a consequence: the events the law derives, each a type with the values of some of its fields
+    derive: tuple[EventFilter, ...] = ()
 
     def in_force(self, on: date) -> bool:
         """True if this version applies on ``on``."""
@@ -220,8 +231,12 @@ class Rule:
         """The threshold as canonical text, or ``no requirement``."""
         if self.kind in (RuleKind.QUORUM, RuleKind.DECISION):
             return "no requirement" if self.threshold is None else render(self.threshold)
+        if self.kind is RuleKind.CONSEQUENCE:
+            nth = {1: "", 2: "the 2nd ", 3: "the 3rd "}.get(self.count, f"the {self.count}th ")
+            trigger = f"{self.after[0]} {self.after[1]}" if self.after else f"{nth}{self.when}"
+            return f"{trigger} brings about {' and '.join(map(str, self.derive))}"
         if self.kind is RuleKind.DEADLINE:
-            act = self.met_filter or self.met_by or "the act"
+            act = " or ".join(map(str, (self.met_filter or self.met_by or "the act", *self.also_met_by)))
             start = f"{self.after[0]} {self.after[1]}" if self.after else (self.anchor_filter or self.anchor)
             if self.exact_day:
                 return f"{act} on the last day of {self.counted} from {start}"

@@ -17,6 +17,16 @@ import attrs
 import cattrs
 
 from engine.rules.vocabulary import MOTIONS, SITTINGS
+from engine.timeline.event_base import Event
+from engine.timeline.event_base import nonempty as _nonempty
+from engine.timeline.event_base import texts as _texts
+from engine.timeline.mandate_events import (
+    CaretakerAppointed,
+    GovernmentResigned,
+    MandateExtended,
+    MandateGiven,
+    MandateReturned,
+)
 
 __all__ = [
     "RECORDABLE_TYPES",
@@ -25,13 +35,18 @@ __all__ = [
     "AssemblyDissolved",
     "BoycottDeclared",
     "BoycottEnded",
+    "CaretakerAppointed",
     "ComplaintFiled",
     "ComplaintRuled",
     "DeadlineExpired",
     "ElectionHeld",
     "Event",
     "GovernmentFormed",
+    "GovernmentResigned",
     "LegislatureInOffice",
+    "MandateExtended",
+    "MandateGiven",
+    "MandateReturned",
     "ParliamentConvened",
     "PartyDissolved",
     "Protest",
@@ -62,12 +77,6 @@ def _nonneg(instance: Any, attribute: attrs.Attribute, value: int | None) -> Non
         raise ValueError(msg)
 
 
-def _nonempty(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
-    if not value:
-        msg = f"'{attribute.name}' must not be empty"
-        raise ValueError(msg)
-
-
 def _one_of(options: tuple[str, ...]):
     def check(instance: Any, attribute: attrs.Attribute, value: str | None) -> None:
         if value is not None and value not in options:
@@ -95,31 +104,7 @@ def _pairs(value: Any) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(tuple(p) for p in value))
 
 
-def _texts(value: Any) -> tuple[str, ...]:
-    return (value,) if isinstance(value, str) else tuple(value)
-
-
 Tally = tuple[tuple[str, int], ...]
-
-
-@attrs.frozen(kw_only=True, cache_hash=True)
-class Event:
-    """Fields every event has. Subclasses add their own; ``TYPE`` is the name used in files."""
-
-    TYPE: ClassVar[str] = ""
-    #: fields whose values name parties of the scenario (checked by the scenario loader)
-    PARTY_FIELDS: ClassVar[tuple[str, ...]] = ("party", "parties")
-    #: fields that map parties to counts
-    PARTY_KEYED: ClassVar[tuple[str, ...]] = ("seats", "votes", "present_by_party", "seats_to")
-    at: date
-    source: tuple[str, ...] = attrs.field(converter=_texts, validator=_nonempty)
-    note: str | None = None
-    id: str | None = None
-    time: time | None = None
-
-    @property
-    def type(self) -> str:
-        return self.TYPE
 
 
 @attrs.frozen(kw_only=True, cache_hash=True)
@@ -374,12 +359,14 @@ class DeadlineExpired(Event):
     anchor: str | None = None
 
 
+
 REGISTRY: dict[str, type[Event]] = {
     cls.TYPE: cls
     for cls in (
         LegislatureInOffice, ElectionHeld, ResultsAnnounced, ComplaintFiled, ComplaintRuled, ResultsRejected,
         ResultsAccepted, Rally, Protest, BoycottDeclared, BoycottEnded, TalksHeld, ParliamentConvened, VoteHeld,
         GovernmentFormed, AgreementReached, AssemblyDissolved, SeatsTaken, PartyDissolved, DeadlineExpired,
+        MandateGiven, MandateReturned, MandateExtended, CaretakerAppointed, GovernmentResigned,
     )
 }
 
