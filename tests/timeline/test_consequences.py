@@ -376,3 +376,26 @@ class TestPackErrors:
         with pytest.raises(PackError, match="only a consequence rule has 'derive'"):
             parse_pack(HEAD + FORMATION.replace("    article:", "    derive: assembly_dissolved\n    article:"),
                        "t.yaml")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.dates(date(2000, 1, 1), date(2090, 1, 1)), st.integers(0, 20))
+def test_a_mandate_is_returned_in_time_or_deemed_returned_the_day_after(given_on: date, days: int) -> None:
+    """A mandate handed back within its seven days meets them and nothing is derived; one still held after them is
+    deemed returned, and the next one given, on the eighth day after it was given."""
+    law = _law(MANDATES)
+    poll = given_on - timedelta(days=30)
+    events: list[Event] = [ElectionHeld(at=poll, source="s"),
+                           ParliamentConvened(at=poll, source="s", sitting="opening", present=100),
+                           MandateGiven(at=given_on, source="s", rank=1, id="m1")]
+    if days <= 7:
+        events.append(MandateReturned(at=given_on + timedelta(days=days), source="s", rank=1))
+    timeline = replay(events, law, run_on=True)
+    derived = [(s.event.at, s.event.TYPE) for s in timeline.steps if s.derived]
+    if days <= 7:
+        assert derived == []
+        assert [f.count for s in timeline.steps for f in s.findings if f.code == "deadline.met"] == [days]
+    else:
+        lapse = given_on + timedelta(days=8)
+        assert derived == [(lapse, "deadline_expired"), (lapse, "mandate_returned"), (lapse, "mandate_given")]
+    assert timeline.final.mandates == (1 if days <= 7 else 2)
