@@ -254,3 +254,19 @@ class TestGreece2012:
         assert dict(final.seats)["ND"] == 129
         assert final.government == "Antonis Samaras"
         assert not any(f.verdict is Verdict.VIOLATION for f in _timeline("greece-2012").findings)
+
+
+def test_the_bulgarian_replay_until_a_date_keeps_the_election_due() -> None:
+    """Replayed to 31 May, the Assembly is dissolved and the election is due by 12 July, 42 days on; in the JSON the
+    derived dissolution has no line and says it was derived."""
+    from engine.report.jsondata import timeline_data
+    from engine.report.view import timeline_view
+
+    scenario = load_scenario(SCENARIOS / "bulgaria-2021.yaml")
+    timeline = replay_scenario(scenario, until=date(2021, 5, 31))
+    assert timeline.final.phase is Phase.DISSOLVED
+    assert [(d.rule, d.due, d.days_left(date(2021, 5, 31))) for d in timeline.final.deadlines] == [
+        ("new-election", date(2021, 7, 12), 42)]
+    steps = timeline_data(timeline_view(scenario, timeline))["steps"]
+    derived = [(s["at"], s["event"]["type"], s["line"], s["summary"]) for s in steps if s["derived"]]
+    assert derived == [(date(2021, 5, 12), "assembly_dissolved", None, "assembly dissolved (derived)")]
