@@ -162,6 +162,10 @@ class DeadlineReader:
                 continue
             owner = "consequence" if key in CONSEQUENCE_KEYS else "deadline"
             raise self.doc.fail(pick(key)[0], f"only a {owner} rule has '{key}'")
+        if kind is RuleKind.CONSEQUENCE:
+            for key in ("threshold", "applies_to", "convened_by"):
+                if pick(key)[1] is not None:  # it would be ignored, silently
+                    raise self.doc.fail(pick(key)[0], f"a consequence has no '{key}': it derives events ('derive')")
 
     def consequence(self, vp: Path, pick: Any, base: Rule | None) -> dict[str, Any]:
         """The fields of a consequence version: what brings it about (``when``, ``count`` or ``after``)
@@ -280,7 +284,7 @@ class DeadlineReader:
         if value is None or isinstance(value, (dict, list)) or not isinstance(value, (str, bool, int)):
             raise self.doc.fail(where, f"must be text, a number, true or false (got {value!r})")
         check = attrs.fields_dict(cls)[key].validator
-        if check is None or not isinstance(value, str):
+        if check is None or isinstance(value, bool) or not isinstance(value, (str, int)):
             return
         try:
             check(None, attrs.fields_dict(cls)[key], value)

@@ -361,6 +361,10 @@ class TestPackErrors:
          "    derive: assembly_dissolved\n    article: '1'\n    source: s\n", "'count' goes with 'when'"),
         ("  - id: c\n    body: house\n    title: C\n    after: formaton expires\n"
          "    derive: assembly_dissolved\n    article: '1'\n    source: s\n", "did you mean 'formation'"),
+        ("  - id: c\n    body: house\n    title: C\n    when: assembly_dissolved\n    derive: assembly_dissolved\n"
+         "    threshold: more than 1/2 of all members\n    article: '1'\n    source: s\n", "a consequence has no 'threshold'"),
+        ("  - id: c\n    body: house\n    title: C\n    when: {type: mandate_returned, rank: 0}\n"
+         "    derive: assembly_dissolved\n    article: '1'\n    source: s\n", "'rank' must be 1 or more"),
         ("  - id: formation\n    body: house\n    title: C\n    when: assembly_dissolved\n"
          "    derive: assembly_dissolved\n    article: '1'\n    source: s\n", "used twice in rules and consequences"),
     ])
