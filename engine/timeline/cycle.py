@@ -199,6 +199,11 @@ def _running(state: State, rank: int, event: Event, field: str = "rank") -> Mand
 
 
 def _mandate_given(event: MandateGiven, state: State, memo: LawMemo) -> Result:
+    running = state.mandate
+    if running is not None and running.rank == event.rank and running.holder is None and running.party is None:
+        # the law passed this mandate on (a consequence) to no one named: this event names its holder,
+        # and its period still runs from the day it passed
+        return state.replace(mandate=attrs.evolve(running, holder=event.to, party=event.party)), []
     if state.mandate is not None:
         msg = (f"mandate {state.mandate.rank} is still running: record its return (mandate_returned) or the "
                "government formed before giving another")

@@ -289,6 +289,16 @@ class TestMandates:
                            ("2026-12-09", "mandate_given")]
         assert timeline.final.mandate is not None and timeline.final.mandate.rank == 2
 
+    def test_a_mandate_passed_on_by_law_is_then_handed_over(self) -> None:
+        """The second mandate, derived with no holder on 9 Dec, is handed to B on 10 Dec: that names its holder, and
+        its period still runs from 9 Dec."""
+        law = _law(MANDATES)
+        events = [*_poll(), MandateGiven(at=_day("2026-12-01"), source="s", rank=1, to="A"),
+                  MandateGiven(at=_day("2026-12-10"), source="s", rank=2, to="B", party="P")]
+        mandate = replay(events, law).final.mandate
+        assert mandate is not None
+        assert (mandate.rank, mandate.holder, mandate.party, mandate.given) == (2, "B", "P", _day("2026-12-09"))
+
     def test_an_extension_moves_the_period(self) -> None:
         """A mandate extended to 20 Dec expires on 21 Dec, not on 9 Dec."""
         law = _law(MANDATES)
