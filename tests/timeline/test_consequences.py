@@ -172,6 +172,23 @@ class TestConsequences:
         assert final.overdue == ()
         assert final.missed == ("formation",)
 
+    def test_the_act_that_meets_a_deadline_brings_about_a_consequence(self) -> None:
+        """``after: RULE met``: the adopted investiture vote that meets the formation period installs the government."""
+        law = _law(FORMATION + """\
+consequences:
+  - id: installed
+    body: house
+    title: The investiture installs the government
+    after: formation met
+    derive: {type: government_formed, head: the Prime Minister elected}
+    article: "1(3)"
+    source: s
+""")
+        timeline = replay([*_poll(), _vote("2026-12-31"), _vote("2027-01-20", "adopted", 60)], law)
+        assert [(s.event.at.isoformat(), s.event.TYPE) for s in timeline.steps if s.derived] == [
+            ("2027-01-20", "government_formed")]
+        assert timeline.final.government == "the Prime Minister elected"
+
     def test_the_nth_event_brings_about_a_consequence(self) -> None:
         """The third rejected investiture vote since the election dissolves the house; an election counts afresh."""
         law = _law(FORMATION + """\
