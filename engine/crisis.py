@@ -42,10 +42,14 @@ def law_for(scenario: Scenario, interpretations: Iterable[str] | None = None) ->
 
 def replay_scenario(scenario: Scenario, until: date | None = None,
                     interpretations: Iterable[str] | None = None) -> Timeline:
-    """Replay a loaded scenario; an impossible event becomes a :class:`ScenarioError` at its line."""
+    """Replay a loaded scenario; an impossible event becomes a :class:`ScenarioError` at its line.
+
+    Without ``until``, the replay runs past the last event while deadlines run (at most
+    :data:`engine.timeline.replay.HORIZON`), so that their expiries and consequences are in it.
+    """
     rules = law_for(scenario, interpretations)
     try:
-        return replay(scenario.events, rules, until)
+        return replay(scenario.events, rules, until, run_on=until is None)
     except EngineError as exc:
         line = scenario.line_of(exc.event) if isinstance(exc.event, Event) else None
         index = next((i for i, e in enumerate(scenario.events) if e is exc.event), None)

@@ -271,3 +271,74 @@ class TestCzech2017:
     def test_pending_between_appointment_and_vote(self) -> None:
         """The second government is pending from 27 June until its vote."""
         assert _step("czech-2017", "babis-2-asks").state.government_status == ((None, "pending"),)
+class TestBulgaria2021:
+    def test_three_mandates_returned_in_time(self) -> None:
+        """Mandates 1 and 2 are returned within their seven days (Art. 99(2)-(3)); the third has no period."""
+        returned = [s for s in _timeline("bulgaria-2021").steps if s.event.TYPE == "mandate_returned"]
+        assert [(s.event.rank, s.event.at.isoformat(), s.derived) for s in returned] == [
+            (1, "2021-04-23", False), (2, "2021-04-28", False), (3, "2021-05-05", False)]
+        first = _finding("bulgaria-2021", "first-mandate-returned", "first-mandate")
+        assert (first.code, first.count, first.required) == ("deadline.met", 3, 7)
+        second = _finding("bulgaria-2021", "second-mandate-returned", "second-mandate")
+        assert (second.code, second.count, second.required) == ("deadline.met", 0, 7)
+
+    def test_the_dissolution_is_derived_on_12_may(self) -> None:
+        """The caretaker government's appointment brings about the dissolution the same day (Art. 99(5)), derived."""
+        steps = _timeline("bulgaria-2021").steps
+        (dissolution,) = [s for s in steps if s.event.TYPE == "assembly_dissolved"]
+        assert dissolution.derived
+        assert dissolution.event.at == date(2021, 5, 12)
+        assert dissolution.state.phase is Phase.DISSOLVED
+        caretaker = _step("bulgaria-2021", "caretaker")
+        assert caretaker.follows == (dissolution.event,)
+        assert [f.code for f in caretaker.findings] == ["consequence.derived"]
+
+    def test_no_deadline_of_the_dissolved_assembly_is_missed(self) -> None:
+        """Nothing is reported missed, after the dissolution or before it; no expiry is derived."""
+        timeline = _timeline("bulgaria-2021")
+        assert not any(f.code == "deadline.missed" for f in timeline.findings)
+        assert not any(isinstance(s.event, DeadlineExpired) for s in timeline.steps)
+
+    def test_the_election_within_two_months(self) -> None:
+        """Two months from 12 May end on 12 July: the election of 11 July, 60 days on, meets them."""
+        met = _finding("bulgaria-2021", "early-election", "new-election")
+        assert (met.code, met.count, met.required) == ("deadline.met", 60, 61)
+        assert met.detail("due") == date(2021, 7, 12)
+        assert _timeline("bulgaria-2021").final.deadlines == ()
+
+
+class TestGreece2012:
+    def test_three_exploratory_mandates_returned_within_three_days(self) -> None:
+        """Each exploratory mandate is returned within its three days (Art. 37)."""
+        found = [(_finding("greece-2012", f"{n}-mandate-returned", f"{n}-exploratory-mandate").code,
+                  _finding("greece-2012", f"{n}-mandate-returned", f"{n}-exploratory-mandate").count)
+                 for n in ("first", "second", "third")]
+        assert found == [("deadline.met", 0), ("deadline.met", 2), ("deadline.met", 2)]
+        assert _step("greece-2012", "third-mandate-returned").state.mandates == 3
+
+    def test_caretaker_dissolution_and_the_june_election(self) -> None:
+        """A caretaker government, the dissolution of 19 May, the repeat election of 17 June."""
+        assert _step("greece-2012", "caretaker").state.government == "Panagiotis Pikrammenos"
+        assert _step("greece-2012", "dissolution").state.phase is Phase.DISSOLVED
+        june = _step("greece-2012", "june-election")
+        assert (june.event.at, june.event.kind) == (date(2012, 6, 17), "repeat")
+        final = _timeline("greece-2012").final
+        assert dict(final.seats)["ND"] == 129
+        assert final.government == "Antonis Samaras"
+        assert not any(f.verdict is Verdict.VIOLATION for f in _timeline("greece-2012").findings)
+
+
+def test_the_bulgarian_replay_until_a_date_keeps_the_election_due() -> None:
+    """Replayed to 31 May, the Assembly is dissolved and the election is due by 12 July, 42 days on; in the JSON the
+    derived dissolution has no line and says it was derived."""
+    from engine.report.jsondata import timeline_data
+    from engine.report.view import timeline_view
+
+    scenario = load_scenario(SCENARIOS / "bulgaria-2021.yaml")
+    timeline = replay_scenario(scenario, until=date(2021, 5, 31))
+    assert timeline.final.phase is Phase.DISSOLVED
+    assert [(d.rule, d.due, d.days_left(date(2021, 5, 31))) for d in timeline.final.deadlines] == [
+        ("new-election", date(2021, 7, 12), 42)]
+    steps = timeline_data(timeline_view(scenario, timeline))["steps"]
+    derived = [(s["at"], s["event"]["type"], s["line"], s["summary"]) for s in steps if s["derived"]]
+    assert derived == [(date(2021, 5, 12), "assembly_dissolved", None, "assembly dissolved (derived)")]

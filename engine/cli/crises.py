@@ -65,7 +65,8 @@ def _crisis(file: str | None, store: str | None, stream: str | None, known_at: s
                    "markdown: a report.")
 @click.option("--interpretation", "-i", "interpretations", multiple=True,
               help="Judge under this reading only (repeatable); default: the readings the scenario lists.")
-@click.option("--until", type=DATE, help="Stop after this date (YYYY-MM-DD).")
+@click.option("--until", type=DATE, help="Stop after this date (YYYY-MM-DD). Default: the last event, or later "
+                                         "while deadlines run (their expiries and consequences), three years at most.")
 def replay(file: str | None, store: str | None, stream: str | None, known_at: str | None, fmt: str,
            interpretations: tuple[str, ...], until: date | None) -> None:
     """Replay scenario FILE: the timeline, event by event, judged under each reading.
@@ -74,6 +75,7 @@ def replay(file: str | None, store: str | None, stream: str | None, known_at: st
     Example:
       impasse replay scenarios/cambodia-2013.yaml
       impasse replay scenarios/cambodia-2013.yaml -i opposition-120-to-open --format json
+      impasse replay scenarios/bulgaria-2021.yaml --until 2021-05-31
       impasse replay --store crisis.db --stream kh-2013 --known-at 2013-09-10
     """
     from engine.crisis import replay_scenario

@@ -1,8 +1,9 @@
-"""Reading a deadline rule's keys in a constitution pack: periods, filters, restarts, windows, chains.
+"""Reading a deadline rule's keys in a constitution pack: periods, filters, restarts, windows, chains;
+and a consequence rule's: what brings it about, the events it derives.
 
-The pack reader (:mod:`engine.files.packs`) hands each deadline version here; the keys are documented
-in the "Deadlines" chapter of ``docs/constitutions.md``. Every error names the file, the line and the
-field, with a suggestion for a near miss.
+The pack reader (:mod:`engine.files.packs`) hands each deadline and consequence version here; the keys
+are documented in the "Deadlines", "Consequences" and "Mandates" chapters of ``docs/constitutions.md``.
+Every error names the file, the line and the field, with a suggestion for a near miss.
 """
 
 from __future__ import annotations
@@ -30,11 +31,15 @@ from engine.rules.constitution import (
 )
 from engine.timeline.events import RECORDABLE_TYPES, REGISTRY, Event
 
-__all__ = ["DEADLINE_KEYS", "DeadlineReader"]
+__all__ = ["CONSEQUENCE_KEYS", "DEADLINE_KEYS", "DeadlineReader"]
 
-#: the keys only a deadline rule has
+#: the keys only a deadline rule has (``after`` a consequence has too)
 DEADLINE_KEYS = ("days", "period", "anchor_day", "month_end", "anchor", "restart", "after", "met_by", "not_before",
                  "exact_day")
+#: the keys only a consequence rule has
+CONSEQUENCE_KEYS = ("when", "count", "derive")
+#: a day to build a derived event on when the pack is read, to check that the rule can make it
+_SOME_DAY = date(2000, 1, 1)
 #: fields every event has: a deadline's filter may not ask for them
 _COMMON_FIELDS = ("at", "source", "note", "id", "time")
 _PERIOD = re.compile(r"(\d+)\s+([a-z]+)")
@@ -119,10 +124,16 @@ class DeadlineReader:
         elif after is None and inherit is not None:
             anchor_filter, after = inherit.anchor_filter, inherit.after
         met_at, met_raw = pick("met_by")
-        if met_raw is not None:
+        also: tuple[EventFilter, ...] = ()
+        if isinstance(met_raw, list):  # any of several acts meets it: the first is its own act
+            if not met_raw:
+                raise d.fail(met_at, "must name at least one event")
+            met_filter, *others = (self.event_filter((*met_at, i)) for i in range(len(met_raw)))
+            also = tuple(others)
+        elif met_raw is not None:
             met_filter = self.event_filter(met_at)
         elif inherit is not None:
-            met_filter = inherit.met_filter
+            met_filter, also = inherit.met_filter, inherit.also_met_by
         if (anchor_filter is None and after is None) or met_filter is None:
             raise d.fail(vp, "a deadline rule needs 'anchor' (the event that starts it) or 'after' "
                              "(the deadline it follows), and 'met_by' (the event that meets it)")
@@ -140,7 +151,71 @@ class DeadlineReader:
         return {"days": period.amount if period.unit == "days" else None, "period": period,
                 "anchor": None if anchor_filter is None else anchor_filter.type, "anchor_filter": anchor_filter,
                 "met_by": met_filter.type, "met_filter": met_filter, "restart": restart, "after": after,
-                "not_before": not_before, "exact_day": exact_day, "applies_to": applies}
+                "not_before": not_before, "exact_day": exact_day, "applies_to": applies, "also_met_by": also}
+
+    def check_keys(self, kind: RuleKind, pick: Any) -> None:
+        """A rule of another kind gives none of a deadline's or a consequence's keys (they'd be ignored)."""
+        for key in (*DEADLINE_KEYS, *CONSEQUENCE_KEYS):
+            if pick(key)[1] is None or (kind is RuleKind.CONSEQUENCE and key in ("after", *CONSEQUENCE_KEYS)):
+                continue
+            if kind is RuleKind.DEADLINE and key not in CONSEQUENCE_KEYS:
+                continue
+            owner = "consequence" if key in CONSEQUENCE_KEYS else "deadline"
+            raise self.doc.fail(pick(key)[0], f"only a {owner} rule has '{key}'")
+        if kind is RuleKind.CONSEQUENCE:
+            for key in ("threshold", "applies_to", "convened_by"):
+                if pick(key)[1] is not None:  # it would be ignored, silently
+                    raise self.doc.fail(pick(key)[0], f"a consequence has no '{key}': it derives events ('derive')")
+
+    def consequence(self, vp: Path, pick: Any, base: Rule | None) -> dict[str, Any]:
+        """The fields of a consequence version: what brings it about (``when``, ``count`` or ``after``)
+        and the events it derives (``derive``).
+
+        Args:
+            vp: where the version is.
+            pick: the pack reader's lookup of a key, in the version or in the rule's defaults.
+            base: the rule an interpretation overrides (its values are the defaults), or None.
+        """
+        d = self.doc
+        inherit = base if base is not None and base.kind is RuleKind.CONSEQUENCE else None
+        (after_at, after_raw), (when_at, when_raw) = pick("after"), pick("when")
+        if after_raw is not None and when_raw is not None:
+            raise d.fail(when_at, "give 'when' (the event that brings it about) or 'after' (a deadline), not both")
+        after = self.after(after_at) if after_raw is not None else None
+        when = self.event_filter(when_at) if when_raw is not None else None
+        if after is None and when is None and inherit is not None:
+            after, when = inherit.after, inherit.when
+        if after is None and when is None:
+            raise d.fail(vp, "a consequence rule needs 'when' (the event that brings it about, like "
+                             "'{type: mandate_returned, rank: 3}') or 'after' (like 'first-mandate expires')")
+        count_at, count_raw = pick("count")
+        count = d.integer(count_at, minimum=1) if count_raw is not None else (inherit.count if inherit else 1)
+        if count != 1 and when is None:
+            raise d.fail(count_at, "'count' goes with 'when': the Nth event that matches it")
+        derive_at, derive_raw = pick("derive")
+        if derive_raw is None:
+            if inherit is None:
+                raise d.fail(vp, "a consequence rule needs 'derive': the events the law brings about, like "
+                                 "'assembly_dissolved' or '{type: mandate_returned, rank: 1, deemed: true}'")
+            return {"after": after, "when": when, "count": count, "derive": inherit.derive}
+        places = [(*derive_at, i) for i in range(len(derive_raw))] if isinstance(derive_raw, list) else [derive_at]
+        if not places:
+            raise d.fail(derive_at, "must name at least one event")
+        derive = []
+        for at in places:
+            wanted = self.event_filter(at)
+            for key, values in wanted.fields:
+                if len(values) != 1:
+                    raise d.fail((*at, key), "a derived event has one value for each field, not a list")
+            try:  # the event must be one the engine can make: every field it requires given
+                fields: dict[str, Any] = {k: v[0] for k, v in wanted.fields}
+                REGISTRY[wanted.type](at=_SOME_DAY, source=("pack",), **fields)
+            except (TypeError, ValueError) as exc:
+                missing = re.search(r"argument: '(\w+)'", str(exc))
+                why = f"it needs '{missing.group(1)}'" if missing else str(exc)
+                raise d.fail(at, f"can't derive {wanted}: {why}") from None
+            derive.append(wanted)
+        return {"after": after, "when": when, "count": count, "derive": tuple(derive)}
 
     def one_of(self, where: Path, value: str, options: tuple[str, ...]) -> str:
         if value not in options:
@@ -209,7 +284,7 @@ class DeadlineReader:
         if value is None or isinstance(value, (dict, list)) or not isinstance(value, (str, bool, int)):
             raise self.doc.fail(where, f"must be text, a number, true or false (got {value!r})")
         check = attrs.fields_dict(cls)[key].validator
-        if check is None or not isinstance(value, str):
+        if check is None or isinstance(value, bool) or not isinstance(value, (str, int)):
             return
         try:
             check(None, attrs.fields_dict(cls)[key], value)

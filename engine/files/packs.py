@@ -17,7 +17,7 @@ import attrs
 
 from engine.errors import PackError, ThresholdSyntaxError, UnknownNameError
 from engine.files.located_yaml import Located, Path, load_located, read_file
-from engine.files.pack_deadlines import DEADLINE_KEYS, DeadlineReader
+from engine.files.pack_deadlines import CONSEQUENCE_KEYS, DEADLINE_KEYS, DeadlineReader
 from engine.rules.constitution import (
     Amendment,
     Body,
@@ -33,13 +33,15 @@ from engine.rules.vocabulary import ADOPT, CONFIRMS_GOVERNMENT, DIRECTIONS, EFFE
 
 __all__ = ["builtin_packs", "load_pack", "parse_pack"]
 
-_TOP = ("id", "name", "country", "source", "missing", "bodies", "amendments", "rules", "interpretations")
+_TOP = ("id", "name", "country", "source", "missing", "bodies", "amendments", "rules", "consequences",
+        "interpretations")
 _BODY = ("id", "name", "minimum", "article", "source", "sizes")
 _SIZE = ("since", "seats", "legislature", "source", "note")
 _AMENDMENT = ("id", "title", "adopted", "in_force", "articles", "source", "note")
-_VERSION = ("since", "until", "threshold", "article", "text", "source", "note", *DEADLINE_KEYS, "convened_by",
-            "amendment", "applies_to", "effect", "direction", "attempts", "attempts_article")
+_VERSION = ("since", "until", "threshold", "article", "text", "source", "note", *DEADLINE_KEYS, *CONSEQUENCE_KEYS,
+            "convened_by", "amendment", "applies_to", "effect", "direction", "attempts", "attempts_article")
 _RULE = ("id", "kind", "body", "title", "versions", *_VERSION)
+_CONSEQUENCE = ("id", "body", "title", "versions", *_VERSION)
 _INTERP = ("id", "name", "holder", "claim", "source", "note", "overrides")
 _OVERRIDE = ("rule", "kind", "body", "title", "versions", *_VERSION)
 
@@ -120,6 +122,13 @@ class _PackReader:
             rule_ids.append(d.text((*where, "id")))  # type: ignore[arg-type]
             rules.extend(self.rule(where, body_ids, amendment_ids, base=None))
         self.unique(rule_ids, "rules")
+        for i in range(len(d.items(("consequences",)))):  # what the law brings about: rules of their own kind
+            where = ("consequences", i)
+            d.mapping(where, _CONSEQUENCE, required=("id", "body", "title"))
+            if d.text((*where, "id")) in rule_ids:
+                raise d.fail((*where, "id"), f"id {d.text((*where, 'id'))!r} is used twice in rules and consequences")
+            rule_ids.append(d.text((*where, "id")))  # type: ignore[arg-type]
+            rules.extend(self.rule(where, body_ids, amendment_ids, base=None, kind=RuleKind.CONSEQUENCE))
         by_id = {r.id: r for r in rules}
         interps = tuple(
             self.interpretation(("interpretations", i), by_id, body_ids, amendment_ids)
@@ -198,20 +207,25 @@ class _PackReader:
         )
 
     def rule(self, where: Path, bodies: list[str], amendments: set[str], base: Rule | None,
-             interpretation: str | None = None) -> list[Rule]:
+             interpretation: str | None = None, kind: RuleKind | None = None) -> list[Rule]:
         """All versions of one rule (or one interpretation's override of ``base``)."""
         d = self.doc
         id_key = "id" if interpretation is None else "rule"
         rule_id = d.text((*where, id_key))
-        kind_text = d.text((*where, "kind"), required=base is None)
-        if kind_text is None:
+        kind_text = None if kind is not None else d.text((*where, "kind"), required=base is None)
+        if kind is not None:
+            pass  # a consequence: the pack's section says it
+        elif kind_text is None:
             kind = base.kind  # type: ignore[union-attr]
         else:
             try:
                 kind = RuleKind(kind_text)
+                if kind is RuleKind.CONSEQUENCE:
+                    raise ValueError(kind_text)
             except ValueError:
-                options = ", ".join(k.value for k in RuleKind)
-                raise d.fail((*where, "kind"), f"must be one of {options} (got {kind_text!r})") from None
+                options = ", ".join(k.value for k in RuleKind if k is not RuleKind.CONSEQUENCE)
+                extra = "; a consequence goes in the pack's 'consequences' list" if kind_text == "consequence" else ""
+                raise d.fail((*where, "kind"), f"must be one of {options} (got {kind_text!r}){extra}") from None
         body = d.text((*where, "body"), required=base is None) or (base.body if base else "")
         if body not in bodies:
             raise d.fail((*where, "body"), f"unknown body {body!r} (bodies: {', '.join(bodies)})")
@@ -294,10 +308,9 @@ class _PackReader:
                 raise d.fail(pick("threshold")[0], "only a quorum or decision rule has a threshold")
             deadline = self.deadlines.read(vp, pick, base, applies)
             applies = deadline.pop("applies_to")
-        else:
-            for key in DEADLINE_KEYS:
-                if pick(key)[1] is not None:
-                    raise d.fail(pick(key)[0], f"only a deadline rule has '{key}'")
+        elif kind is RuleKind.CONSEQUENCE:
+            deadline = self.deadlines.consequence(vp, pick, base)
+        self.deadlines.check_keys(kind, pick)
         if kind is RuleKind.CONVOCATION:
             convened_by = text("convened_by") or (base.convened_by if base else None)
             if convened_by is None:

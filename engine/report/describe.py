@@ -8,12 +8,17 @@ from engine.timeline.events import (
     AgreementReached,
     BoycottDeclared,
     BoycottEnded,
+    CaretakerAppointed,
     ComplaintFiled,
     ComplaintRuled,
     DeadlineExpired,
     Event,
     GovernmentFormed,
+    GovernmentResigned,
     LegislatureInOffice,
+    MandateExtended,
+    MandateGiven,
+    MandateReturned,
     MotionTabled,
     ParliamentConvened,
     PartyDissolved,
@@ -150,3 +155,35 @@ def _(event: PartyDissolved) -> str:
 @describe.register
 def _(event: LegislatureInOffice) -> str:
     return "legislature in office: " + ", ".join(f"{p} {n}" for p, n in event.seats)
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+@describe.register
+def _(event: MandateGiven) -> str:
+    holder = ", ".join(x for x in (event.to, event.party) if x)
+    return (f"{_ordinal(event.rank)} mandate to form a government" + (f" to {holder}" if holder else "")
+            + (f", given by {event.by}" if event.by else ""))
+
+
+@describe.register
+def _(event: MandateReturned) -> str:
+    return f"{_ordinal(event.rank)} mandate " + ("deemed returned" if event.deemed else "returned unfulfilled")
+
+
+@describe.register
+def _(event: MandateExtended) -> str:
+    return f"{_ordinal(event.rank)} mandate extended to {event.until.isoformat()}"
+
+
+@describe.register
+def _(event: CaretakerAppointed) -> str:
+    return "caretaker government appointed" + (f": {event.head}" if event.head else "")
+
+
+@describe.register
+def _(event: GovernmentResigned) -> str:
+    return ("government deemed to resign" if event.deemed else "government resigns") + (
+        f": {event.head}" if event.head else "")

@@ -76,6 +76,16 @@ def _deadline_too_early(f: Finding, law: Law) -> str:
             f"{_iso(f.detail('opens'))} (Art. {f.article})")
 
 
+def _deadline_ended(f: Finding, law: Law) -> str:
+    return (f"deadline ended by the dissolution: {f.detail('title')}, due {_iso(f.detail('due'))}, is no longer due "
+            f"(Art. {f.article})")
+
+
+def _consequence(f: Finding, law: Law) -> str:
+    events = " and ".join(e.replace("_", " ") for e in f.detail("events", ()))
+    return f"{f.detail('title')}: the law brings about {events} (Art. {f.article})"
+
+
 CODES: dict[str, Callable[[Finding, Law], str]] = {
     # results and disputes
     "results.seats_unallocated": lambda f, law: f"{f.count} of {f.required} seats allocated in these results",
@@ -144,6 +154,11 @@ CODES: dict[str, Callable[[Finding, Law], str]] = {
     "deadline.met": _deadline_met,
     "deadline.done_late": lambda f, law: f"done late: {f.detail('title')} (Art. {f.article})",
     "deadline.too_early": _deadline_too_early,
+    "deadline.ended": _deadline_ended,
+    # consequences and mandates
+    "consequence.derived": _consequence,
+    "mandate.extended": lambda f, law: (f"mandate {f.detail('rank')} extended to {_iso(f.detail('until'))}"
+                                        + (f" (it ran to {_iso(f.detail('was'))})" if f.detail("was") else "")),
 }
 
 

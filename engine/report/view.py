@@ -227,7 +227,7 @@ def _step_view(step: Step, scenario: Scenario, law: Law, names: dict[Reading, st
         time=event.time.isoformat(timespec="minutes") if event.time else None,
         id=event.id,
         event=MappingProxyType(unstructure_event(event)),
-        summary=describe(event),
+        summary=_summary(step),
         line=scenario.line_of(event),
         phase=state.phase.value,
         impasse=state.impasse.level.value,
@@ -236,6 +236,12 @@ def _step_view(step: Step, scenario: Scenario, law: Law, names: dict[Reading, st
         findings=tuple(_finding_view(f, law, names) for f in step.findings),
         deadlines=_deadlines(state.deadlines, event.at),
     )
+
+
+def _summary(step: Step) -> str:
+    """The event's line; one the law derived (not an expiry, whose line says so) says it was derived."""
+    line = describe(step.event)
+    return f"{line} (derived)" if step.derived and step.event.TYPE != "deadline_expired" else line
 
 
 def _finding_view(finding: Finding, law: Law, names: dict[Reading, str]) -> FindingView:

@@ -39,6 +39,7 @@ class RuleKind(enum.Enum):
     DECISION = "decision"  # how many must vote yes, or against for a negative rule (applies_to: motions)
     DEADLINE = "deadline"  # an act due within a period of an anchor event
     CONVOCATION = "convocation"  # who must convene a sitting (applies_to: sitting kinds)
+    CONSEQUENCE = "consequence"  # events the law derives from an expiry or from the Nth matching event
 
 
 #: The units a deadline's period is counted in.
@@ -207,7 +208,9 @@ class Rule:
     "the opening sitting needs no quorum"). Deadline rules use ``period`` (or, as packs first wrote
     it, ``days``), ``anchor`` and ``anchor_filter`` (the events that start the clock) or ``after``
     (another deadline whose expiry or fulfilment starts it), ``met_by`` and ``met_filter`` (the
-    act that meets it), ``restart``, and ``not_before`` or ``exact_day`` for a window.
+    act that meets it; ``also_met_by``, other acts that do), ``restart``, and ``not_before`` or
+    ``exact_day`` for a window. Consequence rules use ``when`` (and ``count``) or ``after`` (what
+    triggers them) and ``derive`` (the events the law derives on the trigger's day).
     """
 
     id: str
@@ -253,6 +256,14 @@ class Rule:
     attempts: int | None = None
     #: the article that attaches that consequence
     attempts_article: str | None = None
+    #: other acts that meet a deadline as well as ``met_filter`` (a mandate: returned, or a government formed)
+    also_met_by: tuple[EventFilter, ...] = ()
+    #: a consequence: the events that trigger it (with ``after``: the expiry or fulfilment of a deadline)
+    when: EventFilter | None = None
+    #: a consequence: it follows the ``count``-th event matching ``when`` since the last election
+    count: int = 1
+    #: a consequence: the events the law derives, each a type with the values of some of its fields
+    derive: tuple[EventFilter, ...] = ()
 
     def in_force(self, on: date) -> bool:
         """True if this version applies on ``on``."""
@@ -277,8 +288,12 @@ class Rule:
                 return "no requirement"
             # a negative rule's threshold is what rejects the motion, not what carries it
             return render(self.threshold) + (" (to reject the motion)" if self.direction == "reject" else "")
+        if self.kind is RuleKind.CONSEQUENCE:
+            nth = {1: "", 2: "the 2nd ", 3: "the 3rd "}.get(self.count, f"the {self.count}th ")
+            trigger = f"{self.after[0]} {self.after[1]}" if self.after else f"{nth}{self.when}"
+            return f"{trigger} brings about {' and '.join(map(str, self.derive))}"
         if self.kind is RuleKind.DEADLINE:
-            act = self.met_filter or self.met_by or "the act"
+            act = " or ".join(map(str, (self.met_filter or self.met_by or "the act", *self.also_met_by)))
             start = f"{self.after[0]} {self.after[1]}" if self.after else (self.anchor_filter or self.anchor)
             if self.exact_day:
                 return f"{act} on the last day of {self.counted} from {start}"

@@ -1,5 +1,6 @@
 """Handlers for the electoral cycle outside parliament: polls, results, disputes, gatherings,
-boycotts, talks, agreements, parties dissolved.
+boycotts, talks, agreements, parties dissolved; mandates to form a government, caretakers and
+resignations.
 
 Each handler checks first (an impossible event raises :class:`EngineError` and changes nothing),
 then returns the new state and its findings.
@@ -14,10 +15,16 @@ from engine.timeline.events import (
     AgreementReached,
     BoycottDeclared,
     BoycottEnded,
+    CaretakerAppointed,
     ComplaintFiled,
     ComplaintRuled,
     ElectionHeld,
+    Event,
+    GovernmentResigned,
     LegislatureInOffice,
+    MandateExtended,
+    MandateGiven,
+    MandateReturned,
     PartyDissolved,
     Protest,
     Rally,
@@ -29,9 +36,12 @@ from engine.timeline.events import (
 )
 from engine.timeline.findings import SEATS, Finding, Verdict
 from engine.timeline.law import LawMemo
-from engine.timeline.state import Gathering, Phase, State, get, put
+from engine.timeline.state import Gathering, Mandate, Phase, State, get, put
 
-__all__ = ["HANDLERS", "Result"]
+__all__ = ["ENDS_MANDATE", "HANDLERS", "Result"]
+
+#: the events that end a mandate to form a government: it was fulfilled, or the parliament is gone
+ENDS_MANDATE = frozenset({"government_formed", "assembly_dissolved"})
 
 Result = tuple[State, list[Finding]]
 
@@ -43,7 +53,7 @@ def _election_held(event: ElectionHeld, state: State, memo: LawMemo) -> Result:
     fresh = State(body=state.body, on=event.at, body_size=state.body_size, phase=Phase.POLLS_CLOSED, poll=event.at,
                   boycotts=frozenset(b for b in state.boycotts if b[1] == "election"), rejecting=frozenset(),
                   gatherings=state.gatherings, missed=state.missed, had_impasse=state.had_impasse,
-                  deadlines=state.deadlines)
+                  deadlines=state.deadlines, overdue=state.overdue)  # overdue: answered, then dropped, by deadlines
     return fresh, []
 
 
@@ -179,6 +189,62 @@ def _party_dissolved(event: PartyDissolved, state: State, memo: LawMemo) -> Resu
                          rejecting=state.rejecting - {event.party}), findings
 
 
+def _running(state: State, rank: int, event: Event, field: str = "rank") -> Mandate:
+    mandate = state.mandate
+    if mandate is None or mandate.rank != rank:
+        running = "none" if mandate is None else f"mandate {mandate.rank}"
+        msg = f"no mandate {rank} to form a government is running (running: {running})"
+        raise EngineError(msg, event, field)
+    return mandate
+
+
+def _mandate_given(event: MandateGiven, state: State, memo: LawMemo) -> Result:
+    running = state.mandate
+    if running is not None and running.rank == event.rank and running.holder is None and running.party is None:
+        # the law passed this mandate on (a consequence) to no one named: this event names its holder,
+        # and its period still runs from the day it passed
+        return state.replace(mandate=attrs.evolve(running, holder=event.to, party=event.party)), []
+    if state.mandate is not None:
+        msg = (f"mandate {state.mandate.rank} is still running: record its return (mandate_returned) or the "
+               "government formed before giving another")
+        raise EngineError(msg, event, "rank")
+    if event.rank != state.mandates + 1:
+        msg = (f"mandate {event.rank} can't follow {f'mandate {state.mandates}' if state.mandates else 'none'}: "
+               f"ranks count the mandates given since the election, so this one is {state.mandates + 1}")
+        raise EngineError(msg, event, "rank")
+    mandate = Mandate(event.rank, event.at, event.to, event.party, event.id)
+    return state.replace(mandate=mandate, mandates=event.rank), []
+
+
+def _mandate_returned(event: MandateReturned, state: State, memo: LawMemo) -> Result:
+    _running(state, event.rank, event)
+    return state.replace(mandate=None), []
+
+
+def _mandate_extended(event: MandateExtended, state: State, memo: LawMemo) -> Result:
+    mandate = _running(state, event.rank, event)
+    if event.until < event.at:
+        msg = f"a mandate can't be extended to {event.until}, before the extension itself ({event.at})"
+        raise EngineError(msg, event, "until")
+    # the mandate's period is every deadline its giving started
+    ours = [d for d in state.deadlines if d.anchor == mandate.event and d.start == mandate.given]
+    deadlines = tuple(attrs.evolve(d, due=event.until) if d in ours else d for d in state.deadlines)
+    details = (("rank", event.rank), ("until", event.until), ("was", ours[0].due if ours else None))
+    return state.replace(deadlines=deadlines), [Finding(Verdict.INFO, "mandate.extended", details=details)]
+
+
+def _caretaker_appointed(event: CaretakerAppointed, state: State, memo: LawMemo) -> Result:
+    return state.replace(government=event.head or "caretaker government"), []
+
+
+def _government_resigned(event: GovernmentResigned, state: State, memo: LawMemo) -> Result:
+    if state.government is None:
+        msg = "there is no government to resign"
+        raise EngineError(msg, event, "type")
+    phase = Phase.ASSEMBLY_CONVENED if state.phase is Phase.GOVERNMENT_FORMED else state.phase
+    return state.replace(government=None, phase=phase, confidence_lawful=(), government_lawful=()), []
+
+
 HANDLERS = {
     ElectionHeld: _election_held,
     LegislatureInOffice: _legislature_in_office,
@@ -194,4 +260,9 @@ HANDLERS = {
     TalksHeld: _talks_held,
     AgreementReached: _agreement_reached,
     PartyDissolved: _party_dissolved,
+    MandateGiven: _mandate_given,
+    MandateReturned: _mandate_returned,
+    MandateExtended: _mandate_extended,
+    CaretakerAppointed: _caretaker_appointed,
+    GovernmentResigned: _government_resigned,
 }

@@ -1,24 +1,28 @@
 """Deadlines: an event matching a rule's filter starts one, an event matching its own filter meets
 it, and its expiry (a ``deadline_expired`` event made by the clock) is a finding; a deadline may
-start when another expires or is met.
+start when another expires or is met. Consequences: the events the law derives from an expiry or
+from the Nth event of a kind, returned as data for the clock to apply.
 
-Per (rule, event) one finding at most: met, too early, done late or missed. The counting of a
-period (units, the anchor's day, month ends) is :class:`engine.rules.constitution.Period`'s.
+Per (rule, event) one finding at most: met, too early, done late or missed. A dissolution ends the
+legislature's running deadlines; an election answers the missed ones it meets, then starts afresh.
+The counting of a period (units, the anchor's day, month ends) is
+:class:`engine.rules.constitution.Period`'s.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from engine.errors import EngineError
-from engine.rules.constitution import EventFilter, Rule
+from engine.rules.constitution import EventFilter, Rule, RuleKind, RulesInForce
 from engine.timeline.cycle import Result
-from engine.timeline.events import DeadlineExpired, Event, VoteHeld
+from engine.timeline.events import REGISTRY, AssemblyDissolved, DeadlineExpired, ElectionHeld, Event, VoteHeld
 from engine.timeline.findings import DAYS, Finding, Verdict
 from engine.timeline.law import Day, LawMemo
-from engine.timeline.state import Deadline, State
+from engine.timeline.state import Deadline, State, get, put
 
-__all__ = ["HANDLERS", "matches", "meet_and_start", "start_deadline", "starts"]
+__all__ = ["HANDLERS", "consequences", "derived_event", "matches", "meet_and_start", "start_deadline", "starts"]
 
 
 def _details(d: Deadline) -> tuple[tuple[str, object], ...]:
@@ -53,7 +57,7 @@ def starts(rule: Rule, event: Event) -> bool:
 
 def _meets(rule: Rule, event: Event) -> bool:
     if rule.met_filter is not None:
-        return matches(rule.met_filter, event)
+        return matches(rule.met_filter, event) or any(matches(f, event) for f in rule.also_met_by)
     # a rule made in code rather than read from a pack: applies_to names the sitting or the motion
     if rule.met_by != event.TYPE:
         return False
@@ -145,6 +149,14 @@ def meet_and_start(state: State, event: Event, day: Day) -> Result:
                                     details=(("title", rule.title),)))
             overdue.remove(rule_id)
             done.add(rule_id)
+    if isinstance(event, AssemblyDissolved):
+        # the parliament is gone: what it had to do is no longer due, and nothing of it can be missed
+        for d in running:
+            findings.append(Finding(Verdict.INFO, "deadline.ended", d.rule, d.article,
+                                    details=(*_details(d), ("by", event.TYPE))))
+        running, overdue = [], []
+    elif isinstance(event, ElectionHeld):
+        overdue = []  # a new legislature: the old one's missed acts were answered above, or never will be
     for rule in anchored:
         if not starts(rule, event):
             continue
@@ -159,6 +171,59 @@ def meet_and_start(state: State, event: Event, day: Day) -> Result:
     if overdue != list(state.overdue):
         changes["overdue"] = tuple(overdue)
     return (state.replace(**changes) if changes else state), findings
+
+
+# --------------------------------------------------------------------------- consequences
+
+
+def _consequence_rules(ruleset: RulesInForce, body: str) -> tuple[Rule, ...]:
+    return ruleset.of_kind(RuleKind.CONSEQUENCE, body)
+
+
+def derived_event(wanted: EventFilter, rule: Rule, on: date, cause: Event) -> Event:
+    """The event a consequence rule derives: of the filter's type, with its values, dated ``on``."""
+    fields: dict[str, Any] = {key: values[0] for key, values in wanted.fields}
+    source = (f"derived by the engine from rule {rule.id} (Art. {rule.article})",)
+    try:
+        return REGISTRY[wanted.type](at=on, source=source, id=f"{wanted.type}:{rule.id}@{on.isoformat()}", **fields)
+    except (TypeError, ValueError) as exc:  # the pack reader checks this; a rule made in code may not
+        msg = f"consequence {rule.id!r} can't derive {wanted}: {exc}"
+        raise EngineError(msg, cause) from None
+
+
+def consequences(state: State, event: Event, findings: list[Finding], day: Day,
+                 memo: LawMemo) -> tuple[State, list[Finding], tuple[Event, ...]]:
+    """The events the law derives from ``event`` (its findings say which deadlines it met), as data.
+
+    A consequence ``after: RULE expires`` follows that rule's expiry, ``after: RULE met`` the act that
+    met it; one ``when`` a filter follows each matching event or, with ``count: N``, the Nth since
+    the election. The derived events are dated the event's day: the clock applies them next.
+    """
+    rules = memo.judged(("consequences", id(day.ruleset)), _consequence_rules, day.ruleset, memo.law.body)
+    if not rules:
+        return state, [], ()
+    met = {f.rule for f in findings if f.code == "deadline.met"}
+    fired: list[Rule] = []
+    tallies = state.tallies
+    for rule in rules:
+        if rule.after is not None:
+            rule_id, how = rule.after
+            if (how == "expires" and isinstance(event, DeadlineExpired) and event.rule == rule_id) or (
+                    how == "met" and rule_id in met):
+                fired.append(rule)
+        elif rule.when is not None and matches(rule.when, event):
+            if rule.count == 1:
+                fired.append(rule)
+                continue
+            n = get(tallies, rule.id, 0) + 1
+            tallies = put(tallies, rule.id, n)
+            if n == rule.count:
+                fired.append(rule)
+    if tallies is not state.tallies:
+        state = state.replace(tallies=tallies)
+    more = [Finding(Verdict.INFO, "consequence.derived", r.id, r.article, sources=r.source,
+                    details=(("title", r.title), ("events", tuple(f.type for f in r.derive)))) for r in fired]
+    return state, more, tuple(derived_event(f, r, event.at, event) for r in fired for f in r.derive)
 
 
 HANDLERS = {DeadlineExpired: _deadline_expired}

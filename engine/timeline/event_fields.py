@@ -25,10 +25,6 @@ def _nonneg(instance: Any, attribute: attrs.Attribute, value: int | None) -> Non
         raise ValueError(msg)
 
 
-def _nonempty(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
-    if not value:
-        msg = f"'{attribute.name}' must not be empty"
-        raise ValueError(msg)
 
 
 def _one_of(options: tuple[str, ...]):
@@ -58,8 +54,6 @@ def _pairs(value: Any) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(tuple(p) for p in value))
 
 
-def _texts(value: Any) -> tuple[str, ...]:
-    return (value,) if isinstance(value, str) else tuple(value)
 
 
 Tally = tuple[tuple[str, int], ...]

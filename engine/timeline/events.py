@@ -17,9 +17,9 @@ import attrs
 import cattrs
 
 from engine.rules.vocabulary import MOTIONS, SITTINGS
-
-# the words and checks event fields share live in event_fields; imported here by name, since
-# event classes (here and in the modules that add their own) use them
+from engine.timeline.event_base import Event
+from engine.timeline.event_base import nonempty as _nonempty
+from engine.timeline.event_base import texts as _texts
 from engine.timeline.event_fields import (
     BOYCOTT_TARGETS,
     OUTCOMES,
@@ -27,12 +27,17 @@ from engine.timeline.event_fields import (
     STAGES,
     STATUSES,
     Tally,
-    _nonempty,
     _nonneg,
     _one_of,
     _pairs,
     _tally,
-    _texts,
+)
+from engine.timeline.mandate_events import (
+    CaretakerAppointed,
+    GovernmentResigned,
+    MandateExtended,
+    MandateGiven,
+    MandateReturned,
 )
 
 __all__ = [
@@ -42,13 +47,18 @@ __all__ = [
     "AssemblyDissolved",
     "BoycottDeclared",
     "BoycottEnded",
+    "CaretakerAppointed",
     "ComplaintFiled",
     "ComplaintRuled",
     "DeadlineExpired",
     "ElectionHeld",
     "Event",
     "GovernmentFormed",
+    "GovernmentResigned",
     "LegislatureInOffice",
+    "MandateExtended",
+    "MandateGiven",
+    "MandateReturned",
     "MotionTabled",
     "ParliamentConvened",
     "PartyDissolved",
@@ -67,26 +77,6 @@ __all__ = [
     "unstructure_event",
 ]
 
-
-
-@attrs.frozen(kw_only=True, cache_hash=True)
-class Event:
-    """Fields every event has. Subclasses add their own; ``TYPE`` is the name used in files."""
-
-    TYPE: ClassVar[str] = ""
-    #: fields whose values name parties of the scenario (checked by the scenario loader)
-    PARTY_FIELDS: ClassVar[tuple[str, ...]] = ("party", "parties")
-    #: fields that map parties to counts
-    PARTY_KEYED: ClassVar[tuple[str, ...]] = ("seats", "votes", "present_by_party", "seats_to")
-    at: date
-    source: tuple[str, ...] = attrs.field(converter=_texts, validator=_nonempty)
-    note: str | None = None
-    id: str | None = None
-    time: time | None = None
-
-    @property
-    def type(self) -> str:
-        return self.TYPE
 
 
 @attrs.frozen(kw_only=True, cache_hash=True)
@@ -374,6 +364,7 @@ class DeadlineExpired(Event):
     anchor: str | None = None
 
 
+
 REGISTRY: dict[str, type[Event]] = {
     cls.TYPE: cls
     for cls in (
@@ -381,6 +372,7 @@ REGISTRY: dict[str, type[Event]] = {
         ResultsAccepted, Rally, Protest, BoycottDeclared, BoycottEnded, TalksHeld, ParliamentConvened, VoteHeld,
         GovernmentFormed, AgreementReached, AssemblyDissolved, SeatsTaken, PartyDissolved, DeadlineExpired,
         MotionTabled,
+        MandateGiven, MandateReturned, MandateExtended, CaretakerAppointed, GovernmentResigned,
     )
 }
 

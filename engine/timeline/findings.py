@@ -88,15 +88,23 @@ def about(rule: Rule) -> dict[str, Any]:
             "sources": rule.source, "threshold": None if rule.threshold is None else render(rule.threshold)}
 
 
+def _made_by_the_engine(step: Step) -> bool:
+    return isinstance(step.event, DeadlineExpired)
+
+
 @attrs.frozen
 class Step:
-    """The state after one event, and what was found about the event."""
+    """The state after one event, and what was found about the event.
+
+    Attributes:
+        follows: the events the law derives from this one (a dissolution, a mandate deemed
+            returned), as data: the clock applies them next, on their dates.
+        derived: True for an event the engine made (an expiry, or one of another step's
+            ``follows``), False for one recorded.
+    """
 
     event: Event
     state: State
     findings: tuple[Finding, ...] = ()
-
-    @property
-    def derived(self) -> bool:
-        """True for events the engine made (a missed deadline)."""
-        return isinstance(self.event, DeadlineExpired)
+    follows: tuple[Event, ...] = ()
+    derived: bool = attrs.field(default=attrs.Factory(_made_by_the_engine, takes_self=True))

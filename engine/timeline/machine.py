@@ -3,7 +3,8 @@
 One small handler per event type, in the module of its concern (:mod:`~engine.timeline.cycle`,
 :mod:`~engine.timeline.parliament`, :mod:`~engine.timeline.government`,
 :mod:`~engine.timeline.deadlines`); then the deadlines an event meets or starts, then the impasse
-level (:mod:`~engine.timeline.impasse`). Two kinds of "no":
+level (:mod:`~engine.timeline.impasse`). The events the law derives from an event (a dissolution
+that follows an expiry) are returned in the step, as data, for the clock to apply. Two kinds of "no":
 
 * an **engine error** (:class:`EngineError`) for an event that cannot describe reality in the
   current state (a vote with no sitting, more seats than the body has); nothing is applied;
@@ -75,7 +76,10 @@ def transition(state: State, event: Event, law: Law, memo: LawMemo | None = None
         msg = f"no handler for event type {type(event).__name__}"
         raise EngineError(msg, event)
     new, findings = handler(event, state, memo)
+    if new.mandate is not None and event.TYPE in cycle.ENDS_MANDATE:
+        new = new.replace(mandate=None)
     if not isinstance(event, DeadlineExpired) and (new.deadlines or new.overdue or event.TYPE in day.anchored):
         new, more = deadlines.meet_and_start(new, event, day)
         findings = findings + more
-    return Step(event, with_impasse(new, memo, day), tuple(findings))
+    new, more, follows = deadlines.consequences(new, event, findings, day, memo)
+    return Step(event, with_impasse(new, memo, day), tuple(findings + more), follows)

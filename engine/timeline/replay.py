@@ -4,7 +4,9 @@ SimPy time is a number of days since the first event. Each recorded event is app
 in file order within a day. A deadline started by an anchor event is watched by a SimPy timeout
 at the end of its due day; the act that meets it first withdraws the watcher (the timeout then
 does nothing), and an expiry that finds its watcher still there makes a ``deadline_expired``
-event dated the first day past the deadline.
+event dated the first day past the deadline. The events the law derives from a step (its
+``follows``) are applied next, on their dates, marked derived. Without an end date, the clock runs
+past the last recorded event until no deadline runs (:data:`HORIZON` at most).
 """
 
 from __future__ import annotations
@@ -21,7 +23,12 @@ from engine.timeline.events import DeadlineExpired, Event
 from engine.timeline.machine import Law, LawMemo, Step, initial_state, transition
 from engine.timeline.state import Deadline, State
 
-__all__ = ["Clock", "StepMemo", "Timeline", "replay", "state_at"]
+__all__ = ["HORIZON", "Clock", "StepMemo", "Timeline", "replay", "state_at"]
+
+#: how long after the last recorded event a replay with no end date runs while deadlines run
+HORIZON = timedelta(days=3 * 365)
+#: derived events that may follow one another from one event: more means consequences without end
+_CHAIN_LIMIT = 100
 
 # A deadline expires at the very end of its due day: before anything dated the next day.
 _EPSILON = 1e-6
@@ -113,7 +120,7 @@ class StepMemo:
         if isinstance(step, Step):
             canonical = self._states.setdefault(step.state, step.state)
             if canonical is not step.state:
-                step = Step(step.event, canonical, step.findings)
+                step = attrs.evolve(step, state=canonical)
         if state.on is None or not event.at < state.on:  # a refusal for the date stays with this pair
             self._by_value[(self._without_date(state), event)] = step
         self._by_id[(id(state), id(event))] = (state, event, step)
@@ -158,8 +165,9 @@ class Clock:
         self.law = law
         self.state = initial_state(law) if state is None else state
         self.steps: list[Step] = []
-        #: the running deadlines, each with the timeout at which it expires unless met first
-        self.watched: dict[tuple[str, date], simpy.Event] = {}
+        #: the running deadlines, each with the timeout at which it expires unless met first (a mandate
+        #: extended changes its due day, and so its key)
+        self.watched: dict[tuple[str, date, date], simpy.Event] = {}
         self.lenient = lenient
         self.keep_steps = keep_steps
         self.skipped = 0
@@ -174,7 +182,9 @@ class Clock:
     def date_of(self, now: float) -> date:
         return date.fromordinal(self.origin + int(now))
 
-    def apply(self, event: Event) -> Step | None:
+    def apply(self, event: Event, derived: int = 0) -> Step | None:
+        """Apply ``event`` (``derived``: how many derived events led to it, 0 for a recorded one), then
+        the events the law derives from it."""
         state, memo = self.state, self.memo
         step = None if memo is None else memo.get(state, event)
         if step is None:
@@ -191,6 +201,8 @@ class Clock:
         if isinstance(step, EngineError):
             self.skipped += 1
             return None
+        if derived and not step.derived:
+            step = attrs.evolve(step, derived=True)
         self.state = state = step.state
         if self.keep_steps:
             self.steps.append(step)
@@ -199,10 +211,26 @@ class Clock:
         if state.deadlines is not self._deadlines:  # only when the running deadlines changed
             self._deadlines = state.deadlines
             self._track(state)
+        for follow in step.follows:
+            self._follow(follow, derived + 1, event)
         return step
 
+    def _follow(self, event: Event, chain: int, cause: Event) -> None:
+        """Apply a derived event now, or on its day if that is later."""
+        if chain > _CHAIN_LIMIT:
+            msg = f"the pack's consequences derive events without end (more than {_CHAIN_LIMIT} from one event)"
+            raise EngineError(msg, cause)
+        wait = self.day(event.at) - self.env.now
+        if wait < 1:  # on the clock's day: next, before anything else of the day
+            self.apply(event, chain)
+        else:
+            def apply_then(_: simpy.Event) -> None:
+                self.apply(event, chain)
+
+            self.env.timeout(wait).callbacks.append(apply_then)
+
     def _track(self, state: State) -> None:
-        running = {(d.rule, d.start): d for d in state.deadlines}
+        running = {(d.rule, d.start, d.due): d for d in state.deadlines}
         watched = self.watched
         if watched:
             for key in [k for k in watched if k not in running]:
@@ -234,12 +262,12 @@ class Clock:
                 yield self.env.timeout(wait)
             self.apply(event)
 
-    def _expire(self, key: tuple[str, date], deadline: Deadline, expiry: simpy.Event) -> None:
+    def _expire(self, key: tuple[str, date, date], deadline: Deadline, expiry: simpy.Event) -> None:
         """The deadline watcher: its expiry came, and nothing met the deadline before it."""
         if self.watched.get(key) is not expiry:
             return
         del self.watched[key]
-        self.apply(DeadlineExpired(
+        self.apply(DeadlineExpired(  # derived: its class says so
             at=deadline.due + timedelta(days=1),
             source=(f"derived by the engine from rule {deadline.rule} (Art. {deadline.article})",),
             id=f"deadline_expired:{deadline.rule}@{deadline.due.isoformat()}",
@@ -249,13 +277,17 @@ class Clock:
         ))
 
 
-def replay(events: Iterable[Event], law: Law, until: date | None = None, *, lenient: bool = False) -> Timeline:
+def replay(events: Iterable[Event], law: Law, until: date | None = None, *, lenient: bool = False,
+           run_on: bool = False) -> Timeline:
     """Fold events through the state machine on a SimPy clock.
 
     Args:
         events: recorded events, in date order.
         law: the constitution, body and readings to judge.
-        until: stop after this date (inclusive): the state at that date. Default: the last event's date.
+        until: stop after this date (inclusive): the state at that date. Default: the last event's
+            date, or, with ``run_on``, later.
+        run_on: with no ``until``, run past the last event while deadlines run (so that expiries
+            and their consequences after it are in the timeline), up to :data:`HORIZON` after it.
         lenient: skip events that cannot happen (listed in ``Timeline.skipped``) instead of raising.
 
     Returns:
@@ -274,6 +306,12 @@ def replay(events: Iterable[Event], law: Law, until: date | None = None, *, leni
     try:
         # run to the end of the last day, but stop short of a deadline expiring at that day's end
         run.run(run.day(end) + _END_OF_DAY - _EPSILON)
+        if until is None and run_on:  # on to the horizon: while a deadline runs, its expiry may come
+            cap = run.day(end + HORIZON) + _END_OF_DAY
+            while run.state.deadlines and run.env.peek() < cap:
+                run.env.step()
+            if run.state.on is not None and run.state.on > end:
+                end = run.state.on
     except EngineError as exc:
         # SimPy re-raises a copy built from args alone; the original carries the event and field
         original = exc.__cause__ if isinstance(exc.__cause__, EngineError) else exc

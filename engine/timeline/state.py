@@ -15,7 +15,7 @@ import attrs
 
 from engine.timeline.events import Tally
 
-__all__ = ["Deadline", "Gathering", "Impasse", "Level", "Phase", "Reading", "Reason", "State", "get", "put"]
+__all__ = ["Deadline", "Gathering", "Impasse", "Level", "Mandate", "Phase", "Reading", "Reason", "State", "get", "put"]
 
 #: An interpretation id, or None for the constitution pack's own reading.
 Reading = str | None
@@ -104,6 +104,18 @@ class Deadline:
 
 
 @attrs.frozen(cache_hash=True)
+class Mandate:
+    """A mandate to form a government, running: the ``rank``-th since the election, given on ``given``
+    (by the event ``event``) to ``holder`` of ``party``."""
+
+    rank: int
+    given: date
+    holder: str | None = None
+    party: str | None = None
+    event: str | None = None
+
+
+@attrs.frozen(cache_hash=True)
 class Gathering:
     """A rally or protest, planned, held or cancelled."""
 
@@ -156,6 +168,10 @@ class State:
     failed_votes: int = 0
     impasse: Impasse = Impasse()
     had_impasse: bool = False
+    mandate: Mandate | None = None  # the mandate to form a government running, if any
+    mandates: int = 0  # the rank of the last mandate given since the election
+    #: (consequence rule, events that matched its ``when`` since the election), for an Nth-event trigger
+    tallies: tuple[tuple[str, int], ...] = ()
 
     def replace(self, **changes: Any) -> State:
         """A copy with ``changes``, made by the class's own ``__init__``.

@@ -505,3 +505,28 @@ class TestDeadlineKeys:
         (override,) = parse_pack(text, "kh.yaml").interpretations[-1].overrides
         assert override.met_filter is not None
         assert override.met_filter.values("sitting") == ("opening", "extraordinary")
+
+
+class TestConsequencesAndMandates:
+    def test_the_shipped_packs_of_formations_load(self) -> None:
+        """bg and gr hold their mandates' periods and the consequences of Art. 99 and Art. 37, each cited."""
+        from engine.files.packs import builtin_packs, load_pack
+        from engine.rules.constitution import RuleKind
+
+        assert {"bg", "gr", "kh"} <= set(builtin_packs())
+        bg = load_pack("bg")
+        kinds = {r.id: r.kind for r in bg.rules}
+        assert kinds["dissolution-with-caretaker"] is RuleKind.CONSEQUENCE
+        assert kinds["new-election"] is RuleKind.DEADLINE
+        assert all(r.article and r.source for r in (*bg.rules, *load_pack("gr").rules))
+        assert bg.missing
+
+    def test_met_by_takes_a_list(self) -> None:
+        """A deadline met by any of several acts: the first is its filter, the others ``also_met_by``."""
+        from engine.files.packs import load_pack
+
+        first = next(r for r in load_pack("gr").rules if r.id == "first-exploratory-mandate")
+        assert str(first.met_filter) == "mandate_returned (rank 1)"
+        assert [str(f) for f in first.also_met_by] == ["government_formed"]
+        assert first.requirement == ("mandate_returned (rank 1) or government_formed within 3 days of "
+                                     "mandate_given (rank 1)")

@@ -144,9 +144,9 @@ class TestWindows:
         ("2027-01-31", [("2027-01-31", "deadline.too_early")]),
         ("2027-03-02", [("2027-03-02", "deadline.met")]),
         ("2027-04-01", [("2027-04-01", "deadline.met")]),
-        # no "done late" for a late poll: an election starts the state afresh and drops what was overdue
-        # (timeline/cycle.py), before the deadlines are looked at
-        ("2027-04-02", [("2027-04-02", "deadline.missed")]),
+        # a late poll is reported done late for its deadline before the election starts the state afresh
+        # (issue 15, item 2: the election used to drop what was overdue first, and the late act went unsaid)
+        ("2027-04-02", [("2027-04-02", "deadline.missed"), ("2027-04-02", "deadline.done_late")]),
     ])
     def test_too_early_in_time_or_late(self, poll: str, codes: list[tuple[str, str]]) -> None:
         """Not before day 60 (2 March), not after day 90 (1 April); a poll too early ends the deadline."""
