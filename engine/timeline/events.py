@@ -17,6 +17,9 @@ import attrs
 import cattrs
 
 from engine.rules.vocabulary import MOTIONS, SITTINGS
+from engine.timeline.event_base import Event
+from engine.timeline.event_base import nonempty as _nonempty
+from engine.timeline.event_base import texts as _texts
 
 __all__ = [
     "RECORDABLE_TYPES",
@@ -27,6 +30,7 @@ __all__ = [
     "BoycottEnded",
     "ComplaintFiled",
     "ComplaintRuled",
+    "ContestHeld",
     "DeadlineExpired",
     "ElectionHeld",
     "Event",
@@ -63,12 +67,6 @@ def _nonneg(instance: Any, attribute: attrs.Attribute, value: int | None) -> Non
         raise ValueError(msg)
 
 
-def _nonempty(instance: Any, attribute: attrs.Attribute, value: Any) -> None:
-    if not value:
-        msg = f"'{attribute.name}' must not be empty"
-        raise ValueError(msg)
-
-
 def _one_of(options: tuple[str, ...]):
     def check(instance: Any, attribute: attrs.Attribute, value: str | None) -> None:
         if value is not None and value not in options:
@@ -96,31 +94,7 @@ def _pairs(value: Any) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(tuple(p) for p in value))
 
 
-def _texts(value: Any) -> tuple[str, ...]:
-    return (value,) if isinstance(value, str) else tuple(value)
-
-
 Tally = tuple[tuple[str, int], ...]
-
-
-@attrs.frozen(kw_only=True, cache_hash=True)
-class Event:
-    """Fields every event has. Subclasses add their own; ``TYPE`` is the name used in files."""
-
-    TYPE: ClassVar[str] = ""
-    #: fields whose values name parties of the scenario (checked by the scenario loader)
-    PARTY_FIELDS: ClassVar[tuple[str, ...]] = ("party", "parties")
-    #: fields that map parties to counts
-    PARTY_KEYED: ClassVar[tuple[str, ...]] = ("seats", "votes", "present_by_party", "seats_to")
-    at: date
-    source: tuple[str, ...] = attrs.field(converter=_texts, validator=_nonempty)
-    note: str | None = None
-    id: str | None = None
-    time: time | None = None
-
-    @property
-    def type(self) -> str:
-        return self.TYPE
 
 
 @attrs.frozen(kw_only=True, cache_hash=True)
@@ -311,6 +285,8 @@ class VoteHeld(Event):
     outcome: str = attrs.field(default="adopted", validator=_one_of(OUTCOMES))
     subject: str | None = None
     method: str | None = None
+    #: the chamber that voted (default: the scenario's body)
+    body: str | None = None
 
     @property
     def ballots(self) -> int:
@@ -408,6 +384,8 @@ class DeadlineExpired(Event):
     anchor: str | None = None
 
 
+from engine.timeline.vote_events import Candidates, ContestHeld, structure_candidates  # noqa: E402  (contests)
+
 REGISTRY: dict[str, type[Event]] = {
     cls.TYPE: cls
     for cls in (
@@ -415,6 +393,7 @@ REGISTRY: dict[str, type[Event]] = {
         ResultsAccepted, Rally, Protest, BoycottDeclared, BoycottEnded, TalksHeld, ParliamentConvened, VoteHeld,
         GovernmentFormed, AgreementReached, AssemblyDissolved, SeatsTaken, PartyDissolved, DeadlineExpired,
         MotionTabled,
+        ContestHeld,
     )
 }
 
@@ -535,6 +514,8 @@ converter.register_structure_hook_func(lambda t: t == Tally, _structure_tally)
 converter.register_unstructure_hook(date, date.isoformat)
 converter.register_unstructure_hook(time, lambda t: t.isoformat(timespec="minutes"))
 converter.register_unstructure_hook_func(lambda t: t == Tally, lambda pairs: dict(pairs))
+converter.register_structure_hook_func(lambda t: t == Candidates, structure_candidates)
+converter.register_unstructure_hook_func(lambda t: t == Candidates, dict)
 
 
 def structure_event(data: dict[str, Any]) -> Event:

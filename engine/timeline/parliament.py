@@ -4,10 +4,13 @@ they meet the decision rule), judged under each reading.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from engine.errors import CountsError, EngineError
 from engine.rules.constitution import Rule, RuleKind, sides_named, votes_read
 from engine.rules.thresholds import Counts, Outcome, Subject, evaluate
 from engine.rules.vocabulary import REJECT
+from engine.timeline.contests import HANDLERS as CONTEST_HANDLERS
 from engine.timeline.cycle import Result
 from engine.timeline.events import TALLY_FIELDS, Event, MotionTabled, ParliamentConvened, VoteHeld
 from engine.timeline.findings import MEMBERS, VOTES, Finding, Verdict, about
@@ -272,4 +275,5 @@ def _judge_rejection(rule_fields: dict, outcome: Outcome, event: VoteHeld, readi
     return Finding(Verdict.OK, "decision.not_rejected", **numbers)
 
 
-HANDLERS = {ParliamentConvened: _parliament_convened, VoteHeld: _vote_held, MotionTabled: _motion_tabled}
+HANDLERS: dict[type, Callable[..., Result]] = {ParliamentConvened: _parliament_convened, VoteHeld: _vote_held,
+                                MotionTabled: _motion_tabled, **CONTEST_HANDLERS}
