@@ -68,7 +68,8 @@ def _(event: VoteHeld) -> str:
         # the new ones are named when recorded
         extra = [(event.blank, "blank"), (event.not_voting, "not voting")]
         tally += "".join(f", {_count(n)} {word}" for n, word in extra if n)
-    return f"vote on {event.motion.replace('_', ' ')}: {tally}; {event.outcome}"
+    where = f" ({event.body.replace('-', ' ')})" if event.body else ""
+    return f"vote on {event.motion.replace('_', ' ')}{where}: {tally}; {event.outcome}"
 
 
 @describe.register

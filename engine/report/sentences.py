@@ -44,6 +44,10 @@ def _numbers(f: Finding, law: Law) -> str:
     return f"{f.count} in favour, {f.required} required ({f.threshold}) {_under(f, law)}"
 
 
+def _body(body: str) -> str:
+    return body.replace("-", " ")
+
+
 def _needed(f: Finding) -> str:
     return "" if f.required is None else f", {f.required} required"
 
@@ -179,8 +183,9 @@ CODES: dict[str, Callable[[Finding, Law], str]] = {
                                            f"({'; '.join(f.detail('chambers', ()))}) and all must consent: no "
                                            f"decision {_under(f, law)}"),
     "government.confidence_of_chamber": lambda f, law: (f"government ({f.detail('government')}) won the confidence "
-                                                        f"of {f.detail('body')}; still pending in "
-                                                        f"{', '.join(f.detail('awaiting', ()))} {_under(f, law)}"),
+                                                        f"of the {_body(f.detail('body'))}; still pending in the "
+                                                        f"{', '.join(map(_body, f.detail('awaiting', ())))} "
+                                                        f"{_under(f, law)}"),
     # deadlines
     "deadline.missed": _deadline_missed,
     "deadline.met": _deadline_met,
