@@ -28,7 +28,9 @@ def counts(state: State, present: int | None, yes: int | None = None, no: int | 
            blank: int | None = 0, invalid: int | None = 0) -> Counts:
     """The numbers a threshold is evaluated on, from the state and an act's own counts (an unknown
     count as none: a rule that reads it is not judged, see ``_unknown_needed``)."""
-    size = state.body_size if state.body_size is not None else max(state.seats_total, present or 0, 1)
+    # a body of unknown size (a chamber the sources give no size) is at least as large as its vote
+    taking_part = sum(n or 0 for n in (yes, no, abstain, blank, invalid))
+    size = state.body_size if state.body_size is not None else max(state.seats_total, present or 0, taking_part, 1)
     sitting = state.seats_total if state.seats else None
     if sitting is not None and present is not None and present > sitting:
         sitting = None
