@@ -42,8 +42,8 @@ def read_decision(d: Located, pick: Any, kind: RuleKind, threshold: Threshold | 
         extra = f"; did you mean {hint[0]!r}?" if hint else f" (contests: {', '.join(CONTESTS)})"
         raise d.fail(pick("contest")[0], f"unknown contest {contest!r}{extra}")
     runoff = d.integer(pick("runoff")[0], required=False, minimum=2)
-    if runoff is None and inherited is not None:
-        runoff = inherited.runoff
+    if runoff is None and inherited is not None and contest == MAJORITY:
+        runoff = inherited.runoff  # a reading that makes the contest a plurality drops the run-off
     if runoff is not None and contest != MAJORITY:
         raise d.fail(pick("runoff")[0], f"only a contest decided by '{MAJORITY}' has a run-off")
     if contest in (MAJORITY, SOLE_CANDIDATE) and threshold is None:

@@ -241,3 +241,38 @@ class TestProperties:
             if got.runoff:
                 assert min(votes[c] for c in got.runoff) >= max(
                     (n for c, n in votes.items() if c not in got.runoff), default=0)
+
+
+class TestReadingsAndSoleCandidates:
+    def test_a_recorded_winner_judged_under_each_reading(self) -> None:
+        """A reading for which most votes wins produces the winner the pack's own rule does not."""
+        text = PACK + """\
+interpretations:
+  - id: plurality-reading
+    name: the plurality reading
+    holder: someone
+    claim: most votes wins at once
+    source: s
+    overrides:
+      - rule: designation
+        contest: plurality
+        threshold: null
+"""
+        law = Law(parse_pack(text, "t.yaml"), "lower", readings=(None, "plurality-reading"))
+        state = initial_state(law)
+        for event in (LegislatureInOffice(at=START, source="s", seats={"A": 465}), _contest({"I": 221, "N": 160, "B": 84}, "I")):
+            step = transition(state, event, law)
+            state = step.state
+        got = {(f.interpretation, f.code, f.verdict) for f in step.findings}
+        assert got == {(None, "contest.winner_not_produced", Verdict.VIOLATION),
+                       ("plurality-reading", "contest.elected", Verdict.OK)}
+
+    def test_sole_candidate_needs_more_yes_than_no(self) -> None:
+        text = PACK.replace("contest: plurality\n    threshold: null", "contest: sole_candidate\n    threshold: more votes in favour than against")
+        law = Law(parse_pack(text, "t.yaml"), "lower")
+        state = initial_state(law)
+        for event in (LegislatureInOffice(at=START, source="s", seats={"A": 465}),
+                      _contest({"S": 200}, "S", motion="assembly_president", no=201)):
+            step = transition(state, event, law)
+            state = step.state
+        assert [(f.code, f.count, f.required) for f in step.findings] == [("contest.winner_not_produced", 200, 202)]
