@@ -219,7 +219,8 @@ def _vote_held(event: VoteHeld, state: State, memo: LawMemo) -> Result:
         installs = {}
     adopted = event.outcome == "adopted"
     verdicts: list[tuple[Reading, bool | None]] = []  # the vote's lawfulness where it confirms a government
-    for reading, decision in per_reading:
+    for reading, rules in per_reading:
+        decision = tuple(r for r in rules if r.contest is None)  # a contest rule judges `contest` events
         confers = adopted and event.motion in installs.get(reading, ())
         if not decision:
             findings.append(Finding(Verdict.INFO, "decision.no_rule", interpretation=reading, subject=event.motion,

@@ -276,3 +276,8 @@ interpretations:
             step = transition(state, event, law)
             state = step.state
         assert [(f.code, f.count, f.required) for f in step.findings] == [("contest.winner_not_produced", 200, 202)]
+
+    def test_a_yes_no_vote_is_not_judged_by_a_contest_rule(self) -> None:
+        """A contest rule judges contests: a yes-or-no vote on the same motion finds no rule for it."""
+        [_, step] = _fold(VoteHeld(at=START + timedelta(days=1), source="s", motion="designation", yes=300, no=100))
+        assert _codes(step) == ["decision.no_rule"]
