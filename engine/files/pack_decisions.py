@@ -1,5 +1,6 @@
-"""A decision rule's contest and chamber keys in a pack: how a winner is picked among candidates, the
-run-off, the bodies that must each decide and the one that prevails when they disagree."""
+"""A decision rule's contest, chamber and ballot keys in a pack: how a winner is picked among
+candidates, the run-off, the bodies that must each decide and the one that prevails when they
+disagree, the ballot of a procedure a rule governs."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from engine.rules.vocabulary import CONTESTS, MAJORITY, PLURALITY, SOLE_CANDIDAT
 __all__ = ["DECISION_KEYS", "read_decision"]
 
 #: the keys this module reads, on a version, a rule or an override
-DECISION_KEYS = ("contest", "runoff", "chambers", "prevails")
+DECISION_KEYS = ("contest", "runoff", "chambers", "prevails", "ballot")
 
 
 def read_decision(d: Located, pick: Any, kind: RuleKind, threshold: Threshold | None, body: str,
@@ -57,7 +58,10 @@ def read_decision(d: Located, pick: Any, kind: RuleKind, threshold: Threshold | 
     prevails = d.text(pick("prevails")[0], required=False) or (inherited.prevails if inherited else None)
     if prevails is not None and prevails not in chambers:
         raise d.fail(pick("prevails")[0], f"{prevails!r} is not one of the chambers ({', '.join(chambers) or 'none'})")
-    return {"contest": contest, "runoff": runoff, "chambers": chambers, "prevails": prevails}
+    ballot = d.integer(pick("ballot")[0], required=False, minimum=1)
+    if ballot is None and inherited is not None:
+        ballot = inherited.ballot
+    return {"contest": contest, "runoff": runoff, "chambers": chambers, "prevails": prevails, "ballot": ballot}
 
 
 def _bodies(d: Located, where: Path, bodies: list[str]) -> tuple[str, ...]:

@@ -29,7 +29,8 @@ def _under(f: Finding, law: Law) -> str:
 
 
 def _what(f: Finding) -> str:
-    return (f.subject or "").replace("_", " ")
+    ballot = f.detail("ballot")
+    return (f.subject or "").replace("_", " ") + (f" (ballot {ballot})" if ballot else "")
 
 
 def _iso(value: object) -> str:

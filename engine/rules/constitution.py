@@ -264,6 +264,10 @@ class Rule:
     #: when the chambers disagree, the body whose decision stands (Japan, Art. 67(2)); None: all must
     #: consent (Italy, Art. 94(1))
     prevails: str | None = None
+    #: the ballot of its procedure this rule governs, and the later ones until a rule for a later
+    #: ballot (falling thresholds: an absolute majority on the first, more yes than no on the second);
+    #: None: every ballot
+    ballot: int | None = None
 
     def in_force(self, on: date) -> bool:
         """True if this version applies on ``on``."""

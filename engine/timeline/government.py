@@ -69,7 +69,7 @@ def _government_formed(event: GovernmentFormed, state: State, memo: LawMemo) -> 
         findings.append(Finding(Verdict.INFO, "government.refusal_ends", details=(parties,)))
     # each government needs every chamber's confidence anew
     return state.replace(phase=phase, government=event.head or "formed", government_lawful=lawful,
-                         government_status=status, failed_votes=failed, chamber_decisions=(),
+                         government_status=status, failed_votes=failed, chamber_decisions=(), ballots=(),
                          boycotts=frozenset(b for b in state.boycotts if b[1] != "government")), findings
 
 
@@ -168,7 +168,7 @@ def confirmation(event: VoteHeld, state: State, verdicts: tuple[tuple[Reading, b
 def _assembly_dissolved(event: AssemblyDissolved, state: State, memo: LawMemo) -> Result:
     return state.replace(phase=Phase.DISSOLVED, sittings=0, seated=(), government=None, last_present=None,
                          opened_lawfully=(), confidence_lawful=(), government_lawful=(), government_status=(),
-                         failed_votes=0, runoffs=(), chamber_decisions=()), []
+                         failed_votes=0, runoffs=(), chamber_decisions=(), ballots=()), []
 
 
 def _seats_taken(event: SeatsTaken, state: State, memo: LawMemo) -> Result:

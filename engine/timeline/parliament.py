@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import attrs
+
 from engine.errors import CountsError, EngineError
 from engine.rules.constitution import Rule, RuleKind, sides_named, votes_read
 from engine.rules.thresholds import Counts, Outcome, Subject, evaluate
@@ -18,7 +20,7 @@ from engine.timeline.government import chambers_confirm, confirmation
 from engine.timeline.law import LawMemo
 from engine.timeline.state import Phase, Reading, State, get, put
 
-__all__ = ["HANDLERS", "counts"]
+__all__ = ["HANDLERS", "counts", "for_ballot"]
 
 #: what the opening sitting's lawfulness depends on beyond the numbers
 NOT_OPENED = "assembly not lawfully opened"
@@ -98,7 +100,7 @@ def _parliament_convened(event: ParliamentConvened, state: State, memo: LawMemo)
             (p, n) for p, n in state.seats if p not in state.boycotting("parliament"))
         new = new.replace(seated=seated, sittings=1, government=None, government_lawful=(),
                           confidence_lawful=(), government_status=(), failed_votes=0, runoffs=(),
-                          chamber_decisions=())
+                          chamber_decisions=(), ballots=())
         if state.phase.rank < Phase.ASSEMBLY_CONVENED.rank or state.phase is Phase.DISSOLVED:
             new = new.replace(phase=Phase.ASSEMBLY_CONVENED)
     return new, findings
@@ -185,6 +187,15 @@ def _unknown_needed(event: VoteHeld, decision: tuple[Rule, ...]) -> bool:
     return bool(unknown) and any(unknown & votes_read(r.threshold, _question(r)) for r in decision if r.threshold)
 
 
+def for_ballot(rules: tuple[Rule, ...], ballot: int) -> tuple[Rule, ...]:
+    """The decision rules that govern the ``ballot``-th ballot of a procedure: those for no ballot in
+    particular, and those for the latest ballot numbered up to it (a rule for ballot 2 governs the
+    third too, unless a rule for ballot 3 exists)."""
+    numbered = [r.ballot for r in rules if r.ballot is not None and r.ballot <= ballot]
+    latest = max(numbered, default=None)
+    return tuple(r for r in rules if r.ballot is None or r.ballot == latest)
+
+
 def _chamber(event: VoteHeld, state: State, memo: LawMemo) -> tuple[str, State, int | None]:
     """The body that voted, the state as that body's numbers read (another chamber has its own size
     and no seats or sittings of the scenario's body), and the members present."""
@@ -219,8 +230,9 @@ def _vote_held(event: VoteHeld, state: State, memo: LawMemo) -> Result:
         installs = {}
     adopted = event.outcome == "adopted"
     verdicts: list[tuple[Reading, bool | None]] = []  # the vote's lawfulness where it confirms a government
+    ballot = get(state.ballots, (body, event.motion), 0) + 1
     for reading, rules in per_reading:
-        decision = tuple(r for r in rules if r.contest is None)  # a contest rule judges `contest` events
+        decision = for_ballot(tuple(r for r in rules if r.contest is None), ballot)  # contest rules judge contests
         confers = adopted and event.motion in installs.get(reading, ())
         if not decision:
             findings.append(Finding(Verdict.INFO, "decision.no_rule", interpretation=reading, subject=event.motion,
@@ -240,14 +252,22 @@ def _vote_held(event: VoteHeld, state: State, memo: LawMemo) -> Result:
                    event.outcome, present, seen.body_size, seen.seats_total, get(seen.opened_lawfully, reading),
                    reading)
             finding = memo.judged(key, _judge_decision, rule, seen, event, present, reading)
+            if rule.ballot is not None:  # which ballot of the procedure the vote was, and so which rule
+                finding = attrs.evolve(finding, details=(*finding.details, ("ballot", ballot)))
             findings.append(finding)
             lawful_all = lawful_all and finding.verdict is Verdict.OK
         if confers:
             confidence = put(confidence, reading, lawful_all)
         if event.motion in confirms.get(reading, ()):
             verdicts.append((reading, lawful_all))
+    # a motion adopted (or, under a negative rule, standing) ends its procedure; a failed ballot counts
+    # (only where the pack numbers the ballots of the motion's procedure)
+    ballots = state.ballots
+    if any(r.ballot is not None for _, rules in per_reading for r in rules):
+        ballots = tuple(p for p in ballots if p[0] != (body, event.motion)) if adopted else \
+            put(ballots, (body, event.motion), ballot)
     new = state.replace(last_present=present if body == memo.law.body else state.last_present,
-                        confidence_lawful=confidence)
+                        confidence_lawful=confidence, ballots=ballots)
     if adopted and body == memo.law.body and event.motion in day.removing and state.government is not None:
         findings.append(Finding(Verdict.INFO, "government.removed", subject=event.motion,
                                 details=(("government", state.government),)))

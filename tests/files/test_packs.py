@@ -562,3 +562,9 @@ class TestContestKeys:
                                                                           "applies_to: [opening]")
         with pytest.raises(PackError, match="only a decision rule has 'contest'"):
             parse_pack(text, "t.yaml")
+
+    def test_ballot_key(self) -> None:
+        """A rule for the Nth ballot of its procedure: N is a whole number from 1."""
+        assert parse_pack(CONTEST_PACK.replace("runoff: 2\n", "runoff: 2\n    ballot: 2\n"), "t.yaml").rules[0].ballot == 2
+        with pytest.raises(PackError, match=r"t.yaml:\d+:\d+: rules\[0\].ballot: must be >= 1"):
+            parse_pack(CONTEST_PACK.replace("runoff: 2\n", "runoff: 2\n    ballot: 0\n"), "t.yaml")
