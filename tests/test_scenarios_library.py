@@ -342,3 +342,55 @@ def test_the_bulgarian_replay_until_a_date_keeps_the_election_due() -> None:
     steps = timeline_data(timeline_view(scenario, timeline))["steps"]
     derived = [(s["at"], s["event"]["type"], s["line"], s["summary"]) for s in steps if s["derived"]]
     assert derived == [(date(2021, 5, 12), "assembly_dissolved", None, "assembly dissolved (derived)")]
+
+
+class TestJapan2024:
+    def test_no_majority_in_the_first_round(self) -> None:
+        """Ishiba's 221 of 465 votes cast fall short of the 233 a majority needs: a run-off of the top two."""
+        first = _finding("japan-2024", "representatives-round-1", "designation-representatives")
+        assert (first.code, first.verdict, first.required) == ("contest.runoff_due", Verdict.INFO, 233)
+        assert first.detail("finalists") == ("Ishiba", "Noda")
+        assert _step("japan-2024", "representatives-round-1").state.runoffs == (
+            (("house-of-representatives", "designation", ""), ("Ishiba", "Noda")),)
+
+    def test_runoff_won_221_to_160(self) -> None:
+        """Most votes wins the run-off: 221 to 160, with 84 invalid ballots, less than a majority."""
+        runoff = _finding("japan-2024", "representatives-runoff", "designation-representatives")
+        assert (runoff.code, runoff.verdict, runoff.count, runoff.detail("winner")) == (
+            "contest.elected", Verdict.OK, 221, "Ishiba")
+        assert _step("japan-2024", "representatives-runoff").state.runoffs == ()
+
+    def test_councillors_designate_the_same_person(self) -> None:
+        """142 of 239 in the Councillors (120 needed); both houses agree, so that is the Diet's decision."""
+        councillors = _finding("japan-2024", "councillors", "designation-councillors")
+        assert (councillors.code, councillors.count, councillors.required) == ("contest.elected", 142, 120)
+        diet = [f for f in _step("japan-2024", "representatives-runoff").findings if f.code.startswith("chambers.")]
+        assert [(f.code, f.verdict, f.detail("decision")) for f in diet] == [("chambers.agree", Verdict.OK, "Ishiba")]
+
+    def test_cabinet_installed_by_the_designation(self) -> None:
+        """The cabinet formed that evening is judged by the Diet's designation: lawful."""
+        formed = _step("japan-2024", "ishiba-2")
+        assert [f.code for f in formed.findings] == ["government.lawful"]
+        assert not any(f.verdict is Verdict.VIOLATION for f in _timeline("japan-2024").findings)
+
+
+class TestItaly2018:
+    def test_senate_171_to_117_leaves_it_pending(self) -> None:
+        """The Senate's confidence alone does not confirm: Art. 94(1) asks for both Chambers."""
+        vote = _finding("italy-2018", "senate-confidence", "confidence-senate")
+        assert (vote.code, vote.verdict, vote.count, vote.required) == ("decision.adopted", Verdict.OK, 171, 145)
+        step = _step("italy-2018", "senate-confidence")
+        assert step.state.government_status == ((None, "pending"),)
+        assert "government.confidence_of_chamber" in [f.code for f in step.findings]
+
+    def test_chamber_350_to_236_confirms_within_10_days(self) -> None:
+        """350 of 586 voting (294 required) on day 5: confirmed by both Chambers inside the 10 days."""
+        vote = _finding("italy-2018", "chamber-confidence", "confidence-deputies")
+        assert (vote.code, vote.count, vote.required) == ("decision.adopted", 350, 294)
+        final = _timeline("italy-2018").final
+        assert final.government_status == ((None, "confirmed"),)
+        assert final.government_lawful == ((None, True),)
+        senate = _finding("italy-2018", "senate-confidence", "confidence-senate-within-10-days")
+        chamber = _finding("italy-2018", "chamber-confidence", "confidence-deputies-within-10-days")
+        assert [(f.code, f.count) for f in (senate, chamber)] == [("deadline.met", 4), ("deadline.met", 5)]
+        assert not any(f.verdict is Verdict.VIOLATION for f in _timeline("italy-2018").findings)

@@ -18,6 +18,7 @@ import attrs
 from engine.errors import PackError, ThresholdSyntaxError, UnknownNameError
 from engine.files.located_yaml import Located, Path, load_located, read_file
 from engine.files.pack_deadlines import CONSEQUENCE_KEYS, DEADLINE_KEYS, DeadlineReader
+from engine.files.pack_decisions import DECISION_KEYS, read_decision
 from engine.rules.constitution import (
     Amendment,
     Body,
@@ -39,7 +40,8 @@ _BODY = ("id", "name", "minimum", "article", "source", "sizes")
 _SIZE = ("since", "seats", "legislature", "source", "note")
 _AMENDMENT = ("id", "title", "adopted", "in_force", "articles", "source", "note")
 _VERSION = ("since", "until", "threshold", "article", "text", "source", "note", *DEADLINE_KEYS, *CONSEQUENCE_KEYS,
-            "convened_by", "amendment", "applies_to", "effect", "direction", "attempts", "attempts_article")
+            "convened_by", "amendment", "applies_to", "effect", "direction", "attempts", "attempts_article",
+            *DECISION_KEYS)
 _RULE = ("id", "kind", "body", "title", "versions", *_VERSION)
 _CONSEQUENCE = ("id", "body", "title", "versions", *_VERSION)
 _INTERP = ("id", "name", "holder", "claim", "source", "note", "overrides")
@@ -101,6 +103,8 @@ class _PackReader:
     doc: Located
     uncited: list[tuple[Path, str]] = attrs.Factory(list)
     deadlines: DeadlineReader = attrs.field(init=False)
+    #: the pack's bodies, for the chambers a decision rule names
+    body_ids: list[str] = attrs.Factory(list)
 
     def __attrs_post_init__(self) -> None:
         self.deadlines = DeadlineReader(self.doc)
@@ -167,7 +171,7 @@ class _PackReader:
 
     def body(self, where: Path) -> Body:
         d = self.doc
-        d.mapping(where, _BODY, required=("id", "name", "sizes"))
+        d.mapping(where, _BODY, required=("id", "name"))
         sizes = []
         for i in range(len(d.items((*where, "sizes")))):
             w = (*where, "sizes", i)
@@ -182,8 +186,8 @@ class _PackReader:
             if len(sizes) > 1 and sizes[-1].since <= sizes[-2].since:
                 msg = f"sizes must be in date order ({sizes[-1].since} is not after {sizes[-2].since})"
                 raise d.fail((*w, "since"), msg)
-        if not sizes:
-            raise d.fail((*where, "sizes"), "needs at least one size")
+        if not sizes and "sizes" in d.get(where):
+            raise d.fail((*where, "sizes"), "needs at least one size (leave 'sizes' out if no source gives it)")
         return Body(
             id=d.text((*where, "id")),  # type: ignore[arg-type]
             name=d.text((*where, "name")),  # type: ignore[arg-type]
@@ -227,6 +231,7 @@ class _PackReader:
                 extra = "; a consequence goes in the pack's 'consequences' list" if kind_text == "consequence" else ""
                 raise d.fail((*where, "kind"), f"must be one of {options} (got {kind_text!r}){extra}") from None
         body = d.text((*where, "body"), required=base is None) or (base.body if base else "")
+        self.body_ids = bodies
         if body not in bodies:
             raise d.fail((*where, "body"), f"unknown body {body!r} (bodies: {', '.join(bodies)})")
         title = d.text((*where, "title"), required=base is None) or (base.title if base else None)
@@ -324,6 +329,7 @@ class _PackReader:
                 extra = f"; did you mean {hint[0]!r}?" if hint else f" (effects: {', '.join(EFFECTS)})"
                 raise d.fail(pick("effect")[0], f"unknown effect {effect!r}{extra}")
         direction, attempts, attempts_article = self.decision(pick, text, kind, threshold, effect, base)
+        contest = read_decision(d, pick, kind, threshold, body, self.body_ids, base)
         amendment = text("amendment")
         if amendment is not None and amendment not in amendments:
             known = ", ".join(sorted(amendments)) or "none"
@@ -348,6 +354,7 @@ class _PackReader:
             direction=direction,
             attempts=attempts,
             attempts_article=attempts_article,
+            **contest,
             **deadline,
         )
 

@@ -11,6 +11,7 @@ from engine.timeline.events import (
     CaretakerAppointed,
     ComplaintFiled,
     ComplaintRuled,
+    ContestHeld,
     DeadlineExpired,
     Event,
     GovernmentFormed,
@@ -72,7 +73,17 @@ def _(event: VoteHeld) -> str:
         # the new ones are named when recorded
         extra = [(event.blank, "blank"), (event.not_voting, "not voting")]
         tally += "".join(f", {_count(n)} {word}" for n, word in extra if n)
-    return f"vote on {event.motion.replace('_', ' ')}: {tally}; {event.outcome}"
+    where = f" ({event.body.replace('-', ' ')})" if event.body else ""
+    return f"vote on {event.motion.replace('_', ' ')}{where}: {tally}; {event.outcome}"
+
+
+@describe.register
+def _(event: ContestHeld) -> str:
+    votes = ", ".join(f"{c} {_count(n)}" for c, n in sorted(event.candidates, key=lambda cn: -(cn[1] or 0)))
+    extra = [(event.no, "against"), (event.blank, "blank"), (event.invalid, "invalid")]
+    votes += "".join(f", {_count(n)} {word}" for n, word in extra if n != 0)
+    where = f" ({event.body.replace('-', ' ')})" if event.body else ""
+    return f"{event.motion.replace('_', ' ')}{where}: {votes}; " + (event.winner or "no one") + " declared"
 
 
 @describe.register

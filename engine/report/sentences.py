@@ -29,7 +29,8 @@ def _under(f: Finding, law: Law) -> str:
 
 
 def _what(f: Finding) -> str:
-    return (f.subject or "").replace("_", " ")
+    ballot = f.detail("ballot")
+    return (f.subject or "").replace("_", " ") + (f" (ballot {ballot})" if ballot else "")
 
 
 def _iso(value: object) -> str:
@@ -42,6 +43,19 @@ def _parties(f: Finding) -> str:
 
 def _numbers(f: Finding, law: Law) -> str:
     return f"{f.count} in favour, {f.required} required ({f.threshold}) {_under(f, law)}"
+
+
+def _body(body: str) -> str:
+    return body.replace("-", " ")
+
+
+def _needed(f: Finding) -> str:
+    return "" if f.required is None else f", {f.required} required"
+
+
+def _declared(f: Finding) -> str:
+    winner = f.detail("winner")
+    return f"; {winner} declared designated" if winner else ""
 
 
 def _against(f: Finding, law: Law) -> str:
@@ -149,6 +163,40 @@ CODES: dict[str, Callable[[Finding, Law], str]] = {
     "government.attempts_exhausted": lambda f, law: (f"{f.count} failed attempts to win a vote ({_what(f)}) for "
                                                      f"a newly appointed government: the count at which Art. "
                                                      f"{f.article} attaches its consequence"),
+    # contests between candidates, and chambers
+    "contest.elected": lambda f, law: (f"{_what(f)}: {f.detail('winner')} designated with {f.count} votes"
+                                       f"{_needed(f)} ({f.threshold}) {_under(f, law)}"),
+    "contest.runoff_due": lambda f, law: (f"{_what(f)}: no candidate reached {f.required} votes ({f.threshold}); "
+                                          f"a run-off between {' and '.join(f.detail('finalists', ()))} "
+                                          f"{_under(f, law)}"),
+    "contest.no_winner": lambda f, law: (f"{_what(f)}: no candidate reached {f.required} votes ({f.threshold}); "
+                                         f"no one designated {_under(f, law)}"),
+    "contest.tie": lambda f, law: (f"{_what(f)}: a tie between {' and '.join(f.detail('tied', ()))} the count does "
+                                   f"not settle ({f.threshold}){_declared(f)} {_under(f, law)}"),
+    "contest.winner_not_produced": lambda f, law: (f"{_what(f)}: {f.detail('winner')} declared designated, but "
+                                                   f"the rule gives {f.detail('derived') or 'no one'} "
+                                                   f"({f.threshold}) {_under(f, law)}"),
+    "contest.winner_not_declared": lambda f, law: (f"{_what(f)}: the rule gives {f.detail('derived')} "
+                                                   f"({f.count} votes{_needed(f)}, {f.threshold}), but no one was "
+                                                   f"declared designated {_under(f, law)}"),
+    "contest.outside_runoff": lambda f, law: (f"{_what(f)}: votes for {', '.join(f.detail('outside', ()))} in a "
+                                              f"run-off between {' and '.join(f.detail('finalists', ()))} "
+                                              f"{_under(f, law)}"),
+    "contest.tally_not_recorded": lambda f, law: (f"{_what(f)}: {f.detail('winner') or 'no one'} declared; the "
+                                                  "votes per candidate are not all recorded, so the rule can't be "
+                                                  "judged"),
+    "chambers.agree": lambda f, law: (f"{_what(f)}: every chamber decided alike ({f.detail('decision')}): the "
+                                      f"decision stands {_under(f, law)}"),
+    "chambers.disagree": lambda f, law: (f"{_what(f)}: the chambers disagree ({'; '.join(f.detail('chambers', ()))})"
+                                         f"; unless a joint committee agrees, {f.detail('prevails')} prevails: "
+                                         f"{f.detail('decision')} {_under(f, law)}"),
+    "chambers.no_consent": lambda f, law: (f"{_what(f)}: the chambers disagree "
+                                           f"({'; '.join(f.detail('chambers', ()))}) and all must consent: no "
+                                           f"decision {_under(f, law)}"),
+    "government.confidence_of_chamber": lambda f, law: (f"government ({f.detail('government')}) won the confidence "
+                                                        f"of the {_body(f.detail('body'))}; still pending in the "
+                                                        f"{', '.join(map(_body, f.detail('awaiting', ())))} "
+                                                        f"{_under(f, law)}"),
     # deadlines
     "deadline.missed": _deadline_missed,
     "deadline.met": _deadline_met,

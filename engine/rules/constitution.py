@@ -264,6 +264,21 @@ class Rule:
     count: int = 1
     #: a consequence: the events the law derives, each a type with the values of some of its fields
     derive: tuple[EventFilter, ...] = ()
+    #: a decision rule for a contest between candidates (``engine.rules.vocabulary.CONTESTS``): how
+    #: the winner is derived from the votes per candidate; None for a motion's yes-or-no vote
+    contest: str | None = None
+    #: a ``majority`` contest: the candidates with most votes that go to a run-off when no one
+    #: reaches the threshold (None: no run-off, the contest is simply undecided)
+    runoff: int | None = None
+    #: the bodies that must each decide (a procedure run in two chambers); empty: this rule's body alone
+    chambers: tuple[str, ...] = ()
+    #: when the chambers disagree, the body whose decision stands (Japan, Art. 67(2)); None: all must
+    #: consent (Italy, Art. 94(1))
+    prevails: str | None = None
+    #: the ballot of its procedure this rule governs, and the later ones until a rule for a later
+    #: ballot (falling thresholds: an absolute majority on the first, more yes than no on the second);
+    #: None: every ballot
+    ballot: int | None = None
 
     def in_force(self, on: date) -> bool:
         """True if this version applies on ``on``."""
@@ -281,9 +296,22 @@ class Rule:
         return not self.applies_to or what in self.applies_to
 
     @property
+    def contest_requirement(self) -> str:
+        """How a contest rule picks its winner, in words."""
+        if self.contest == "plurality":
+            return "most votes wins"
+        needed = "no requirement" if self.threshold is None else render(self.threshold)
+        if self.contest == "sole_candidate":
+            return f"a sole candidate needs {needed}"
+        runoff = f", else a run-off between the top {self.runoff} won by most votes" if self.runoff else ""
+        return f"{needed}{runoff}"
+
+    @property
     def requirement(self) -> str:
         """The threshold as canonical text, or ``no requirement``."""
         if self.kind in (RuleKind.QUORUM, RuleKind.DECISION):
+            if self.contest is not None:
+                return self.contest_requirement
             if self.threshold is None:
                 return "no requirement"
             # a negative rule's threshold is what rejects the motion, not what carries it

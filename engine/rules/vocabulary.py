@@ -10,13 +10,17 @@ from __future__ import annotations
 __all__ = [
     "ADOPT",
     "CONFIRMS_GOVERNMENT",
+    "CONTESTS",
     "DIRECTIONS",
     "EFFECTS",
     "INSTALLS_GOVERNMENT",
+    "MAJORITY",
     "MOTIONS",
+    "PLURALITY",
     "REJECT",
     "REMOVES_GOVERNMENT",
     "SITTINGS",
+    "SOLE_CANDIDATE",
 ]
 
 #: Kinds of sitting of a body. ``opening`` is the first sitting of a new legislature.
@@ -25,6 +29,7 @@ SITTINGS: tuple[str, ...] = ("opening", "ordinary", "extraordinary")
 #: Kinds of motion a body votes on. A pack's decision rule names the motions it governs. ``programme``
 #: is a government's programme put to the assembly (Portugal, Art. 192): a vote on it is recorded from
 #: the programme's side, so a vote for a motion rejecting it is a vote against the programme.
+#: ``designation`` is the assembly's choice of a prime minister among candidates (Japan, Art. 67).
 MOTIONS: tuple[str, ...] = (
     "vote_of_confidence",
     "investiture",
@@ -39,6 +44,7 @@ MOTIONS: tuple[str, ...] = (
     "dissolution",
     "mandate_validation",
     "programme",
+    "designation",
 )
 
 #: What the adoption of a motion does to the government, declared on the decision rule that governs
@@ -60,3 +66,13 @@ EFFECTS: tuple[str, ...] = (INSTALLS_GOVERNMENT, CONFIRMS_GOVERNMENT, REMOVES_GO
 ADOPT = "adopt"
 REJECT = "reject"
 DIRECTIONS: tuple[str, ...] = (ADOPT, REJECT)
+
+#: How a decision rule governing a contest between candidates (a designation, the election of a
+#: speaker) picks the winner. ``plurality``: most votes wins. ``majority``: a candidate whose votes
+#: reach the threshold wins; if none does, a run-off between the top ``runoff`` candidates is won by
+#: most votes. ``sole_candidate``: the one candidate needs the threshold (more yes than no, say).
+#: A tie for the win is never resolved by the engine (lots, seniority): it is a finding.
+PLURALITY = "plurality"
+MAJORITY = "majority"
+SOLE_CANDIDATE = "sole_candidate"
+CONTESTS: tuple[str, ...] = (PLURALITY, MAJORITY, SOLE_CANDIDATE)

@@ -39,6 +39,7 @@ from engine.timeline.mandate_events import (
     MandateGiven,
     MandateReturned,
 )
+from engine.timeline.vote_events import Candidates, ContestHeld, structure_candidates
 
 __all__ = [
     "RECORDABLE_TYPES",
@@ -50,6 +51,7 @@ __all__ = [
     "CaretakerAppointed",
     "ComplaintFiled",
     "ComplaintRuled",
+    "ContestHeld",
     "DeadlineExpired",
     "ElectionHeld",
     "Event",
@@ -267,6 +269,8 @@ class VoteHeld(Event):
     outcome: str = attrs.field(default="adopted", validator=_one_of(OUTCOMES))
     subject: str | None = None
     method: str | None = None
+    #: the chamber that voted (default: the scenario's body)
+    body: str | None = None
 
     @property
     def ballots(self) -> int:
@@ -364,7 +368,6 @@ class DeadlineExpired(Event):
     anchor: str | None = None
 
 
-
 REGISTRY: dict[str, type[Event]] = {
     cls.TYPE: cls
     for cls in (
@@ -373,6 +376,7 @@ REGISTRY: dict[str, type[Event]] = {
         GovernmentFormed, AgreementReached, AssemblyDissolved, SeatsTaken, PartyDissolved, DeadlineExpired,
         MotionTabled,
         MandateGiven, MandateReturned, MandateExtended, CaretakerAppointed, GovernmentResigned,
+        ContestHeld,
     )
 }
 
@@ -493,6 +497,8 @@ converter.register_structure_hook_func(lambda t: t == Tally, _structure_tally)
 converter.register_unstructure_hook(date, date.isoformat)
 converter.register_unstructure_hook(time, lambda t: t.isoformat(timespec="minutes"))
 converter.register_unstructure_hook_func(lambda t: t == Tally, lambda pairs: dict(pairs))
+converter.register_structure_hook_func(lambda t: t == Candidates, structure_candidates)
+converter.register_unstructure_hook_func(lambda t: t == Candidates, dict)
 
 
 def structure_event(data: dict[str, Any]) -> Event:

@@ -14,15 +14,17 @@ from engine.timeline.findings import VOTES, Finding, Verdict
 from engine.timeline.law import LawMemo
 from engine.timeline.state import Phase, Reading, State, get, put
 
-__all__ = ["CONFIRMED", "HANDLERS", "PENDING", "RESIGNED", "confirmation"]
+__all__ = ["CONFIRMED", "HANDLERS", "PENDING", "RESIGNED", "chambers_confirm", "confirmation"]
 
 #: where a government appointed before its vote stands (``State.government_status``)
 PENDING, CONFIRMED, RESIGNED = "pending", "confirmed", "resigned"
 
 
-def _confirming_rule(memo: LawMemo, event_at: object, reading: Reading, motion: str | None = None) -> Rule | None:
-    """The decision rule in force under ``reading`` whose vote confirms a government (for ``motion``)."""
-    rules = memo.rules_on(event_at, reading).of_kind(RuleKind.DECISION, memo.law.body, motion)  # type: ignore[arg-type]
+def _confirming_rule(memo: LawMemo, event_at: object, reading: Reading, motion: str | None = None,
+                     body: str | None = None) -> Rule | None:
+    """The decision rule in force under ``reading`` whose vote confirms a government (for ``motion``,
+    in ``body``: by default the law's)."""
+    rules = memo.rules_on(event_at, reading).of_kind(RuleKind.DECISION, body or memo.law.body, motion)  # type: ignore[arg-type]
     return next((r for r in rules if r.effect == CONFIRMS_GOVERNMENT), None)
 
 
@@ -65,9 +67,50 @@ def _government_formed(event: GovernmentFormed, state: State, memo: LawMemo) -> 
         # a refusal to support any government is moot once one is formed: it is opposition now
         parties = ("parties", tuple(sorted(refusing)))
         findings.append(Finding(Verdict.INFO, "government.refusal_ends", details=(parties,)))
+    # each government needs every chamber's confidence anew
     return state.replace(phase=phase, government=event.head or "formed", government_lawful=lawful,
-                         government_status=status, failed_votes=failed,
+                         government_status=status, failed_votes=failed, chamber_decisions=(), ballots=(),
                          boycotts=frozenset(b for b in state.boycotts if b[1] != "government")), findings
+
+
+def chambers_confirm(event: VoteHeld, body: str, state: State, verdicts: tuple[tuple[Reading, bool | None], ...],
+                     memo: LawMemo) -> tuple[State, tuple[tuple[Reading, bool | None], ...], list[Finding]]:
+    """A confirming vote in one of several chambers whose confidence the government needs (Italy,
+    Art. 94(1): both).
+
+    The chamber's decision is recorded; a vote won confirms the government only once every chamber
+    the rule names has given its confidence (lawfully if every one of those votes met its rule), and
+    until then the government stays pending. A vote lost in any chamber is lost. Readings whose rule
+    names no chambers pass through unchanged.
+
+    Returns:
+        the state with the chamber's decision, the verdicts for :func:`confirmation` (a reading still
+        waiting for a chamber is left out), and a finding per reading still waiting.
+    """
+    findings: list[Finding] = []
+    decisions = state.chamber_decisions
+    out: list[tuple[Reading, bool | None]] = []
+    for reading, ok in verdicts:
+        rule = _confirming_rule(memo, event.at, reading, event.motion, body)
+        if rule is None or len(rule.chambers) < 2 or get(state.government_status, reading) != PENDING:
+            out.append((reading, ok))
+            continue
+        key = (body, event.motion, reading or "")
+        decisions = put(decisions, key, (event.outcome, ok))
+        if event.outcome != "adopted":
+            out.append((reading, ok))
+            continue
+        taken = {b: get(decisions, (b, event.motion, reading or "")) for b in rule.chambers}
+        awaiting = tuple(b for b, d in taken.items() if d is None or d[0] != "adopted")
+        if awaiting:
+            findings.append(Finding(Verdict.INFO, "government.confidence_of_chamber", rule.id, rule.article, reading,
+                                    sources=rule.source, subject=event.motion,
+                                    details=(("government", state.government), ("body", body),
+                                             ("awaiting", awaiting))))
+            continue
+        oks = [d[1] for d in taken.values() if d is not None]
+        out.append((reading, None if None in oks else all(oks)))
+    return state.replace(chamber_decisions=decisions), tuple(out), findings
 
 
 def confirmation(event: VoteHeld, state: State, verdicts: tuple[tuple[Reading, bool | None], ...],
@@ -125,7 +168,7 @@ def confirmation(event: VoteHeld, state: State, verdicts: tuple[tuple[Reading, b
 def _assembly_dissolved(event: AssemblyDissolved, state: State, memo: LawMemo) -> Result:
     return state.replace(phase=Phase.DISSOLVED, sittings=0, seated=(), government=None, last_present=None,
                          opened_lawfully=(), confidence_lawful=(), government_lawful=(), government_status=(),
-                         failed_votes=0), []
+                         failed_votes=0, runoffs=(), chamber_decisions=(), ballots=()), []
 
 
 def _seats_taken(event: SeatsTaken, state: State, memo: LawMemo) -> Result:

@@ -4,18 +4,23 @@ they meet the decision rule), judged under each reading.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import attrs
+
 from engine.errors import CountsError, EngineError
 from engine.rules.constitution import Rule, RuleKind, sides_named, votes_read
 from engine.rules.thresholds import Counts, Outcome, Subject, evaluate
-from engine.rules.vocabulary import REJECT
+from engine.rules.vocabulary import CONFIRMS_GOVERNMENT, REJECT
+from engine.timeline.contests import HANDLERS as CONTEST_HANDLERS
 from engine.timeline.cycle import Result
 from engine.timeline.events import TALLY_FIELDS, Event, MotionTabled, ParliamentConvened, VoteHeld
 from engine.timeline.findings import MEMBERS, VOTES, Finding, Verdict, about
-from engine.timeline.government import confirmation
+from engine.timeline.government import chambers_confirm, confirmation
 from engine.timeline.law import LawMemo
 from engine.timeline.state import Phase, Reading, State, get, put
 
-__all__ = ["HANDLERS", "counts"]
+__all__ = ["HANDLERS", "counts", "for_ballot"]
 
 #: what the opening sitting's lawfulness depends on beyond the numbers
 NOT_OPENED = "assembly not lawfully opened"
@@ -25,7 +30,9 @@ def counts(state: State, present: int | None, yes: int | None = None, no: int | 
            blank: int | None = 0, invalid: int | None = 0) -> Counts:
     """The numbers a threshold is evaluated on, from the state and an act's own counts (an unknown
     count as none: a rule that reads it is not judged, see ``_unknown_needed``)."""
-    size = state.body_size if state.body_size is not None else max(state.seats_total, present or 0, 1)
+    # a body of unknown size (a chamber the sources give no size) is at least as large as its vote
+    taking_part = sum(n or 0 for n in (yes, no, abstain, blank, invalid))
+    size = state.body_size if state.body_size is not None else max(state.seats_total, present or 0, taking_part, 1)
     sitting = state.seats_total if state.seats else None
     if sitting is not None and present is not None and present > sitting:
         sitting = None
@@ -92,7 +99,8 @@ def _parliament_convened(event: ParliamentConvened, state: State, memo: LawMemo)
         seated = event.present_by_party or tuple(
             (p, n) for p, n in state.seats if p not in state.boycotting("parliament"))
         new = new.replace(seated=seated, sittings=1, government=None, government_lawful=(),
-                          confidence_lawful=(), government_status=(), failed_votes=0)
+                          confidence_lawful=(), government_status=(), failed_votes=0, runoffs=(),
+                          chamber_decisions=(), ballots=())
         if state.phase.rank < Phase.ASSEMBLY_CONVENED.rank or state.phase is Phase.DISSOLVED:
             new = new.replace(phase=Phase.ASSEMBLY_CONVENED)
     return new, findings
@@ -179,21 +187,53 @@ def _unknown_needed(event: VoteHeld, decision: tuple[Rule, ...]) -> bool:
     return bool(unknown) and any(unknown & votes_read(r.threshold, _question(r)) for r in decision if r.threshold)
 
 
+def for_ballot(rules: tuple[Rule, ...], ballot: int) -> tuple[Rule, ...]:
+    """The decision rules that govern the ``ballot``-th ballot of a procedure: those for no ballot in
+    particular, and those for the latest ballot numbered up to it (a rule for ballot 2 governs the
+    third too, unless a rule for ballot 3 exists)."""
+    numbered = [r.ballot for r in rules if r.ballot is not None and r.ballot <= ballot]
+    latest = max(numbered, default=None)
+    return tuple(r for r in rules if r.ballot is None or r.ballot == latest)
+
+
+def _chamber(event: VoteHeld, state: State, memo: LawMemo) -> tuple[str, State, int | None]:
+    """The body that voted, the state as that body's numbers read (another chamber has its own size
+    and no seats or sittings of the scenario's body), and the members present."""
+    body = event.body or memo.law.body
+    if body == memo.law.body:
+        return body, state, event.present if event.present is not None else state.last_present
+    bodies = [b.id for b in memo.law.constitution.bodies]
+    if body not in bodies:
+        msg = f"unknown body {body!r} (bodies of the pack: {', '.join(bodies)})"
+        raise EngineError(msg, event, "body")
+    size = memo.law.constitution.body(body).size_on(event.at)
+    return body, state.replace(body_size=size, seats=(), last_present=None, opened_lawfully=()), event.present
+
+
 def _vote_held(event: VoteHeld, state: State, memo: LawMemo) -> Result:
     if state.sittings == 0 or state.phase is Phase.DISSOLVED:
         msg = "can't hold a vote when parliament has not convened (record a parliament_convened event first)"
         raise EngineError(msg, event, "type")
-    present = event.present if event.present is not None else state.last_present
-    _check_tally(event, state, present)
+    body, seen, present = _chamber(event, state, memo)
+    _check_tally(event, seen, present)
     findings: list[Finding] = []
     confidence = state.confidence_lawful
     day = memo.day(event.at)
     installs = dict(day.installing)
-    confirms = dict(day.confirming)
+    if body == memo.law.body:
+        confirms, per_reading = dict(day.confirming), day.decisions[event.motion]
+    else:  # another chamber: its own rules
+        per_reading = tuple((reading, memo.rules_on(event.at, reading).of_kind(RuleKind.DECISION, body, event.motion))
+                            for reading in memo.law.readings)
+        confirms = {reading: frozenset({event.motion}) for reading, rules in per_reading
+                    if any(r.effect == CONFIRMS_GOVERNMENT for r in rules)}
+        installs = {}
     adopted = event.outcome == "adopted"
     verdicts: list[tuple[Reading, bool | None]] = []  # the vote's lawfulness where it confirms a government
-    for reading, decision in day.decisions[event.motion]:
-        confers = adopted and event.motion in installs[reading]
+    ballot = get(state.ballots, (body, event.motion), 0) + 1
+    for reading, rules in per_reading:
+        decision = for_ballot(tuple(r for r in rules if r.contest is None), ballot)  # contest rules judge contests
+        confers = adopted and event.motion in installs.get(reading, ())
         if not decision:
             findings.append(Finding(Verdict.INFO, "decision.no_rule", interpretation=reading, subject=event.motion,
                                     details=(("outcome", event.outcome),)))
@@ -209,24 +249,35 @@ def _vote_held(event: VoteHeld, state: State, memo: LawMemo) -> Result:
         lawful_all = True
         for rule in decision:
             key = ("decision", id(rule), event.motion, event.yes, event.no, event.abstain, event.blank, event.invalid,
-                   event.outcome, present, state.body_size, state.seats_total, get(state.opened_lawfully, reading),
+                   event.outcome, present, seen.body_size, seen.seats_total, get(seen.opened_lawfully, reading),
                    reading)
-            finding = memo.judged(key, _judge_decision, rule, state, event, present, reading)
+            finding = memo.judged(key, _judge_decision, rule, seen, event, present, reading)
+            if rule.ballot is not None:  # which ballot of the procedure the vote was, and so which rule
+                finding = attrs.evolve(finding, details=(*finding.details, ("ballot", ballot)))
             findings.append(finding)
             lawful_all = lawful_all and finding.verdict is Verdict.OK
         if confers:
             confidence = put(confidence, reading, lawful_all)
         if event.motion in confirms.get(reading, ()):
             verdicts.append((reading, lawful_all))
-    new = state.replace(last_present=present, confidence_lawful=confidence)
-    if adopted and event.motion in day.removing and state.government is not None:
+    # a motion adopted (or, under a negative rule, standing) ends its procedure; a failed ballot counts
+    # (only where the pack numbers the ballots of the motion's procedure)
+    ballots = state.ballots
+    if any(r.ballot is not None for _, rules in per_reading for r in rules):
+        ballots = tuple(p for p in ballots if p[0] != (body, event.motion)) if adopted else \
+            put(ballots, (body, event.motion), ballot)
+    new = state.replace(last_present=present if body == memo.law.body else state.last_present,
+                        confidence_lawful=confidence, ballots=ballots)
+    if adopted and body == memo.law.body and event.motion in day.removing and state.government is not None:
         findings.append(Finding(Verdict.INFO, "government.removed", subject=event.motion,
                                 details=(("government", state.government),)))
         phase = Phase.ASSEMBLY_CONVENED if state.phase is Phase.GOVERNMENT_FORMED else state.phase
         new = new.replace(government=None, government_lawful=(), confidence_lawful=(), government_status=(),
                           phase=phase)
     elif verdicts and state.government is not None:
-        new, more = confirmation(event, new, tuple(verdicts), memo)
+        new, ready, waiting = chambers_confirm(event, body, new, tuple(verdicts), memo)
+        findings.extend(waiting)
+        new, more = confirmation(event, new, ready, memo)
         findings.extend(more)
     return new, findings
 
@@ -272,4 +323,5 @@ def _judge_rejection(rule_fields: dict, outcome: Outcome, event: VoteHeld, readi
     return Finding(Verdict.OK, "decision.not_rejected", **numbers)
 
 
-HANDLERS = {ParliamentConvened: _parliament_convened, VoteHeld: _vote_held, MotionTabled: _motion_tabled}
+HANDLERS: dict[type, Callable[..., Result]] = {ParliamentConvened: _parliament_convened, VoteHeld: _vote_held,
+                                MotionTabled: _motion_tabled, **CONTEST_HANDLERS}

@@ -166,6 +166,14 @@ class State:
     government_status: tuple[tuple[Reading, str], ...] = ()
     #: votes lost by governments awaiting confirmation since the last confirmed one (in this legislature)
     failed_votes: int = 0
+    #: run-offs due: ((body, motion, reading or ""), the finalists), set by a first round no candidate won
+    runoffs: tuple[tuple[tuple[str, str, str], tuple[str, ...]], ...] = ()
+    #: each chamber's decision in a procedure run in several: ((body, motion, reading or ""), (what it
+    #: decided: a candidate, or ``adopted``/``rejected``; whether that met its rule, None if not judged))
+    chamber_decisions: tuple[tuple[tuple[str, str, str], tuple[str | None, bool | None]], ...] = ()
+    #: ballots held on a motion in its procedure so far: ((body, motion), count); a procedure ends with
+    #: the motion adopted (or standing), a government formed, the opening sitting or a dissolution
+    ballots: tuple[tuple[tuple[str, str], int], ...] = ()
     impasse: Impasse = Impasse()
     had_impasse: bool = False
     mandate: Mandate | None = None  # the mandate to form a government running, if any

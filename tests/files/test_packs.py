@@ -530,3 +530,66 @@ class TestConsequencesAndMandates:
         assert [str(f) for f in first.also_met_by] == ["government_formed"]
         assert first.requirement == ("mandate_returned (rank 1) or government_formed within 3 days of "
                                      "mandate_given (rank 1)")
+
+
+CONTEST_PACK = """\
+id: t
+name: Test
+country: Nowhere
+bodies:
+  - {id: lower, name: Lower, sizes: [{since: 2000-01-01, seats: 465}]}
+  - {id: upper, name: Upper}
+rules:
+  - id: designation
+    kind: decision
+    body: lower
+    title: Designation
+    applies_to: [designation]
+    contest: majority
+    threshold: more than 1/2 of votes cast
+    runoff: 2
+    chambers: [lower, upper]
+    prevails: lower
+    article: "67"
+    source: s
+"""
+
+
+class TestContestKeys:
+    def test_contest_rule_reads(self) -> None:
+        """A contest rule: how the winner is picked, the run-off, the chambers and the one that prevails."""
+        rule = parse_pack(CONTEST_PACK, "t.yaml").rules[0]
+        assert (rule.contest, rule.runoff, rule.chambers, rule.prevails) == ("majority", 2, ("lower", "upper"), "lower")
+        assert rule.requirement == "more than 1/2 of votes cast, else a run-off between the top 2 won by most votes"
+
+    def test_a_body_may_have_no_size(self) -> None:
+        """A body whose size no source gives leaves 'sizes' out."""
+        assert parse_pack(CONTEST_PACK, "t.yaml").body("upper").size_on(date(2024, 1, 1)) is None
+
+    @pytest.mark.parametrize(("old", "new", "message"), [
+        ("contest: majority", "contest: majorty", "rules[0].contest: unknown contest 'majorty'; did you mean 'majority'?"),
+        ("contest: majority", "contest: plurality", "rules[0].runoff: only a contest decided by 'majority' has a run-off"),
+        ("prevails: lower", "prevails: middle", "rules[0].prevails: 'middle' is not one of the chambers (lower, upper)"),
+        ("chambers: [lower, upper]", "chambers: [lower, uper]", "rules[0].chambers[1]: unknown body 'uper'"),
+        ("chambers: [lower, upper]", "chambers: [upper]", "rules[0].chambers: the chambers must include"),
+        ("runoff: 2", "runoff: 1", "rules[0].runoff: must be >= 2"),
+        ("    threshold: more than 1/2 of votes cast\n", "    threshold: null\n",
+         "rules[0].threshold: a contest decided by 'majority' needs the threshold"),
+    ])
+    def test_errors_name_line_and_field(self, old: str, new: str, message: str) -> None:
+        with pytest.raises(PackError) as caught:
+            parse_pack(CONTEST_PACK.replace(old, new), "t.yaml")
+        assert message in str(caught.value)
+        assert str(caught.value).startswith("t.yaml:")
+
+    def test_only_decision_rules_have_contests(self) -> None:
+        text = CONTEST_PACK.replace("kind: decision", "kind: quorum").replace("applies_to: [designation]",
+                                                                          "applies_to: [opening]")
+        with pytest.raises(PackError, match="only a decision rule has 'contest'"):
+            parse_pack(text, "t.yaml")
+
+    def test_ballot_key(self) -> None:
+        """A rule for the Nth ballot of its procedure: N is a whole number from 1."""
+        assert parse_pack(CONTEST_PACK.replace("runoff: 2\n", "runoff: 2\n    ballot: 2\n"), "t.yaml").rules[0].ballot == 2
+        with pytest.raises(PackError, match=r"t.yaml:\d+:\d+: rules\[0\].ballot: must be >= 1"):
+            parse_pack(CONTEST_PACK.replace("runoff: 2\n", "runoff: 2\n    ballot: 0\n"), "t.yaml")
