@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any
 
-from engine.report.view import FindingView, StateView, TimelineView
+from engine.report.view import FindingView, ReversalView, StateView, TimelineView
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -93,8 +93,12 @@ def _cell(findings: tuple[FindingView, ...] | list[FindingView], color: bool) ->
 
 
 def findings_text(view: TimelineView) -> str:
-    """Every finding in full, with its article, reading and the event's line."""
+    """Every finding in full, with its article, reading and the event's line; a finding that reverses
+    what was believed before a retrospective amendment is marked ``REVERSED``, with both dates."""
     lines = []
+    if view.law_as_of is not None:
+        lines.append(f"Judged by the law as it stood on {view.law_as_of.isoformat()}.")
+    reversal = {(r.event, r.rule, r.reading): r for r in view.reversed if r.after is not None}
     for step in view.steps:
         if not step.findings:
             continue
@@ -104,7 +108,22 @@ def findings_text(view: TimelineView) -> str:
             name = f.reading if f.reading_name is None else f.reading_name
             reading = "" if f.reading is None else f" [{name}]"
             lines.append(f"  {MARK[f.verdict]:<9}{reading} {f.text}")
+            r = reversal.get((step.id, f.rule, f.reading))
+            if r is not None:
+                lines.append(f"  {'':<9} {_reversed(r)}")
+    gone = [r for r in view.reversed if r.after is None]
+    if gone:
+        lines.append("Findings a retrospective amendment undid:")
+        lines.extend(f"  {r.at.isoformat()}  {_reversed(r)}" for r in gone)
     return "\n".join(lines)
+
+
+def _reversed(r: ReversalView) -> str:
+    """A reversal in words: what was believed until the amendment's adoption, and what holds after."""
+    before = "nothing" if r.before is None else f"{MARK[r.before.verdict]} {r.before.text}"
+    after = "no such finding" if r.after is None else f"{MARK[r.after.verdict]} {r.after.code}"
+    return (f"REVERSED by amendment {r.amendment}: believed until {r.believed_until.isoformat()}: {before}; "
+            f"holds from {r.holds_from.isoformat()}: {after}")
 
 
 def final_text(view: StateView) -> str:

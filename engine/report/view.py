@@ -21,6 +21,7 @@ from engine.timeline.events import unstructure_event
 from engine.timeline.state import get
 
 if TYPE_CHECKING:
+    from engine.crisis import Reversal
     from engine.files.scenarios import Scenario
     from engine.timeline.machine import Finding, Law, Step
     from engine.timeline.replay import Timeline
@@ -32,6 +33,7 @@ __all__ = [
     "GatheringView",
     "LawfulnessView",
     "ReadingView",
+    "ReversalView",
     "ScenarioView",
     "StateView",
     "StepView",
@@ -182,6 +184,22 @@ class ScenarioView:
 
 
 @attrs.frozen
+class ReversalView:
+    """A finding a retrospective amendment reversed: believed until ``believed_until`` (``before``),
+    and what holds from ``holds_from`` (``after``); None where that view made no such finding."""
+
+    at: date
+    event: str | None
+    rule: str | None
+    reading: str | None
+    amendment: str
+    believed_until: date
+    holds_from: date
+    before: FindingView | None
+    after: FindingView | None
+
+
+@attrs.frozen
 class TimelineView:
     """A whole replay: the scenario, the readings judged (in column order), every step, the final state."""
 
@@ -189,6 +207,10 @@ class TimelineView:
     readings: tuple[ReadingView, ...]
     steps: tuple[StepView, ...]
     final: StateView
+    #: the day whose law judged (``--law-as-of``); None: the law as now known
+    law_as_of: date | None = None
+    #: findings retrospective amendments reversed
+    reversed: tuple[ReversalView, ...] = ()
 
 
 def reading_view(law: Law, reading: Reading) -> ReadingView:
@@ -205,11 +227,15 @@ def state_view(state: State, law: Law) -> StateView:
     return _state_view(state, law, tuple(reading_view(law, r) for r in law.readings))
 
 
-def timeline_view(scenario: Scenario, timeline: Timeline) -> TimelineView:
-    """The view of a replay of ``scenario``."""
+def timeline_view(scenario: Scenario, timeline: Timeline, reversed_: tuple[Reversal, ...] = ()) -> TimelineView:
+    """The view of a replay of ``scenario`` (``reversed_``: what :func:`engine.crisis.reversals` found)."""
     law = timeline.law
     readings = tuple(reading_view(law, r) for r in law.readings)
     names = {r.id: r.name for r in readings}
+
+    def finding(f: Finding | None) -> FindingView | None:
+        return None if f is None else _finding_view(f, law, names)
+
     return TimelineView(
         scenario=ScenarioView(id=scenario.id, title=scenario.title, country=scenario.country,
                               constitution=scenario.constitution.id, body=scenario.body, path=scenario.path,
@@ -217,6 +243,10 @@ def timeline_view(scenario: Scenario, timeline: Timeline) -> TimelineView:
         readings=readings,
         steps=tuple(_step_view(step, scenario, law, names) for step in timeline.steps),
         final=_state_view(timeline.final, law, readings),
+        law_as_of=law.known_on,
+        reversed=tuple(ReversalView(at=r.at, event=r.event, rule=r.rule, reading=r.interpretation,
+                                    amendment=r.amendment, believed_until=r.believed_until, holds_from=r.holds_from,
+                                    before=finding(r.before), after=finding(r.after)) for r in reversed_),
     )
 
 
