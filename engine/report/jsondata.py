@@ -18,7 +18,7 @@ def timeline_data(view: TimelineView) -> dict[str, Any]:
     """The replay as one JSON-ready object (``law_as_of`` and ``reversed`` only where the law's date matters:
     judged as of a date, or findings a retrospective amendment reversed)."""
     s = view.scenario
-    data = {
+    data: dict[str, Any] = {
         "scenario": {"id": s.id, "title": s.title, "country": s.country, "constitution": s.constitution,
                      "body": s.body, "path": s.path, "sources": list(s.sources), "notes": list(s.notes)},
         "interpretations": [_reading(r) for r in view.readings],
@@ -60,6 +60,8 @@ def state_data(view: StateView) -> dict[str, Any]:
         "readings": [{"interpretation": r.reading.id, "opened_lawfully": r.opened_lawfully,
                       "government_lawful": r.government_lawful, "government_status": r.government_status}
                      for r in view.readings],
+        "formation": [{"interpretation": f.reading, "level": f.level, "since": f.since, "days": f.days,
+                       "reasons": list(f.reasons)} for f in view.formation],
     }
 
 

@@ -24,6 +24,10 @@ def timeline_markdown(view: TimelineView) -> str:
         for f in step.findings:
             reading = "" if f.reading is None else f" *({f.reading_name})*"
             rows.append(f"- **{step.at.isoformat()}** {MARK[f.verdict]}{reading}: {f.text}")
+    if view.formation_history:
+        rows += ["", "## Formation level", ""]
+        rows += [f"- **{c.at.isoformat()}** {c.level}" + ("" if c.reading is None else f" *({c.reading})*")
+                 for c in view.formation_history]
     rows += ["", "## Outcome", "", "```", final_text(view.final), "```", ""]
     return "\n".join(rows)
 
