@@ -159,8 +159,8 @@ def reason_text(reason: Reason, on: date | None = None) -> str:
     text = write(reason)
     days = formation_days(reason, on)
     if reason.since is not None:
-        text += f" ({days} days since the election of {reason.since.isoformat()})" if days is not None else \
-            f" (since the election of {reason.since.isoformat()})"
+        text += f", {days} days after the election of {reason.since.isoformat()}" if days is not None else \
+            f", since the election of {reason.since.isoformat()}"
     return text
 
 
