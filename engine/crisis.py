@@ -227,5 +227,6 @@ def _judged(timeline: Timeline, before: date) -> dict[tuple, tuple[tuple[date, s
 
 
 def _stated(f: Finding) -> tuple:
-    """What a finding states: two findings that agree on it are the same judgement."""
-    return (f.verdict, f.code, f.required, f.count, f.details)
+    """The judgement a finding makes: its verdict and what was found (numbers that change under the same
+    verdict, such as a due day moved, reverse nothing)."""
+    return (f.verdict, f.code)

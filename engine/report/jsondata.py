@@ -62,6 +62,7 @@ def state_data(view: StateView) -> dict[str, Any]:
                      for r in view.readings],
         "formation": [{"interpretation": f.reading, "level": f.level, "since": f.since, "days": f.days,
                        "reasons": list(f.reasons)} for f in view.formation],
+        "law_as_of": view.law_as_of,
     }
 
 

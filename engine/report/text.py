@@ -174,6 +174,8 @@ def state_text(view: StateView) -> str:
     for reason in view.impasse_reasons:
         out.append(f"  - {reason}")
     out.extend(line[0].upper() + line[1:] for line in formation_lines(view.formation))
+    if view.law_as_of is not None:
+        out.append(f"Judged by the law as it stood on {view.law_as_of.isoformat()}.")
     if view.seats:
         of = f" (of {view.body_size})" if view.body_size is not None else " (the body's size is not set on this date)"
         out.append("Seats: " + ", ".join(f"{p} {n}" for p, n in view.seats) + of)

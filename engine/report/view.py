@@ -174,6 +174,8 @@ class StateView:
     readings: tuple[LawfulnessView, ...]
     #: per reading judged, where the forming of a government stands
     formation: tuple[FormationView, ...] = ()
+    #: the day whose law judged (``--law-as-of``); None: the law as now known
+    law_as_of: date | None = None
 
 
 @attrs.frozen
@@ -369,6 +371,7 @@ def _state_view(state: State, law: Law, readings: tuple[ReadingView, ...]) -> St
             for reading in readings
         ),
         formation=_formation(state, {r.id: r.name for r in readings}),
+        law_as_of=law.known_on,
     )
 
 

@@ -33,9 +33,9 @@ class Law:
     """What the machine judges by: a constitution pack, the body, and the readings to judge.
 
     ``readings`` lists interpretation ids (None for the pack's own reading). The impasse level is
-    derived under the pack's own reading. ``known_on`` judges by the law as it stood on that day
-    (``--law-as-of``): an amendment adopted later does not apply, even where it is back-dated; None
-    judges by the law as now known.
+    derived under the pack's own reading, the formation level under each. ``known_on`` judges by the
+    law as it stood on that day (``--law-as-of``): an amendment adopted later does not apply, even
+    where it is back-dated; None judges by the law as now known.
     """
 
     constitution: Constitution

@@ -120,3 +120,12 @@ def test_cli_bad_law_as_of_is_one_line(runner, scenario_path: Path) -> None:
     result = runner.invoke(cli, ["replay", str(scenario_path), "--law-as-of", "2021-02-30"])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def test_markdown_and_state_text_say_what_law_judged(runner, scenario_path: Path) -> None:
+    """The Markdown report lists the reversal; `impasse state --law-as-of` names the day whose law judged."""
+    md = runner.invoke(cli, ["replay", str(scenario_path), "--format", "markdown"])
+    assert "## Reversed by retrospective amendments" in md.stdout
+    assert "believed until 2021-03-19: VIOLATION deadline missed" in md.stdout
+    state = runner.invoke(cli, ["state", str(scenario_path), "--at", "2021-03-15", "--law-as-of", "2021-03-19"])
+    assert "Judged by the law as it stood on 2021-03-19." in state.stdout.split("\n")
