@@ -202,4 +202,5 @@ REASONS: dict[str, Callable[[Reason], str]] = {
     "dissolved": lambda r: "the assembly is dissolved: a new election is due",
     "formed": lambda r: f"the government of {r.target} took office"
                         + (f" on {r.until.isoformat()}" if r.until else ""),
+    "unlawful": lambda r: "not installed by a lawful vote under this reading",
 }

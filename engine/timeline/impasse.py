@@ -30,7 +30,7 @@ def with_impasse(state: State, memo: LawMemo, day: Day | None) -> State:
         f.level is FormationLevel.FORMED and f.reasons[0].target == head and f.reasons[0].since == poll
         for _, f in state.formation)
     shape: tuple = ("formation", state.phase, poll, state.failed_votes, head, state.government_status,
-                    state.formation, state.on if dated or not state.formation else None)
+                    state.government_lawful, state.formation, state.on if dated or not state.formation else None)
     forming = memo.judged(shape, _formations, state, memo.law.readings)
     if forming is not state.formation and forming == state.formation:
         forming = state.formation  # the same objects: equal states stay cheap to compare
@@ -55,7 +55,8 @@ def formation(state: State, reading: Reading) -> Formation:
     the vote that confirms it under this reading, ``formation`` (``formation failing`` after lost votes)
     while it awaits that vote, and ``formed`` once it holds office after an election; with none,
     ``formation`` (or ``formation failing``) after an election or a government's fall. Reasons carry
-    the election's date, from which the days are counted.
+    the election's date, from which the days are counted; a government formed without a lawful vote
+    under the reading is ``formed`` with a reason that says so.
     """
     since = state.poll
     if state.phase is Phase.DISSOLVED:
@@ -72,12 +73,15 @@ def formation(state: State, reading: Reading) -> Formation:
         return Formation(FormationLevel.CARETAKER, (Reason("caretaker", target=head, since=since), *failed))
     if status == PENDING:
         return Formation(level, (Reason("pending", target=head, since=since), *failed))
+    # formed, but not by a lawful vote under this reading: the level says so, the verdict stays a finding's
+    unlawful = (Reason("unlawful", target=head),) if get(state.government_lawful, reading) is False else ()
     before = get(state.formation, reading, _NONE)
-    if before.level is FormationLevel.FORMED and before.reasons[0].since == since and before.reasons[0].target == head:
+    if before.level is FormationLevel.FORMED and before.reasons[0].since == since and \
+            before.reasons[0].target == head and before.reasons[1:] == unlawful:
         return before  # formed earlier: the days stopped on the day it took office
     if since is None and before.level is FormationLevel.NONE:
         return _NONE  # in office from before the scenario began: no formation to speak of
-    return Formation(FormationLevel.FORMED, (Reason("formed", target=head, since=since, until=state.on),))
+    return Formation(FormationLevel.FORMED, (Reason("formed", target=head, since=since, until=state.on), *unlawful))
 
 
 def _impasse(state: State, body: str, ruleset: RulesInForce | None) -> tuple[Impasse, bool]:

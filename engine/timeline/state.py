@@ -72,8 +72,8 @@ class Reason:
             not yet met: ``rules``) or ``resolved`` (nothing of an impasse remains); for a
             :class:`Formation`, ``formation`` (no government yet), ``pending`` (the government
             ``target`` awaits its vote), ``failed`` (``count`` votes lost), ``caretaker`` (``target``
-            stays in office after losing its vote), ``dissolved`` or ``formed`` (``target`` took office
-            on ``until``).
+            stays in office after losing its vote), ``dissolved``, ``formed`` (``target`` took office
+            on ``until``) or ``unlawful`` (not by a lawful vote under the reading).
         parties: the parties concerned, sorted.
         count: complaints pending, or members available.
         required: members required.

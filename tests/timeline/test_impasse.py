@@ -152,3 +152,15 @@ def test_a_formation_rises_and_falls(name: str) -> None:
         if not levels or levels[-1] != level:
             levels.append(level)
     assert levels == ["formation", "caretaker", "formation failing", "formed"]
+
+
+def test_formed_without_a_lawful_vote_says_so_under_that_reading() -> None:
+    """Cambodia 2013: formed under every reading, with a reason where the vote was not lawful."""
+    from engine.crisis import replay_scenario
+    from engine.files.scenarios import load_scenario
+
+    final = replay_scenario(load_scenario("scenarios/cambodia-2013.yaml")).final
+    reasons = {reading: tuple(r.code for r in f.reasons) for reading, f in final.formation}
+    assert {f.level for _, f in final.formation} == {FormationLevel.FORMED}
+    assert reasons == {"cpp-majority-suffices": ("formed",), "opposition-120-to-open": ("formed", "unlawful"),
+                       "two-thirds-valid-meeting": ("formed", "unlawful")}
