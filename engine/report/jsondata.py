@@ -25,6 +25,9 @@ def timeline_data(view: TimelineView) -> dict[str, Any]:
         "steps": [_step(step) for step in view.steps],
         "final": state_data(view.final),
     }
+    # how the formation level rose and fell: beside the final level, as a step's keys are fixed
+    data["final"]["formation_history"] = [{"at": c.at, "event": c.event, "interpretation": c.reading,
+                                           "level": c.level} for c in view.formation_history]
     if view.law_as_of is not None or view.reversed:
         data["law_as_of"] = view.law_as_of
         data["reversed"] = [_reversal(r) for r in view.reversed]

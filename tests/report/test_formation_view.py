@@ -74,3 +74,11 @@ def test_the_markdown_report_lists_how_it_rose_and_fell() -> None:
     doc = markdown.timeline_markdown(timeline_view(NL, replay_scenario(NL)))
     section = doc.split("## Formation level\n\n", 1)[1].split("\n\n", 1)[0]
     assert section.split("\n") == ["- **2021-03-17** formation", "- **2022-01-10** formed"]
+
+
+def test_the_replay_json_gives_each_change_of_the_level() -> None:
+    """`final.formation_history`: the rise at the election and the fall at the swearing-in, with the events."""
+    data = jsondata.timeline_data(timeline_view(NL, replay_scenario(NL)))
+    assert data["final"]["formation_history"] == [
+        {"at": date(2021, 3, 17), "event": "poll", "interpretation": None, "level": "formation"},
+        {"at": date(2022, 1, 10), "event": "rutte-4", "interpretation": None, "level": "formed"}]
