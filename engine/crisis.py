@@ -8,7 +8,7 @@ module that knows both where a crisis comes from and how it is judged.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from os import PathLike
 from typing import TYPE_CHECKING, Any
 
@@ -18,36 +18,39 @@ from engine.errors import EngineError, ImpasseError, ScenarioError, StoreError
 from engine.files.packs import load_pack
 from engine.files.scenarios import Party, Scenario, dump_scenario
 from engine.timeline.events import Event, unique_id
-from engine.timeline.machine import Law
+from engine.timeline.machine import Finding, Law
 from engine.timeline.replay import Timeline, replay
 
 if TYPE_CHECKING:
     from engine.store.interface import EventStore
 
-__all__ = ["check_stream_pack", "law_for", "replay_scenario", "scenario_from_store", "scenario_metadata"]
+__all__ = ["Reversal", "check_stream_pack", "law_for", "replay_scenario", "reversals", "scenario_from_store",
+           "scenario_metadata"]
 
 
-def law_for(scenario: Scenario, interpretations: Iterable[str] | None = None) -> Law:
+def law_for(scenario: Scenario, interpretations: Iterable[str] | None = None, law_as_of: date | None = None) -> Law:
     """The :class:`Law` to judge a scenario by: its pack, body and interpretations.
 
     Args:
         scenario: a loaded scenario.
         interpretations: readings to judge instead of the scenario's own list.
+        law_as_of: judge by the law as it stood (as adopted) on this day; None: as now known.
     """
     readings: tuple[str | None, ...] = tuple(interpretations) if interpretations else scenario.interpretations
     for name in readings:
         scenario.constitution.interpretation(name)  # type: ignore[arg-type]  # raises UnknownNameError
-    return Law(scenario.constitution, scenario.body, readings or (None,))
+    return Law(scenario.constitution, scenario.body, readings or (None,), law_as_of)
 
 
 def replay_scenario(scenario: Scenario, until: date | None = None,
-                    interpretations: Iterable[str] | None = None) -> Timeline:
+                    interpretations: Iterable[str] | None = None, law_as_of: date | None = None) -> Timeline:
     """Replay a loaded scenario; an impossible event becomes a :class:`ScenarioError` at its line.
 
     Without ``until``, the replay runs past the last event while deadlines run (at most
     :data:`engine.timeline.replay.HORIZON`), so that their expiries and consequences are in it.
+    ``law_as_of`` judges by the law as it stood on that day (see :meth:`Constitution.rules_on`).
     """
-    rules = law_for(scenario, interpretations)
+    rules = law_for(scenario, interpretations, law_as_of)
     try:
         return replay(scenario.events, rules, until, run_on=until is None)
     except EngineError as exc:
@@ -155,3 +158,77 @@ def scenario_metadata(scenario: Scenario) -> dict[str, Any]:
     """The stream metadata that describes a scenario (its ``scenario:`` block and parties)."""
     dumped = dump_scenario(attrs.evolve(scenario, events=()))
     return {**dumped["scenario"], "parties": dumped["parties"]}
+
+
+@attrs.frozen
+class Reversal:
+    """A finding that a retrospective amendment reverses: what was believed under the law as it stood
+    until ``believed_until``, and what holds from ``holds_from``, the day the amendment was adopted.
+
+    ``before`` or ``after`` is None where only one view judged the act (an expiry the amendment undoes,
+    or a deadline it makes expire). ``event`` is the id of the event judged, ``at`` its date.
+    """
+
+    at: date
+    event: str | None
+    rule: str | None
+    interpretation: str | None
+    amendment: str
+    believed_until: date
+    holds_from: date
+    before: Finding | None
+    after: Finding | None
+
+
+def reversals(events: Scenario | Iterable[Event], timeline: Timeline) -> tuple[Reversal, ...]:
+    """The findings of ``timeline`` (a replay of ``events``, or of a scenario's) that retrospective
+    amendments reversed, with both dates.
+
+    For each amendment that took effect before its adoption (and was known to ``timeline``'s law), the
+    events are replayed under the law as it stood the day before the adoption and under the law as it
+    stood after it (the next such amendment's eve, or ``timeline`` itself for the last); a finding on
+    an act dated before the adoption that differs between the two is reversed. A pack with no
+    retrospective amendment costs no replay.
+    """
+    law = timeline.law
+    known = law.known_on
+    amendments = sorted((a for a in law.constitution.amendments
+                         if a.retrospective and (known is None or a.known_from <= known)),
+                        key=lambda a: a.known_from)
+    if not amendments:
+        return ()
+    recorded = tuple(events.events if isinstance(events, Scenario) else events)
+    # an event the earlier law makes impossible is skipped there: the view as the law now stands was replayed
+    views = [replay(recorded, attrs.evolve(law, known_on=a.known_from - timedelta(days=1)), timeline.as_of,
+                    lenient=True) for a in amendments]
+    views.append(timeline)
+    out: list[Reversal] = []
+    for amendment, before, after in zip(amendments, views, views[1:], strict=False):
+        adopted = amendment.known_from
+        was, now = _judged(before, adopted), _judged(after, adopted)
+        for key in dict.fromkeys([*was, *now]):
+            a, b = was.get(key), now.get(key)
+            if a is not None and b is not None and _stated(a[1]) == _stated(b[1]):
+                continue
+            at, event_id = (a or b)[0]  # type: ignore[index]
+            out.append(Reversal(at, event_id, key[1], key[2], amendment.id, adopted - timedelta(days=1), adopted,
+                                None if a is None else a[1], None if b is None else b[1]))
+    return tuple(sorted(out, key=lambda r: r.at))
+
+
+def _judged(timeline: Timeline, before: date) -> dict[tuple, tuple[tuple[date, str | None], Finding]]:
+    """The findings on acts dated before ``before`` that judge a rule, by (event, rule, reading)."""
+    out = {}
+    for step in timeline.steps:
+        if step.event.at >= before:
+            break
+        for f in step.findings:
+            if f.rule is not None:
+                out[(step.event.id, f.rule, f.interpretation)] = ((step.event.at, step.event.id), f)
+    return out
+
+
+def _stated(f: Finding) -> tuple:
+    """The judgement a finding makes: its verdict and what was found (numbers that change under the same
+    verdict, such as a due day moved, reverse nothing)."""
+    return (f.verdict, f.code)

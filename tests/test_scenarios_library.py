@@ -13,7 +13,7 @@ from engine.files.scenarios import load_scenario
 from engine.timeline.events import DeadlineExpired
 from engine.timeline.machine import Finding, Step, Verdict
 from engine.timeline.replay import Timeline
-from engine.timeline.state import Level, Phase
+from engine.timeline.state import FormationLevel, Level, Phase
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 LIBRARY = sorted(SCENARIOS.glob("*.yaml"))
@@ -394,3 +394,42 @@ class TestItaly2018:
         chamber = _finding("italy-2018", "chamber-confidence", "confidence-deputies-within-10-days")
         assert [(f.code, f.count) for f in (senate, chamber)] == [("deadline.met", 4), ("deadline.met", 5)]
         assert not any(f.verdict is Verdict.VIOLATION for f in _timeline("italy-2018").findings)
+
+
+class TestNetherlands2021:
+    def test_299_days_of_formation(self) -> None:
+        """Rutte IV took office 299 days after the election of 17 March 2021."""
+        from engine.report.sentences import formation_days
+
+        ((reading, formed),) = _timeline("netherlands-2021").final.formation
+        assert (reading, formed.level) == (None, FormationLevel.FORMED)
+        assert formation_days(formed.reasons[0], None) == 299
+        assert formed.reasons[0].since == date(2021, 3, 17) and formed.reasons[0].until == date(2022, 1, 10)
+
+    def test_no_deadline_and_no_vote(self) -> None:
+        """No deadline ran or was missed, nothing was derived, and the formation is not judged (no investiture)."""
+        timeline = _timeline("netherlands-2021")
+        assert not any(s.derived or s.state.deadlines or s.state.missed for s in timeline.steps)
+        assert {f.code for f in timeline.findings} == {"government.not_judged"}
+        assert not any(f.verdict is Verdict.VIOLATION for f in timeline.findings)
+
+    def test_the_formation_level_rises_at_the_election_and_falls_when_the_cabinet_is_sworn_in(self) -> None:
+        """none before, 'formation' from the election (198 days in on 1 October), 'formed' on 10 January 2022;
+        the impasse level stays none: there was no dispute or boycott."""
+        from engine.crisis import replay_scenario as replay_at
+        from engine.report.sentences import formation_days
+
+        levels = [(s.event.at.isoformat(), s.state.formation[0][1].level.value) for s in _timeline("netherlands-2021").steps]
+        assert levels == [("2021-03-17", "formation"), ("2021-03-26", "formation"), ("2021-12-15", "formation"),
+                          ("2022-01-10", "formed")]
+        october = replay_at(load_scenario(SCENARIOS / "netherlands-2021.yaml"), until=date(2021, 10, 1)).final
+        ((_, running),) = october.formation
+        assert formation_days(running.reasons[0], october.on) == 198
+        assert all(s.state.impasse.level is Level.NONE for s in _timeline("netherlands-2021").steps)
+
+    def test_the_coalition_holds_78_of_150(self) -> None:
+        """VVD, D66, CDA and CU: 78 seats of 150, a majority of 76."""
+        final = _timeline("netherlands-2021").final
+        coalition = next(s.event for s in _timeline("netherlands-2021").steps if s.event.id == "rutte-4")
+        assert final.body_size == final.seats_total == 150
+        assert sum(n for p, n in final.seats if p in coalition.parties) == 78

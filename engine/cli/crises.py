@@ -32,6 +32,12 @@ def _store_options(command: _F) -> _F:
     return command
 
 
+_LAW_AS_OF = click.option(
+    "--law-as-of", "law_as_of", type=DATE, metavar="DATE",
+    help="Judge by the law as it stood (as adopted) on DATE: an amendment adopted later does not apply, even "
+         "back-dated. Default: the law as now known.")
+
+
 def _crisis(file: str | None, store: str | None, stream: str | None, known_at: str | None,
             at: date | None = None) -> Scenario:
     """The scenario from FILE, or from a store's stream."""
@@ -67,8 +73,9 @@ def _crisis(file: str | None, store: str | None, stream: str | None, known_at: s
               help="Judge under this reading only (repeatable); default: the readings the scenario lists.")
 @click.option("--until", type=DATE, help="Stop after this date (YYYY-MM-DD). Default: the last event, or later "
                                          "while deadlines run (their expiries and consequences), three years at most.")
+@_LAW_AS_OF
 def replay(file: str | None, store: str | None, stream: str | None, known_at: str | None, fmt: str,
-           interpretations: tuple[str, ...], until: date | None) -> None:
+           interpretations: tuple[str, ...], until: date | None, law_as_of: date | None) -> None:
     """Replay scenario FILE: the timeline, event by event, judged under each reading.
 
     \b
@@ -77,14 +84,15 @@ def replay(file: str | None, store: str | None, stream: str | None, known_at: st
       impasse replay scenarios/cambodia-2013.yaml -i opposition-120-to-open --format json
       impasse replay scenarios/bulgaria-2021.yaml --until 2021-05-31
       impasse replay --store crisis.db --stream kh-2013 --known-at 2013-09-10
+      impasse replay scenarios/cambodia-2013.yaml --law-as-of 2005-01-01
     """
-    from engine.crisis import replay_scenario
+    from engine.crisis import replay_scenario, reversals
     from engine.report import jsondata, markdown, text
     from engine.report.view import timeline_view
 
     scenario = _crisis(file, store, stream, known_at)
-    timeline = replay_scenario(scenario, until=until, interpretations=interpretations or None)
-    view = timeline_view(scenario, timeline)
+    timeline = replay_scenario(scenario, until=until, interpretations=interpretations or None, law_as_of=law_as_of)
+    view = timeline_view(scenario, timeline, reversals(scenario, timeline))
     if fmt == "json":
         click.echo(jsondata.dumps(jsondata.timeline_data(view)))
     elif fmt == "markdown":
@@ -103,9 +111,10 @@ def replay(file: str | None, store: str | None, stream: str | None, known_at: st
 @click.option("--at", "at", type=DATE, required=True, help="The date (YYYY-MM-DD) to show the state at.")
 @click.option("--interpretation", "-i", "interpretations", multiple=True,
               help="Judge under this reading only (repeatable); default: the scenario's readings.")
+@_LAW_AS_OF
 @FORMAT
 def state(file: str | None, store: str | None, stream: str | None, known_at: str | None, at: date,
-          interpretations: tuple[str, ...], fmt: str) -> None:
+          interpretations: tuple[str, ...], law_as_of: date | None, fmt: str) -> None:
     """The state of the crisis in FILE as of a date: phase, impasse, boycotts, deadlines.
 
     \b
@@ -118,7 +127,7 @@ def state(file: str | None, store: str | None, stream: str | None, known_at: str
     from engine.report.view import state_view
 
     scenario = _crisis(file, store, stream, known_at, at)
-    timeline = replay_scenario(scenario, until=at, interpretations=interpretations or None)
+    timeline = replay_scenario(scenario, until=at, interpretations=interpretations or None, law_as_of=law_as_of)
     view = state_view(timeline.final, timeline.law)
     if fmt == "json":
         click.echo(jsondata.dumps(jsondata.state_data(view)))

@@ -9,21 +9,35 @@ from __future__ import annotations
 from typing import Any
 
 from engine.report.jsontext import dumps
-from engine.report.view import DeadlineView, FindingView, ReadingView, StateView, StepView, TimelineView
+from engine.report.view import DeadlineView, FindingView, ReadingView, ReversalView, StateView, StepView, TimelineView
 
 __all__ = ["dumps", "state_data", "timeline_data"]
 
 
 def timeline_data(view: TimelineView) -> dict[str, Any]:
-    """The replay as one JSON-ready object."""
+    """The replay as one JSON-ready object (``law_as_of`` and ``reversed`` only where the law's date matters:
+    judged as of a date, or findings a retrospective amendment reversed)."""
     s = view.scenario
-    return {
+    data: dict[str, Any] = {
         "scenario": {"id": s.id, "title": s.title, "country": s.country, "constitution": s.constitution,
                      "body": s.body, "path": s.path, "sources": list(s.sources), "notes": list(s.notes)},
         "interpretations": [_reading(r) for r in view.readings],
         "steps": [_step(step) for step in view.steps],
         "final": state_data(view.final),
     }
+    # how the formation level rose and fell: beside the final level, as a step's keys are fixed
+    data["final"]["formation_history"] = [{"at": c.at, "event": c.event, "interpretation": c.reading,
+                                           "level": c.level} for c in view.formation_history]
+    if view.law_as_of is not None or view.reversed:
+        data["law_as_of"] = view.law_as_of
+        data["reversed"] = [_reversal(r) for r in view.reversed]
+    return data
+
+
+def _reversal(r: ReversalView) -> dict[str, Any]:
+    return {"at": r.at, "event": r.event, "rule": r.rule, "interpretation": r.reading, "amendment": r.amendment,
+            "believed_until": r.believed_until, "before": None if r.before is None else _finding(r.before),
+            "holds_from": r.holds_from, "after": None if r.after is None else _finding(r.after)}
 
 
 def state_data(view: StateView) -> dict[str, Any]:
@@ -49,6 +63,9 @@ def state_data(view: StateView) -> dict[str, Any]:
         "readings": [{"interpretation": r.reading.id, "opened_lawfully": r.opened_lawfully,
                       "government_lawful": r.government_lawful, "government_status": r.government_status}
                      for r in view.readings],
+        "formation": [{"interpretation": f.reading, "level": f.level, "since": f.since, "days": f.days,
+                       "reasons": list(f.reasons)} for f in view.formation],
+        "law_as_of": view.law_as_of,
     }
 
 

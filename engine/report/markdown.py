@@ -24,6 +24,17 @@ def timeline_markdown(view: TimelineView) -> str:
         for f in step.findings:
             reading = "" if f.reading is None else f" *({f.reading_name})*"
             rows.append(f"- **{step.at.isoformat()}** {MARK[f.verdict]}{reading}: {f.text}")
+    if view.reversed:
+        rows += ["", "## Reversed by retrospective amendments", ""]
+        for r in view.reversed:
+            before = "nothing" if r.before is None else f"{MARK[r.before.verdict]} {r.before.text}"
+            after = "no such finding" if r.after is None else f"{MARK[r.after.verdict]} {r.after.text}"
+            rows.append(f"- **{r.at.isoformat()}** amendment `{r.amendment}`: believed until "
+                        f"{r.believed_until.isoformat()}: {before}; holds from {r.holds_from.isoformat()}: {after}")
+    if view.formation_history:
+        rows += ["", "## Formation level", ""]
+        rows += [f"- **{c.at.isoformat()}** {c.level}" + ("" if c.reading is None else f" *({c.reading})*")
+                 for c in view.formation_history]
     rows += ["", "## Outcome", "", "```", final_text(view.final), "```", ""]
     return "\n".join(rows)
 

@@ -11,9 +11,9 @@ from datetime import date
 
 from engine.timeline.findings import Finding
 from engine.timeline.law import Law
-from engine.timeline.state import Impasse, Reason
+from engine.timeline.state import Formation, Impasse, Reason
 
-__all__ = ["CODES", "REASONS", "finding_text", "reason_text", "reason_texts"]
+__all__ = ["CODES", "REASONS", "finding_text", "formation_days", "reason_text", "reason_texts"]
 
 
 def finding_text(finding: Finding, law: Law) -> str:
@@ -213,15 +213,29 @@ CODES: dict[str, Callable[[Finding, Law], str]] = {
 # --------------------------------------------------------------------------- the impasse's reasons
 
 
-def reason_text(reason: Reason) -> str:
-    """The sentence for one reason of the impasse level."""
+def reason_text(reason: Reason, on: date | None = None) -> str:
+    """The sentence for one reason of the impasse or formation level (``on``: the state's date, from
+    which a formation's days are counted while they run)."""
     write = REASONS.get(reason.code)
-    return reason.code if write is None else write(reason)
+    if write is None:
+        return reason.code
+    text = write(reason)
+    days = formation_days(reason, on)
+    if reason.since is not None:
+        text += f", {days} days after the election of {reason.since.isoformat()}" if days is not None else \
+            f", since the election of {reason.since.isoformat()}"
+    return text
 
 
-def reason_texts(impasse: Impasse) -> list[str]:
-    """The sentences for every reason of an impasse, in order."""
-    return [reason_text(r) for r in impasse.reasons]
+def reason_texts(impasse: Impasse | Formation, on: date | None = None) -> list[str]:
+    """The sentences for every reason of an impasse or a formation level, in order."""
+    return [reason_text(r, on) for r in impasse.reasons]
+
+
+def formation_days(reason: Reason, on: date | None) -> int | None:
+    """The days from the election to ``until`` (a government formed) or, while they run, to ``on``."""
+    end = reason.until or on
+    return None if reason.since is None or end is None else (end - reason.since).days
 
 
 def _names(reason: Reason) -> str:
@@ -243,4 +257,13 @@ REASONS: dict[str, Callable[[Reason], str]] = {
                           f"{r.required} required by Art. {r.article}"),
     "overdue": lambda r: f"deadline missed and not yet met: {', '.join(r.rules)}",
     "resolved": lambda r: "no dispute or boycott remains",
+    # the forming of a government (docs/replay-format.md, "The formation level")
+    "formation": lambda r: "no government formed yet",
+    "pending": lambda r: f"the government of {r.target} awaits the vote that confirms it",
+    "failed": lambda r: f"{r.count} vote(s) lost by governments awaiting confirmation",
+    "caretaker": lambda r: f"the government of {r.target} lost its vote and stays in office as caretaker",
+    "dissolved": lambda r: "the assembly is dissolved: a new election is due",
+    "formed": lambda r: f"the government of {r.target} took office"
+                        + (f" on {r.until.isoformat()}" if r.until else ""),
+    "unlawful": lambda r: "not installed by a lawful vote under this reading",
 }

@@ -9,12 +9,13 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any
 
-from engine.report.view import FindingView, StateView, TimelineView
+from engine.report.view import FindingView, FormationView, ReversalView, StateView, TimelineView
 
 if TYPE_CHECKING:
     from rich.table import Table
 
-__all__ = ["MARK", "final_text", "findings_text", "short", "state_text", "timeline_table", "to_text", "yes_no"]
+__all__ = ["MARK", "final_text", "findings_text", "formation_lines", "short", "state_text", "timeline_table", "to_text",
+           "yes_no"]
 
 #: how each verdict is written in tables and finding lists
 MARK = {"ok": "OK", "violation": "VIOLATION", "warning": "WARNING", "info": "info"}
@@ -75,9 +76,32 @@ def timeline_table(view: TimelineView, color: bool = True) -> Table:
                 cells.append(_cell(mine, color))
         style = _LEVEL_STYLE.get(step.impasse, "")
         event = escape(step.summary)
+        level = f"[{style}]{step.impasse}[/]" if style and color else step.impasse
+        forming = _formation_cell(step.formation)
         table.add_row(step.at.isoformat(), f"[bold]{event}[/]" if step.derived and color else event,
-                      step.phase, f"[{style}]{step.impasse}[/]" if style and color else step.impasse, *cells)
+                      step.phase, level + (f"\n{escape(forming)}" if forming else ""), *cells)
     return table
+
+
+def _formation_cell(formation: tuple[FormationView, ...]) -> str:
+    """The formation level under the impasse's in the table: once if every reading agrees, else per reading."""
+    levels = {f.level for f in formation}
+    if not formation or levels == {"none"}:
+        return ""
+    if len(levels) == 1:
+        return f"formation: {formation[0].level}"
+    return "\n".join(f"{'pack' if f.reading is None else f.reading}: {f.level}" for f in formation)
+
+
+def formation_lines(formation: tuple[FormationView, ...]) -> list[str]:
+    """Where the forming of a government stands: one line if every reading agrees, else one per reading."""
+    if not formation:
+        return []
+    if len({(f.level, f.reasons) for f in formation}) == 1:
+        f = formation[0]
+        return [f"formation level: {f.level}" + (f" ({'; '.join(f.reasons)})" if f.reasons else "")]
+    return [f"formation level under {f.reading_name}: {f.level}" + (f" ({'; '.join(f.reasons)})" if f.reasons else "")
+            for f in formation]
 
 
 def _cell(findings: tuple[FindingView, ...] | list[FindingView], color: bool) -> str:
@@ -93,8 +117,12 @@ def _cell(findings: tuple[FindingView, ...] | list[FindingView], color: bool) ->
 
 
 def findings_text(view: TimelineView) -> str:
-    """Every finding in full, with its article, reading and the event's line."""
+    """Every finding in full, with its article, reading and the event's line; a finding that reverses
+    what was believed before a retrospective amendment is marked ``REVERSED``, with both dates."""
     lines = []
+    if view.law_as_of is not None:
+        lines.append(f"Judged by the law as it stood on {view.law_as_of.isoformat()}.")
+    reversal = {(r.event, r.rule, r.reading): r for r in view.reversed if r.after is not None}
     for step in view.steps:
         if not step.findings:
             continue
@@ -104,7 +132,22 @@ def findings_text(view: TimelineView) -> str:
             name = f.reading if f.reading_name is None else f.reading_name
             reading = "" if f.reading is None else f" [{name}]"
             lines.append(f"  {MARK[f.verdict]:<9}{reading} {f.text}")
+            r = reversal.get((step.id, f.rule, f.reading))
+            if r is not None:
+                lines.append(f"  {'':<9} {_reversed(r)}")
+    gone = [r for r in view.reversed if r.after is None]
+    if gone:
+        lines.append("Findings a retrospective amendment undid:")
+        lines.extend(f"  {r.at.isoformat()}  {_reversed(r)}" for r in gone)
     return "\n".join(lines)
+
+
+def _reversed(r: ReversalView) -> str:
+    """A reversal in words: what was believed until the amendment's adoption, and what holds after."""
+    before = "nothing" if r.before is None else f"{MARK[r.before.verdict]} {r.before.text}"
+    after = "no such finding" if r.after is None else f"{MARK[r.after.verdict]} {r.after.code}"
+    return (f"REVERSED by amendment {r.amendment}: believed until {r.believed_until.isoformat()}: {before}; "
+            f"holds from {r.holds_from.isoformat()}: {after}")
 
 
 def final_text(view: StateView) -> str:
@@ -115,6 +158,7 @@ def final_text(view: StateView) -> str:
         status = f"; government {r.government_status}" if r.government_status else ""
         out.append(f"  {r.reading.name}: assembly lawfully constituted: {yes_no(r.opened_lawfully)}; "
                    f"government lawfully installed: {yes_no(r.government_lawful)}{status}")
+    out.extend(f"  {line}" for line in formation_lines(view.formation))
     for d in view.deadlines:
         # a state with no date counts no days: its line stays empty, as it always has
         out.append(f"  deadline running: {d.title}, due {d.due.isoformat()} ({d.days_left} days left)"
@@ -129,6 +173,9 @@ def state_text(view: StateView) -> str:
     out = [f"As of {view.as_of}: phase {view.phase}; impasse {view.impasse}"]
     for reason in view.impasse_reasons:
         out.append(f"  - {reason}")
+    out.extend(line[0].upper() + line[1:] for line in formation_lines(view.formation))
+    if view.law_as_of is not None:
+        out.append(f"Judged by the law as it stood on {view.law_as_of.isoformat()}.")
     if view.seats:
         of = f" (of {view.body_size})" if view.body_size is not None else " (the body's size is not set on this date)"
         out.append("Seats: " + ", ".join(f"{p} {n}" for p, n in view.seats) + of)

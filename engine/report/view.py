@@ -21,6 +21,7 @@ from engine.timeline.events import unstructure_event
 from engine.timeline.state import get
 
 if TYPE_CHECKING:
+    from engine.crisis import Reversal
     from engine.files.scenarios import Scenario
     from engine.timeline.machine import Finding, Law, Step
     from engine.timeline.replay import Timeline
@@ -29,9 +30,12 @@ if TYPE_CHECKING:
 __all__ = [
     "DeadlineView",
     "FindingView",
+    "FormationChange",
+    "FormationView",
     "GatheringView",
     "LawfulnessView",
     "ReadingView",
+    "ReversalView",
     "ScenarioView",
     "StateView",
     "StepView",
@@ -123,6 +127,30 @@ class LawfulnessView:
 
 
 @attrs.frozen
+class FormationView:
+    """Where the forming of a government stands under one reading (docs/replay-format.md)."""
+
+    reading: str | None
+    reading_name: str
+    level: str
+    reasons: tuple[str, ...]
+    #: the election the days are counted from, and the days since it (to the government's taking
+    #: office once formed); None where no election is known
+    since: date | None = None
+    days: int | None = None
+
+
+@attrs.frozen
+class FormationChange:
+    """The formation level under a reading changed on ``at`` (the event ``event``)."""
+
+    at: date
+    event: str | None
+    reading: str | None
+    level: str
+
+
+@attrs.frozen
 class StateView:
     """The state of a crisis at a date, as every output format shows it."""
 
@@ -144,6 +172,10 @@ class StateView:
     overdue: tuple[str, ...]
     upcoming: tuple[GatheringView, ...]
     readings: tuple[LawfulnessView, ...]
+    #: per reading judged, where the forming of a government stands
+    formation: tuple[FormationView, ...] = ()
+    #: the day whose law judged (``--law-as-of``); None: the law as now known
+    law_as_of: date | None = None
 
 
 @attrs.frozen
@@ -165,6 +197,8 @@ class StepView:
     derived: bool
     findings: tuple[FindingView, ...]
     deadlines: tuple[DeadlineView, ...]
+    #: per reading judged, where the forming of a government stands after the event
+    formation: tuple[FormationView, ...] = ()
 
 
 @attrs.frozen
@@ -182,6 +216,22 @@ class ScenarioView:
 
 
 @attrs.frozen
+class ReversalView:
+    """A finding a retrospective amendment reversed: believed until ``believed_until`` (``before``),
+    and what holds from ``holds_from`` (``after``); None where that view made no such finding."""
+
+    at: date
+    event: str | None
+    rule: str | None
+    reading: str | None
+    amendment: str
+    believed_until: date
+    holds_from: date
+    before: FindingView | None
+    after: FindingView | None
+
+
+@attrs.frozen
 class TimelineView:
     """A whole replay: the scenario, the readings judged (in column order), every step, the final state."""
 
@@ -189,6 +239,12 @@ class TimelineView:
     readings: tuple[ReadingView, ...]
     steps: tuple[StepView, ...]
     final: StateView
+    #: the day whose law judged (``--law-as-of``); None: the law as now known
+    law_as_of: date | None = None
+    #: findings retrospective amendments reversed
+    reversed: tuple[ReversalView, ...] = ()
+    #: how the formation level rose and fell, under each reading
+    formation_history: tuple[FormationChange, ...] = ()
 
 
 def reading_view(law: Law, reading: Reading) -> ReadingView:
@@ -205,18 +261,40 @@ def state_view(state: State, law: Law) -> StateView:
     return _state_view(state, law, tuple(reading_view(law, r) for r in law.readings))
 
 
-def timeline_view(scenario: Scenario, timeline: Timeline) -> TimelineView:
-    """The view of a replay of ``scenario``."""
+def formation_history(steps: tuple[StepView, ...]) -> tuple[FormationChange, ...]:
+    """Each change of the formation level under each reading, in the order of ``steps``: how it rose and fell."""
+    out: list[FormationChange] = []
+    last: dict[Reading, str] = {}
+    for step in steps:
+        for f in step.formation:
+            if last.get(f.reading, "none") != f.level:
+                out.append(FormationChange(at=step.at, event=step.id, reading=f.reading, level=f.level))
+            last[f.reading] = f.level
+    return tuple(out)
+
+
+def timeline_view(scenario: Scenario, timeline: Timeline, reversed_: tuple[Reversal, ...] = ()) -> TimelineView:
+    """The view of a replay of ``scenario`` (``reversed_``: what :func:`engine.crisis.reversals` found)."""
     law = timeline.law
     readings = tuple(reading_view(law, r) for r in law.readings)
     names = {r.id: r.name for r in readings}
+
+    def finding(f: Finding | None) -> FindingView | None:
+        return None if f is None else _finding_view(f, law, names)
+
+    steps = tuple(_step_view(step, scenario, law, names) for step in timeline.steps)
     return TimelineView(
         scenario=ScenarioView(id=scenario.id, title=scenario.title, country=scenario.country,
                               constitution=scenario.constitution.id, body=scenario.body, path=scenario.path,
                               sources=tuple(scenario.sources), notes=tuple(scenario.notes)),
         readings=readings,
-        steps=tuple(_step_view(step, scenario, law, names) for step in timeline.steps),
+        steps=steps,
         final=_state_view(timeline.final, law, readings),
+        law_as_of=law.known_on,
+        reversed=tuple(ReversalView(at=r.at, event=r.event, rule=r.rule, reading=r.interpretation,
+                                    amendment=r.amendment, believed_until=r.believed_until, holds_from=r.holds_from,
+                                    before=finding(r.before), after=finding(r.after)) for r in reversed_),
+        formation_history=formation_history(steps),
     )
 
 
@@ -235,6 +313,7 @@ def _step_view(step: Step, scenario: Scenario, law: Law, names: dict[Reading, st
         derived=step.derived,
         findings=tuple(_finding_view(f, law, names) for f in step.findings),
         deadlines=_deadlines(state.deadlines, event.at),
+        formation=_formation(state, names),
     )
 
 
@@ -258,6 +337,18 @@ def _finding_view(finding: Finding, law: Law, names: dict[Reading, str]) -> Find
 def _deadlines(deadlines: tuple[Deadline, ...], on: date | None) -> tuple[DeadlineView, ...]:
     return tuple(DeadlineView(rule=d.rule, title=d.title, article=d.article, start=d.start, due=d.due,
                               days_left=d.days_left(on) if on else None) for d in deadlines)
+
+
+def _formation(state: State, names: Mapping[Reading, str]) -> tuple[FormationView, ...]:
+    out = []
+    for reading, formation in state.formation:
+        first = formation.reasons[0] if formation.reasons else None
+        out.append(FormationView(reading=reading, reading_name=names.get(reading, str(reading)),
+                                 level=formation.level.value,
+                                 reasons=tuple(sentences.reason_texts(formation, state.on)),
+                                 since=None if first is None else first.since,
+                                 days=None if first is None else sentences.formation_days(first, state.on)))
+    return tuple(out)
 
 
 def _state_view(state: State, law: Law, readings: tuple[ReadingView, ...]) -> StateView:
@@ -285,6 +376,8 @@ def _state_view(state: State, law: Law, readings: tuple[ReadingView, ...]) -> St
                            government_status=get(state.government_status, reading.id))
             for reading in readings
         ),
+        formation=_formation(state, {r.id: r.name for r in readings}),
+        law_as_of=law.known_on,
     )
 
 

@@ -342,6 +342,20 @@ class Amendment:
     source: tuple[str, ...] = ()
     note: str | None = None
 
+    @property
+    def known_from(self) -> date:
+        """The day the amendment became law as written: its adoption (its ``in_force`` if not given).
+
+        An amendment may take effect before it is adopted (a period extended by a later act, back-dated):
+        until ``known_from`` the law as it stood did not contain it, whatever its ``in_force`` says.
+        """
+        return self.adopted or self.in_force
+
+    @property
+    def retrospective(self) -> bool:
+        """True if it takes effect before the day it was adopted."""
+        return self.adopted is not None and self.in_force < self.adopted
+
 
 @attrs.frozen
 class Interpretation:
@@ -417,19 +431,51 @@ class Constitution:
         msg = f"pack {self.id!r} has no interpretation {name!r}.{extra}"
         raise UnknownNameError(msg)
 
-    def rules_on(self, on: date, interpretation: str | Interpretation | None = None) -> RulesInForce:
+    def rules_on(self, on: date, interpretation: str | Interpretation | None = None,
+                 known_on: date | None = None) -> RulesInForce:
         """The rules in force on ``on``, with the interpretation's overrides applied.
 
         An override replaces every version of the rule with the same id; if the interpretation's
         own versions are not in force on ``on``, the pack's rule stays.
+
+        Args:
+            on: the day the rules are asked for.
+            interpretation: a reading (its id or itself), or None for the pack's own.
+            known_on: judge by the law as it stood on this day: a version made by an amendment adopted
+                after it is left out (even if its ``in_force`` is earlier), and the version it replaced
+                runs on. None: the law as now known, every amendment applied.
         """
         interp = self.interpretation(interpretation) if isinstance(interpretation, str) else interpretation
         chosen: dict[str, Rule] = {}
-        for rule in self.rules:
+        for rule in self.as_known_on(self.rules, known_on):
             if rule.in_force(on):
                 chosen[rule.id] = rule
         if interp is not None:
-            for rule in interp.overrides:
+            for rule in self.as_known_on(interp.overrides, known_on):
                 if rule.in_force(on):
                     chosen[rule.id] = rule
         return RulesInForce(on, interp, tuple(chosen.values()))
+
+    def as_known_on(self, rules: tuple[Rule, ...], known_on: date | None) -> tuple[Rule, ...]:
+        """``rules`` as the law stood on ``known_on``: without the versions of amendments adopted later.
+
+        A version that ran until a left-out version began runs on until that one would have ended, as
+        if the pack had been written before the amendment (``engine.files.packs`` ends each version
+        where the next begins).
+        """
+        if known_on is None:
+            return rules
+        later = {a.id for a in self.amendments if a.known_from > known_on}
+        if not later:
+            return rules
+        dropped = {(r.id, r.since): r.until for r in rules if r.amendment in later}
+        kept = []
+        for rule in rules:
+            if rule.amendment in later:
+                continue
+            until = rule.until
+            while until is not None and (rule.id, until) in dropped:
+                # ran until a version not yet adopted: it stays until that one's end, or the next kept one
+                until = dropped[(rule.id, until)]
+            kept.append(rule if until == rule.until else attrs.evolve(rule, until=until))
+        return tuple(kept)

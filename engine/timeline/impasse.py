@@ -1,5 +1,6 @@
 """The impasse level, derived from a state's fields under the pack's own reading: disputes,
-boycotts, a boycott that blocks what the constitution requires next, missed deadlines.
+boycotts, a boycott that blocks what the constitution requires next, missed deadlines; and, per
+reading, where the forming of a government stands.
 """
 
 from __future__ import annotations
@@ -8,22 +9,79 @@ from engine.errors import CountsError
 from engine.rules.constitution import Rule, RuleKind, RulesInForce
 from engine.rules.thresholds import Counts, Subject, evaluate
 from engine.rules.vocabulary import INSTALLS_GOVERNMENT
+from engine.timeline.government import PENDING, RESIGNED
 from engine.timeline.law import Day, LawMemo
-from engine.timeline.state import Impasse, Level, Phase, Reason, State
+from engine.timeline.state import Formation, FormationLevel, Impasse, Level, Phase, Reading, Reason, State, get
 
-__all__ = ["with_impasse"]
+__all__ = ["formation", "with_impasse"]
 
 
 def with_impasse(state: State, memo: LawMemo, day: Day | None) -> State:
-    """The state with its impasse level derived from its fields (``day``: the law on its date)."""
+    """The state with its impasse level derived from its fields (``day``: the law on its date), and
+    where the forming of a government stands under each reading."""
     # the level depends only on these, so states that share them share it (simulations revisit them)
     key = ("impasse", state.rejecting, state.complaints_pending, state.boycotts, state.overdue, state.had_impasse,
            state.phase, state.seats, state.body_size, None if day is None else id(day.ruleset))
     impasse, had = memo.judged(key, _impasse, state, memo.law.body, None if day is None else day.ruleset)
+    # the formation level reads these alone; the date only when a government may be taking office
+    # (once formed, the level keeps the day it did), so that most steps find it judged before
+    head, poll = state.government, state.poll
+    dated = head is not None and not all(
+        f.level is FormationLevel.FORMED and f.reasons[0].target == head and f.reasons[0].since == poll
+        for _, f in state.formation)
+    shape: tuple = ("formation", state.phase, poll, state.failed_votes, head, state.government_status,
+                    state.government_lawful, state.formation, state.on if dated or not state.formation else None)
+    forming = memo.judged(shape, _formations, state, memo.law.readings)
+    if forming is not state.formation and forming == state.formation:
+        forming = state.formation  # the same objects: equal states stay cheap to compare
     now = state.impasse
-    if had == state.had_impasse and (impasse is now or (impasse.level is now.level and impasse.reasons == now.reasons)):
+    if had == state.had_impasse and forming is state.formation and (
+            impasse is now or (impasse.level is now.level and impasse.reasons == now.reasons)):
         return state
-    return state.replace(impasse=impasse, had_impasse=had)
+    return state.replace(impasse=impasse, had_impasse=had, formation=forming)
+
+
+_NONE = Formation()
+
+
+def _formations(state: State, readings: tuple[Reading, ...]) -> tuple[tuple[Reading, Formation], ...]:
+    return tuple((reading, formation(state, reading)) for reading in readings)
+
+
+def formation(state: State, reading: Reading) -> Formation:
+    """Where the forming of a government stands under ``reading``, from the state's fields alone.
+
+    ``dissolved`` while the assembly is dissolved; with a government in office, ``caretaker`` if it lost
+    the vote that confirms it under this reading, ``formation`` (``formation failing`` after lost votes)
+    while it awaits that vote, and ``formed`` once it holds office after an election; with none,
+    ``formation`` (or ``formation failing``) after an election or a government's fall. Reasons carry
+    the election's date, from which the days are counted; a government formed without a lawful vote
+    under the reading is ``formed`` with a reason that says so.
+    """
+    since = state.poll
+    if state.phase is Phase.DISSOLVED:
+        return Formation(FormationLevel.DISSOLVED, (Reason("dissolved", since=since),))
+    failed = (Reason("failed", count=state.failed_votes),) if state.failed_votes else ()
+    level = FormationLevel.FAILING if failed else FormationLevel.FORMATION
+    head = state.government
+    if head is None:
+        if since is None and state.phase is Phase.BEFORE_POLL:
+            return _NONE
+        return Formation(level, (Reason("formation", since=since), *failed))
+    status = get(state.government_status, reading)
+    if status == RESIGNED:
+        return Formation(FormationLevel.CARETAKER, (Reason("caretaker", target=head, since=since), *failed))
+    if status == PENDING:
+        return Formation(level, (Reason("pending", target=head, since=since), *failed))
+    # formed, but not by a lawful vote under this reading: the level says so, the verdict stays a finding's
+    unlawful = (Reason("unlawful", target=head),) if get(state.government_lawful, reading) is False else ()
+    before = get(state.formation, reading, _NONE)
+    if before.level is FormationLevel.FORMED and before.reasons[0].since == since and \
+            before.reasons[0].target == head and before.reasons[1:] == unlawful:
+        return before  # formed earlier: the days stopped on the day it took office
+    if since is None and before.level is FormationLevel.NONE:
+        return _NONE  # in office from before the scenario began: no formation to speak of
+    return Formation(FormationLevel.FORMED, (Reason("formed", target=head, since=since, until=state.on), *unlawful))
 
 
 def _impasse(state: State, body: str, ruleset: RulesInForce | None) -> tuple[Impasse, bool]:

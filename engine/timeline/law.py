@@ -33,16 +33,19 @@ class Law:
     """What the machine judges by: a constitution pack, the body, and the readings to judge.
 
     ``readings`` lists interpretation ids (None for the pack's own reading). The impasse level is
-    derived under the pack's own reading.
+    derived under the pack's own reading, the formation level under each. ``known_on`` judges by the
+    law as it stood on that day (``--law-as-of``): an amendment adopted later does not apply, even
+    where it is back-dated; None judges by the law as now known.
     """
 
     constitution: Constitution
     body: str = "national-assembly"
     readings: tuple[Reading, ...] = (None,)
+    known_on: date | None = None
 
     def rules_on(self, day: date, reading: Reading = None) -> RulesInForce:
-        """The rules in force on ``day`` under ``reading``."""
-        return self.constitution.rules_on(day, reading)
+        """The rules in force on ``day`` under ``reading``, as the law stood on ``known_on``."""
+        return self.constitution.rules_on(day, reading, self.known_on)
 
     def size_on(self, day: date) -> int | None:
         """The body's seats on ``day`` (None before its first size)."""

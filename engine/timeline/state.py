@@ -15,7 +15,8 @@ import attrs
 
 from engine.timeline.events import Tally
 
-__all__ = ["Deadline", "Gathering", "Impasse", "Level", "Mandate", "Phase", "Reading", "Reason", "State", "get", "put"]
+__all__ = ["Deadline", "Formation", "FormationLevel", "Gathering", "Impasse", "Level", "Mandate", "Phase", "Reading",
+           "Reason", "State", "get", "put"]
 
 #: An interpretation id, or None for the constitution pack's own reading.
 Reading = str | None
@@ -48,6 +49,18 @@ class Level(enum.Enum):
     RESOLVED = "resolved"  # there was an impasse and nothing of it remains
 
 
+class FormationLevel(enum.Enum):
+    """Where the forming of a government stands, under one reading (beside :class:`Level`, which
+    disputes and boycotts raise): docs/replay-format.md says what raises and lowers each."""
+
+    NONE = "none"  # no election since the scenario began, and a government (or none known) in office
+    FORMATION = "formation"  # an election held (or a government removed), no government yet
+    FAILING = "formation failing"  # governments awaiting confirmation have lost their votes
+    CARETAKER = "caretaker"  # the government lost its vote (or resigned) and stays in office until a successor
+    DISSOLVED = "dissolved"  # the assembly is dissolved: a new election is due
+    FORMED = "formed"  # a government took office (and, where the pack asks, won its vote) after the election
+
+
 @attrs.frozen(cache_hash=True)
 class Reason:
     """One reason the impasse stands where it does, as data (``engine.report.sentences`` words it).
@@ -56,7 +69,11 @@ class Reason:
         code: ``rejecting`` (parties reject the results), ``complaints`` (complaints pending),
             ``boycott`` (parties boycott ``target``), ``blocked`` (without the parties away, ``count``
             members can't do ``target``, ``required`` by ``article``), ``overdue`` (deadlines missed and
-            not yet met: ``rules``) or ``resolved`` (nothing of an impasse remains).
+            not yet met: ``rules``) or ``resolved`` (nothing of an impasse remains); for a
+            :class:`Formation`, ``formation`` (no government yet), ``pending`` (the government
+            ``target`` awaits its vote), ``failed`` (``count`` votes lost), ``caretaker`` (``target``
+            stays in office after losing its vote), ``dissolved``, ``formed`` (``target`` took office
+            on ``until``) or ``unlawful`` (not by a lawful vote under the reading).
         parties: the parties concerned, sorted.
         count: complaints pending, or members available.
         required: members required.
@@ -64,6 +81,8 @@ class Reason:
             (``opening``: opening the assembly; ``government``: installing a government).
         article: the article that requires ``required``.
         rules: the deadline rules missed.
+        since: the election the days of a formation are counted from (None: no election known).
+        until: the day the count stopped (a government formed); None while it runs (to the state's date).
     """
 
     code: str
@@ -73,6 +92,8 @@ class Reason:
     target: str | None = None
     article: str | None = None
     rules: tuple[str, ...] = ()
+    since: date | None = None
+    until: date | None = None
 
 
 @attrs.frozen(cache_hash=True)  # shared by many states, each of which hashes it
@@ -80,6 +101,19 @@ class Impasse:
     """The derived impasse level with the reasons that put it there."""
 
     level: Level = Level.NONE
+    reasons: tuple[Reason, ...] = ()
+
+
+@attrs.frozen(cache_hash=True)
+class Formation:
+    """Where the forming of a government stands under one reading, with the reasons that put it there.
+
+    Its reasons hold dates, not a count of days: the days since the election are the state's date
+    less ``since`` (``until`` less ``since`` once a government took office), so that states differing
+    in their date alone stay equal in everything else (``engine.timeline.replay.StepMemo``).
+    """
+
+    level: FormationLevel = FormationLevel.NONE
     reasons: tuple[Reason, ...] = ()
 
 
@@ -180,6 +214,8 @@ class State:
     mandates: int = 0  # the rank of the last mandate given since the election
     #: (consequence rule, events that matched its ``when`` since the election), for an Nth-event trigger
     tallies: tuple[tuple[str, int], ...] = ()
+    #: per reading judged, where the forming of a government stands (derived, as ``impasse`` is)
+    formation: tuple[tuple[Reading, Formation], ...] = ()
 
     def replace(self, **changes: Any) -> State:
         """A copy with ``changes``, made by the class's own ``__init__``.

@@ -243,3 +243,90 @@ class TestPeriod:
         assert window.requirement.startswith("vote (motion investiture, outcome adopted) not before 30 days and within")
         chained = attrs.evolve(rule, anchor=None, anchor_filter=None, after=("mandate", "expires"), exact_day=True)
         assert chained.requirement.endswith("on the last day of 2 months from mandate expires")
+
+
+# --------------------------------------------------------------------------- the law as known on a date
+
+_HEAD = """\
+id: t
+name: Test
+country: Nowhere
+bodies: [{id: house, name: House, sizes: [{since: 2000-01-01, seats: 100}]}]
+"""
+
+
+def _deadline_pack(versions: list[tuple[date, int, tuple[date, date] | None]]) -> str:
+    """A pack whose one deadline has ``versions``: (since, days, (in force, adopted) of its amendment or None)."""
+    amendments = [(i, a) for i, (_, _, a) in enumerate(versions) if a is not None]
+    text = _HEAD
+    if amendments:
+        text += "amendments:\n" + "".join(
+            f"  - {{id: a{i}, title: A{i}, in_force: {a[0]}, adopted: {a[1]}, source: s}}\n" for i, a in amendments)
+    text += ("rules:\n  - id: d\n    kind: deadline\n    body: house\n    title: D\n    anchor: election_held\n"
+             "    met_by: {type: parliament_convened, sitting: opening}\n    article: '1'\n    source: s\n"
+             "    versions:\n")
+    for i, (since, days, amendment) in enumerate(versions):
+        text += f"      - {{since: {since}, days: {days}" + (f", amendment: a{i}" if amendment else "") + "}\n"
+    return text
+
+
+class TestLawAsKnownOn:
+    PACK = _deadline_pack([(D2000, 60, None), (date(2021, 1, 1), 90, (date(2021, 1, 1), date(2021, 3, 20))),
+                           (date(2022, 1, 1), 30, None)])
+
+    def _days(self, on: date, known_on: date | None) -> int | None:
+        from engine.files.packs import parse_pack
+
+        return parse_pack(self.PACK, "t.yaml").rules_on(on, known_on=known_on).rules[0].days
+
+    @pytest.mark.parametrize(("on", "known_on", "days"), [
+        (date(2021, 2, 1), None, 90),  # the law as now known: the back-dated period applies
+        (date(2021, 2, 1), date(2021, 3, 20), 90),  # known from its adoption
+        (date(2021, 2, 1), date(2021, 3, 19), 60),  # the day before: the period it replaced runs on
+        (date(2021, 12, 31), date(2021, 3, 19), 60),  # ...until the next version known begins
+        (date(2022, 1, 1), date(2021, 3, 19), 30),
+        (date(2020, 12, 31), None, 60),
+    ])
+    def test_an_amendment_applies_only_once_adopted(self, on: date, known_on: date | None, days: int) -> None:
+        """A version made by an amendment adopted after ``known_on`` is left out, even if in force earlier."""
+        assert self._days(on, known_on) == days
+
+    def test_known_from_and_retrospective(self) -> None:
+        """An amendment is known from its adoption (or its entry into force if no adoption is given)."""
+        from engine.rules.constitution import Amendment
+
+        back = Amendment("a", "A", in_force=date(2021, 1, 1), adopted=date(2021, 3, 20))
+        assert (back.known_from, back.retrospective) == (date(2021, 3, 20), True)
+        plain = Amendment("b", "B", in_force=date(2021, 1, 1))
+        assert (plain.known_from, plain.retrospective) == (date(2021, 1, 1), False)
+
+    @given(st.lists(st.tuples(st.integers(1, 3000), st.integers(1, 400), st.booleans(), st.integers(-200, 400)),
+                    min_size=1, max_size=4),
+           st.integers(0, 4000), st.integers(1, 120))
+    def test_before_every_adoption_the_pack_is_as_if_unamended(
+            self, raw: list[tuple[int, int, bool, int]], election: int, wait: int) -> None:
+        """Under the law as known on a day before every amendment's adoption, rules and replay are those of
+        the same pack written without the amendments' versions."""
+        from engine.files.packs import parse_pack
+        from engine.timeline.events import ElectionHeld, ParliamentConvened
+        from engine.timeline.law import Law
+        from engine.timeline.replay import replay
+
+        versions: list[tuple[date, int, tuple[date, date] | None]] = [(D2000, 60, None)]
+        since = D2000
+        for gap, days, amended, lag in raw:
+            since += timedelta(days=gap)
+            versions.append((since, days, (since, since + timedelta(days=lag)) if amended else None))
+        amended_pack = parse_pack(_deadline_pack(versions), "t.yaml")
+        plain_pack = parse_pack(_deadline_pack([v for v in versions if v[2] is None]), "t.yaml")
+        adoptions = [a.known_from for a in amended_pack.amendments]
+        known_on = min(adoptions, default=date(2030, 1, 1)) - timedelta(days=1)
+        poll = D2000 + timedelta(days=election)
+        events = [ElectionHeld(at=poll, source="s"),
+                  ParliamentConvened(at=poll + timedelta(days=wait), source="s", sitting="opening", present=100)]
+        for day in (poll, poll + timedelta(days=wait), *(v[0] for v in versions)):
+            assert amended_pack.rules_on(day, known_on=known_on).rules == plain_pack.rules_on(day).rules
+        as_of = replay(events, Law(amended_pack, "house", known_on=known_on))
+        unamended = replay(events, Law(plain_pack, "house"))
+        assert [(s.event, s.state, s.findings) for s in as_of.steps] == \
+            [(s.event, s.state, s.findings) for s in unamended.steps]
