@@ -272,6 +272,16 @@ class TestCzech2017:
         """The second government is pending from 27 June until its vote."""
         assert _step("czech-2017", "babis-2-asks").state.government_status == ((None, "pending"),)
 class TestBulgaria2021:
+    def test_the_formation_level_follows_the_mandates(self) -> None:
+        """formation after the poll, failing once a mandate is given back, caretaker with the caretaker
+        government, dissolved, then formation again after the July election."""
+        levels = []
+        for step in _timeline("bulgaria-2021").steps:
+            level = dict(step.state.formation)[None].level.value
+            if not levels or levels[-1] != level:
+                levels.append(level)
+        assert levels == ["formation", "formation failing", "caretaker", "dissolved", "formation"]
+
     def test_three_mandates_returned_in_time(self) -> None:
         """Mandates 1 and 2 are returned within their seven days (Art. 99(2)-(3)); the third has no period."""
         returned = [s for s in _timeline("bulgaria-2021").steps if s.event.TYPE == "mandate_returned"]

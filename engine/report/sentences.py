@@ -261,6 +261,7 @@ REASONS: dict[str, Callable[[Reason], str]] = {
     "formation": lambda r: "no government formed yet",
     "pending": lambda r: f"the government of {r.target} awaits the vote that confirms it",
     "failed": lambda r: f"{r.count} vote(s) lost by governments awaiting confirmation",
+    "returned": lambda r: f"{r.count} mandate(s) to form a government given back",
     "caretaker": lambda r: f"the government of {r.target} lost its vote and stays in office as caretaker",
     "dissolved": lambda r: "the assembly is dissolved: a new election is due",
     "formed": lambda r: f"the government of {r.target} took office"

@@ -36,7 +36,7 @@ from engine.timeline.events import (
 )
 from engine.timeline.findings import SEATS, Finding, Verdict
 from engine.timeline.law import LawMemo
-from engine.timeline.state import Gathering, Mandate, Phase, State, get, put
+from engine.timeline.state import RESIGNED, Gathering, Mandate, Phase, State, get, put
 
 __all__ = ["ENDS_MANDATE", "HANDLERS", "Result"]
 
@@ -234,7 +234,9 @@ def _mandate_extended(event: MandateExtended, state: State, memo: LawMemo) -> Re
 
 
 def _caretaker_appointed(event: CaretakerAppointed, state: State, memo: LawMemo) -> Result:
-    return state.replace(government=event.head or "caretaker government"), []
+    # in office until a government is formed: under every reading it is a caretaker, not one formed
+    caretaker = tuple((reading, RESIGNED) for reading in memo.law.readings)
+    return state.replace(government=event.head or "caretaker government", government_status=caretaker), []
 
 
 def _government_resigned(event: GovernmentResigned, state: State, memo: LawMemo) -> Result:

@@ -12,12 +12,11 @@ from engine.timeline.cycle import Result
 from engine.timeline.events import AssemblyDissolved, GovernmentFormed, SeatsTaken, VoteHeld
 from engine.timeline.findings import VOTES, Finding, Verdict
 from engine.timeline.law import LawMemo
-from engine.timeline.state import Phase, Reading, State, get, put
+from engine.timeline.state import CONFIRMED, PENDING, RESIGNED, Phase, Reading, State, get, put
 
 __all__ = ["CONFIRMED", "HANDLERS", "PENDING", "RESIGNED", "chambers_confirm", "confirmation"]
 
 #: where a government appointed before its vote stands (``State.government_status``)
-PENDING, CONFIRMED, RESIGNED = "pending", "confirmed", "resigned"
 
 
 def _confirming_rule(memo: LawMemo, event_at: object, reading: Reading, motion: str | None = None,

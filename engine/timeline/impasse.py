@@ -9,9 +9,20 @@ from engine.errors import CountsError
 from engine.rules.constitution import Rule, RuleKind, RulesInForce
 from engine.rules.thresholds import Counts, Subject, evaluate
 from engine.rules.vocabulary import INSTALLS_GOVERNMENT
-from engine.timeline.government import PENDING, RESIGNED
 from engine.timeline.law import Day, LawMemo
-from engine.timeline.state import Formation, FormationLevel, Impasse, Level, Phase, Reading, Reason, State, get
+from engine.timeline.state import (
+    PENDING,
+    RESIGNED,
+    Formation,
+    FormationLevel,
+    Impasse,
+    Level,
+    Phase,
+    Reading,
+    Reason,
+    State,
+    get,
+)
 
 __all__ = ["formation", "with_impasse"]
 
@@ -29,7 +40,8 @@ def with_impasse(state: State, memo: LawMemo, day: Day | None) -> State:
     dated = head is not None and not all(
         f.level is FormationLevel.FORMED and f.reasons[0].target == head and f.reasons[0].since == poll
         for _, f in state.formation)
-    shape: tuple = ("formation", state.phase, poll, state.failed_votes, head, state.government_status,
+    shape: tuple = ("formation", state.phase, poll, state.failed_votes, state.mandates, state.mandate is None, head,
+                    state.government_status,
                     state.government_lawful, state.formation, state.on if dated or not state.formation else None)
     forming = memo.judged(shape, _formations, state, memo.law.readings)
     if forming is not state.formation and forming == state.formation:
@@ -62,6 +74,9 @@ def formation(state: State, reading: Reading) -> Formation:
     if state.phase is Phase.DISSOLVED:
         return Formation(FormationLevel.DISSOLVED, (Reason("dissolved", since=since),))
     failed = (Reason("failed", count=state.failed_votes),) if state.failed_votes else ()
+    returned = state.mandates - (1 if state.mandate is not None else 0)  # mandates given and given back
+    if returned > 0:
+        failed = (*failed, Reason("returned", count=returned))
     level = FormationLevel.FAILING if failed else FormationLevel.FORMATION
     head = state.government
     if head is None:

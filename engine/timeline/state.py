@@ -22,6 +22,11 @@ __all__ = ["Deadline", "Formation", "FormationLevel", "Gathering", "Impasse", "L
 Reading = str | None
 
 
+#: A government's standing under a reading (``State.government_status``): awaiting the vote that
+#: confirms it, confirmed, or resigned (it lost its vote, or is a caretaker) and in office until a successor.
+PENDING, CONFIRMED, RESIGNED = "pending", "confirmed", "resigned"
+
+
 class Phase(enum.Enum):
     """Where the electoral cycle stands. The order is the usual order of a cycle."""
 
