@@ -89,6 +89,7 @@ def _step(step: StepView) -> dict[str, Any]:
         "derived": step.derived,
         "findings": [_finding(f) for f in step.findings],
         "deadlines": [_deadline(d) for d in step.deadlines],
+        "formation": [{"interpretation": f.reading, "level": f.level} for f in step.formation],
     }
 
 
