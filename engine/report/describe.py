@@ -79,6 +79,9 @@ def _(event: VoteHeld) -> str:
 
 @describe.register
 def _(event: ContestHeld) -> str:
+    if event.deemed:
+        where = f"the {event.body.replace('-', ' ')}" if event.body else "the body"
+        return f"{event.motion.replace('_', ' ')}: {where} did not decide within its period"
     votes = ", ".join(f"{c} {_count(n)}" for c, n in sorted(event.candidates, key=lambda cn: -(cn[1] or 0)))
     extra = [(event.no, "against"), (event.blank, "blank"), (event.invalid, "invalid")]
     votes += "".join(f", {_count(n)} {word}" for n, word in extra if n != 0)

@@ -64,6 +64,18 @@ def _against(f: Finding, law: Law) -> str:
             f"{_under(f, law)}")
 
 
+def _chamber(law: Law, body: str) -> str:
+    """A chamber by the name its pack gives it (its id if the pack has no such body)."""
+    found = [b.name for b in law.constitution.bodies if b.id == body]
+    return found[0] if found else _body(body)
+
+
+def _not_decided(f: Finding, law: Law) -> str:
+    stands = (f"{_chamber(law, f.detail('prevails'))}'s decision stands: {f.detail('decision')}"
+              if f.detail("decision") else "no other chamber's decision stands")
+    return f"{_what(f)}: {_chamber(law, f.detail('body'))} did not decide within its period; {stands} {_under(f, law)}"
+
+
 def _quorum(f: Finding, law: Law) -> str:
     word = "quorate" if f.code == "quorum.met" else "below quorum"
     return f"{f.subject} sitting {word}: {f.count} present, {f.required} required ({f.threshold}) {_under(f, law)}"
@@ -193,6 +205,7 @@ CODES: dict[str, Callable[[Finding, Law], str]] = {
     "chambers.no_consent": lambda f, law: (f"{_what(f)}: the chambers disagree "
                                            f"({'; '.join(f.detail('chambers', ()))}) and all must consent: no "
                                            f"decision {_under(f, law)}"),
+    "chambers.not_decided": _not_decided,
     "government.confidence_of_chamber": lambda f, law: (f"government ({f.detail('government')}) won the confidence "
                                                         f"of the {_body(f.detail('body'))}; still pending in the "
                                                         f"{', '.join(map(_body, f.detail('awaiting', ())))} "

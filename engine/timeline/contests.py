@@ -134,9 +134,36 @@ def _check(event: ContestHeld, state: State, memo: LawMemo, body: str) -> int | 
     return size
 
 
+def _not_decided(event: ContestHeld, state: State, memo: LawMemo, body: str) -> Result:
+    """A chamber deemed not to have decided within its period (a pack's consequence derives it): where
+    the rule names a chamber that prevails, that chamber's decision stands (Japan, Art. 67(2))."""
+    findings: list[Finding] = []
+    confidence = state.confidence_lawful
+    installing = dict(memo.day(event.at).installing)
+    for reading in memo.law.readings:
+        rules = [r for r in memo.rules_on(event.at, reading).of_kind(RuleKind.DECISION, body, event.motion)
+                 if r.contest]
+        if not rules:
+            findings.append(Finding(Verdict.INFO, "decision.no_rule", interpretation=reading, subject=event.motion,
+                                    details=(("winner", None), ("body", body))))
+            continue
+        rule = rules[0]
+        prevails = rule.prevails if rule.prevails != body else None
+        decided, lawful = get(state.chamber_decisions, (prevails, event.motion, reading or ""), (None, None)) \
+            if prevails else (None, None)
+        findings.append(Finding(Verdict.INFO, "chambers.not_decided", rule.id, rule.article, reading,
+                                sources=rule.source, subject=event.motion,
+                                details=(("body", body), ("prevails", prevails), ("decision", decided))))
+        if decided is not None and event.motion in installing.get(reading, frozenset()):
+            confidence = put(confidence, reading, lawful)
+    return state.replace(confidence_lawful=confidence), findings
+
+
 def _contest_held(event: ContestHeld, state: State, memo: LawMemo) -> Result:
     body = event.body or memo.law.body
     size = _check(event, state, memo, body)
+    if event.deemed:
+        return _not_decided(event, state, memo, body)
     findings: list[Finding] = []
     runoffs, decisions, confidence = state.runoffs, state.chamber_decisions, state.confidence_lawful
     installing = dict(memo.day(event.at).installing)

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 import attrs
 
 from engine.rules.vocabulary import MOTIONS
-from engine.timeline.event_base import Event, nonempty, texts
+from engine.timeline.event_base import Event, texts
 
 __all__ = ["Candidates", "ContestHeld", "candidate_pairs", "structure_candidates"]
 
@@ -48,6 +48,17 @@ def _counts(instance: Any, attribute: attrs.Attribute, value: Candidates) -> Non
             raise ValueError(msg)
 
 
+def _held_or_deemed(instance: Any, attribute: attrs.Attribute, value: bool) -> None:
+    """A contest held has candidates; one the law deems (a chamber that did not decide) has none."""
+    if value and (instance.candidates or instance.winner is not None):
+        msg = ("'deemed' is for a contest the law deems (a chamber that did not decide in time): no candidates "
+               "and no winner")
+        raise ValueError(msg)
+    if not value and not instance.candidates:
+        msg = "'candidates' must not be empty"
+        raise ValueError(msg)
+
+
 def _motion(instance: Any, attribute: attrs.Attribute, value: str) -> None:
     if value not in MOTIONS:
         msg = f"'{attribute.name}' must be one of {', '.join(MOTIONS)} (got {value!r})"
@@ -64,11 +75,13 @@ class ContestHeld(Event):
     (null: no one, e.g. a first round that leads to a run-off). ``no`` counts votes against a sole
     candidate; ``blank`` and ``invalid`` ballots count as votes cast. ``body`` names the chamber
     (default: the scenario's). Whether the ballot is a run-off the engine derives from the last one.
+    ``deemed``: the chamber did not decide within the period its constitution gives it, as a pack's
+    consequence derives (Japan, Art. 67(2)): no candidates, no winner.
     """
 
     TYPE: ClassVar[str] = "contest"
     motion: str = attrs.field(validator=_motion)
-    candidates: Candidates = attrs.field(converter=candidate_pairs, validator=[_counts, nonempty])
+    candidates: Candidates = attrs.field(default=(), converter=candidate_pairs, validator=_counts)
     nominated: tuple[str, ...] = attrs.field(default=(), converter=texts)
     winner: str | None = None
     no: int | None = attrs.field(default=0, validator=_count)
@@ -77,6 +90,7 @@ class ContestHeld(Event):
     present: int | None = attrs.field(default=None, validator=_count)
     body: str | None = None
     method: str | None = None
+    deemed: bool = attrs.field(default=False, validator=_held_or_deemed)
 
     @property
     def ballots(self) -> int:
