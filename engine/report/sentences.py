@@ -207,7 +207,27 @@ CODES: dict[str, Callable[[Finding, Law], str]] = {
     "consequence.derived": _consequence,
     "mandate.extended": lambda f, law: (f"mandate {f.detail('rank')} extended to {_iso(f.detail('until'))}"
                                         + (f" (it ran to {_iso(f.detail('was'))})" if f.detail("was") else "")),
+    # courts and seats
+    "court.election_annulled": lambda f, law: f"{_court(f)} annuls the election of {_iso(f.detail('poll'))}",
+    "court.seats_annulled": lambda f, law: (f"{_court(f)} annuls {f.count} seats of the election of "
+                                            f"{_iso(f.detail('poll'))}" + _places(f) + ": they are vacant"),
+    "court.upheld": lambda f, law: f"{_court(f)} upholds what was challenged",
+    "court.act_void": lambda f, law: (f"{_court(f)} declares {f.detail('act')} void from this day"
+                                      + (f": it was held lawful before under {', '.join(f.detail('reverses'))}, "
+                                         "and is unlawful from now on" if f.detail("reverses") else "")),
+    "seats.vacated": lambda f, law: f"{f.count} seats of {f.detail('party')} vacated ({f.detail('reason')})",
+    "seats.filled": lambda f, law: (f"{'a re-run poll' if f.detail('rerun') else 'a by-election'} fills {f.count} "
+                                    f"of {f.required} vacant seats" + _places(f)),
 }
+
+
+def _court(f: Finding) -> str:
+    return f"{f.detail('court')}" + (f" ({f.detail('majority')})" if f.detail("majority") else "")
+
+
+def _places(f: Finding) -> str:
+    places = f.detail("constituencies")
+    return f" in {', '.join(places)}" if places else ""
 
 
 # --------------------------------------------------------------------------- the impasse's reasons

@@ -180,6 +180,12 @@ class State:
     mandates: int = 0  # the rank of the last mandate given since the election
     #: (consequence rule, events that matched its ``when`` since the election), for an Nth-event trigger
     tallies: tuple[tuple[str, int], ...] = ()
+    #: seats of the body vacant since the election (vacated, or annulled by a court) and not yet filled
+    vacant: int = 0
+    #: elections a court annulled: (polling day, the constituencies annulled; none named: the whole election)
+    annulled: tuple[tuple[date, tuple[str, ...]], ...] = ()
+    #: ids of the sittings and acts a court declared void
+    void_acts: tuple[str, ...] = ()
 
     def replace(self, **changes: Any) -> State:
         """A copy with ``changes``, made by the class's own ``__init__``.
