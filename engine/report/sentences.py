@@ -215,6 +215,12 @@ CODES: dict[str, Callable[[Finding, Law], str]] = {
     "court.act_void": lambda f, law: (f"{_court(f)} declares {f.detail('act')} void from this day"
                                       + (f": it was held lawful before under {', '.join(f.detail('reverses'))}, "
                                          "and is unlawful from now on" if f.detail("reverses") else "")),
+    "convening.met": lambda f, law: (f"{f.subject} sitting: {f.count} seats filled, {f.required} needed before the "
+                                     f"body may sit ({f.threshold}, Art. {f.article})"),
+    "convening.seats_unfilled": lambda f, law: (f"{f.subject} sitting held with {f.count} seats filled: the body may "
+                                                f"not sit before {f.required} are ({f.threshold}, Art. {f.article})"),
+    "convening.not_recorded": lambda f, law: (f"{f.subject} sitting: the seats filled are not recorded, so the "
+                                              f"condition of Art. {f.article} ({f.threshold}) is not judged"),
     "seats.vacated": lambda f, law: f"{f.count} seats of {f.detail('party')} vacated ({f.detail('reason')})",
     "seats.filled": lambda f, law: (f"{'a re-run poll' if f.detail('rerun') else 'a by-election'} fills {f.count} "
                                     f"of {f.required} vacant seats" + _places(f)),

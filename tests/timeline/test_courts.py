@@ -212,3 +212,64 @@ def test_seats_filled_stay_between_zero_and_the_body_size(moves: list[tuple[bool
         assert 0 <= state.seats_total <= 100
         assert all(n >= 0 for _, n in state.seats)
         assert state.seats_total + state.vacant == 100
+
+
+CONVENING = PACK.replace("    threshold: more than 1/2 of members in office\n",
+                         "    threshold: more than 1/2 of members in office\n    seats_filled: at least 2/3 of all members\n")
+CONVENING_LAW = Law(parse_pack(CONVENING, "t.yaml"), body="house")
+
+
+class TestConvening:
+    def _opening(self, state: State) -> tuple[State, list[object]]:
+        step = transition(state, ParliamentConvened(at=date(2017, 10, 5), source=SRC, id="opening",
+                                                    sitting="opening", present=60), CONVENING_LAW)
+        return step.state, [(f.code, f.count, f.required) for f in step.findings if f.code.startswith("convening.")]
+
+    def _after(self, events: list[Event]) -> State:
+        state = initial_state(CONVENING_LAW)
+        for event in events:
+            state = transition(state, event, CONVENING_LAW).state
+        return state
+
+    def test_an_opening_before_two_thirds_of_the_seats_are_filled_is_a_violation(self) -> None:
+        """35 seats annulled leave 65 of 100 filled, short of 67: the sitting happened, so it is a finding,
+        and the assembly is not lawfully opened."""
+        state = self._after([*_elected(), _annul(seats={"A": 35})])
+        state, found = self._opening(state)
+        assert found == [("convening.seats_unfilled", 65, 67)]
+        assert state.opened_lawfully == ((None, False),)
+
+    def test_once_the_reruns_fill_them_it_may_convene(self) -> None:
+        state = self._after([*_elected(), _annul(seats={"A": 35}),
+                             ByElectionHeld(at=date(2017, 9, 20), source=SRC, seats={"A": 2}, rerun=True)])
+        state, found = self._opening(state)
+        assert found == [("convening.met", 67, 67)]
+        assert state.opened_lawfully == ((None, True),)
+
+    def test_seats_not_recorded_are_not_judged(self) -> None:
+        _, found = self._opening(self._after([ElectionHeld(at=POLL, source=SRC)]))
+        assert found == [("convening.not_recorded", None, None)]
+
+    def test_only_a_quorum_rule_has_a_convening_condition(self) -> None:
+        from engine.errors import PackError
+
+        bad = PACK.replace("    period: 30 days\n", "    period: 30 days\n    seats_filled: at least 2/3 of all members\n")
+        with pytest.raises(PackError, match="only a quorum rule has 'seats_filled'"):
+            parse_pack(bad, "t.yaml")
+        with pytest.raises(PackError, match="seats_filled"):
+            parse_pack(CONVENING.replace("at least 2/3 of all members", "most of them"), "t.yaml")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=0, max_value=100))
+def test_the_convening_condition_holds_exactly_from_two_thirds(annulled: int) -> None:
+    """With 100 seats, the body may sit once 67 are filled (at least 2/3), and not before."""
+    events: list[Event] = [*_elected({"A": 100})]
+    if annulled:
+        events.append(_annul(seats={"A": annulled}))
+    state = initial_state(CONVENING_LAW)
+    for event in events:
+        state = transition(state, event, CONVENING_LAW).state
+    step = transition(state, ParliamentConvened(at=date(2017, 10, 5), source=SRC, sitting="opening"), CONVENING_LAW)
+    (found,) = [f for f in step.findings if f.code.startswith("convening.")]
+    assert found.code == ("convening.met" if 100 - annulled >= 67 else "convening.seats_unfilled")
