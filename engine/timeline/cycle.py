@@ -297,7 +297,7 @@ def _void(event: CourtRuling, state: State, details: tuple[tuple[str, object], .
         raise EngineError(msg, event, "act")
     field = {"opening": "opened_lawfully", "government": "government_lawful"}.get(event.act_kind)
     verdicts: tuple[tuple[str | None, bool], ...] = getattr(state, field) if field else ()
-    reversed_readings = tuple(reading or "(the pack's reading)" for reading, lawful in verdicts if lawful)
+    reversed_readings = tuple(reading for reading, lawful in verdicts if lawful)  # None: the pack's own
     changes = {field: tuple((reading, False) for reading, _ in verdicts)} if field else {}
     new = state.replace(void_acts=(*state.void_acts, event.act), **changes)
     finding = Finding(Verdict.VIOLATION, "court.act_void", subject=event.act_kind,

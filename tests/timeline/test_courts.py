@@ -160,7 +160,7 @@ class TestVoid:
         assert step.state.void_acts == ("opening",)
         (finding,) = step.findings
         assert (finding.code, finding.verdict.value, finding.detail("act"), finding.detail("reverses")) == (
-            "court.act_void", "violation", "opening", ("(the pack's reading)",))
+            "court.act_void", "violation", "opening", (None,))
         with pytest.raises(EngineError, match="already declared void"):
             transition(step.state, ruling, LAW)
 
