@@ -101,6 +101,12 @@ class TestAnnulment:
         assert (met.code, met.count, met.required) == ("deadline.met", 55, 60)
         assert step.state.annulled == ((POLL, ()),)  # a new legislature keeps the history
 
+    def test_after_the_opening_the_assembly_stays(self) -> None:
+        """Annulled once the new assembly has sat: the annulment is recorded, the assembly and its seats stay."""
+        opening = ParliamentConvened(at=date(2017, 8, 20), source=SRC, sitting="opening", present=90)
+        state = _fold([*_elected(), opening, _annul()])
+        assert (state.phase, state.seats_total, state.annulled) == (Phase.ASSEMBLY_CONVENED, 100, ((POLL, ()),))
+
     def test_no_annulment_before_a_poll(self) -> None:
         with pytest.raises(EngineError, match="before one is held"):
             transition(initial_state(LAW), _annul(), LAW)
