@@ -68,8 +68,9 @@ def _legislature_in_office(event: LegislatureInOffice, state: State, memo: LawMe
         msg = f"{total} seats in office, but the body has {state.body_size} seats"
         raise EngineError(msg, event, "seats")
     phase = Phase.GOVERNMENT_FORMED if event.government else Phase.ASSEMBLY_CONVENED
+    vacant = 0 if state.body_size is None else state.body_size - total  # seats not in office are unfilled
     return state.replace(seats=event.seats, seated=event.seats, sittings=1, phase=phase,
-                         government=event.government), []
+                         government=event.government, vacant=vacant), []
 
 
 def _results_announced(event: ResultsAnnounced, state: State, memo: LawMemo) -> Result:
@@ -80,7 +81,7 @@ def _results_announced(event: ResultsAnnounced, state: State, memo: LawMemo) -> 
         msg = f"preliminary results can't follow official results (phase: {state.phase.value})"
         raise EngineError(msg, event, "stage")
     findings: list[Finding] = []
-    seats = state.seats
+    seats, vacant = state.seats, state.vacant
     if event.seats:
         total = sum(n for _, n in event.seats)
         if state.body_size is not None and total > state.body_size:
@@ -89,7 +90,8 @@ def _results_announced(event: ResultsAnnounced, state: State, memo: LawMemo) -> 
         if state.body_size is not None and total < state.body_size:
             findings.append(Finding(Verdict.WARNING, "results.seats_unallocated", count=total,
                                     required=state.body_size, unit=SEATS))
-        seats = event.seats
+        # seats the results leave unallocated are unfilled: a by-election may fill them
+        seats, vacant = event.seats, (0 if state.body_size is None else state.body_size - total)
     phase = state.phase
     target = Phase.PROVISIONAL_RESULTS if event.stage == "preliminary" else Phase.OFFICIAL_RESULTS
     if phase.rank < target.rank:
@@ -97,7 +99,8 @@ def _results_announced(event: ResultsAnnounced, state: State, memo: LawMemo) -> 
     exhausted = state.avenues_exhausted or event.stage == "final"
     if event.stage == "final":
         findings.append(Finding(Verdict.INFO, "results.final", details=(("by", event.by),)))
-    return state.replace(seats=seats, seats_stage=event.stage, phase=phase, avenues_exhausted=exhausted), findings
+    return state.replace(seats=seats, seats_stage=event.stage, phase=phase, avenues_exhausted=exhausted,
+                         vacant=vacant), findings
 
 
 def _complaint_filed(event: ComplaintFiled, state: State, memo: LawMemo) -> Result:

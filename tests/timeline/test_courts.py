@@ -189,6 +189,13 @@ class TestSeats:
         filled = transition(step.state, ByElectionHeld(at=date(2017, 10, 1), source=SRC, seats={"B": 3}), LAW).state
         assert (filled.vacant, filled.seats_total) == (0, 100)
 
+    def test_seats_the_results_leave_unallocated_are_vacant(self) -> None:
+        """Results that allocate 95 of 100 seats leave 5 to fill; a by-election fills them."""
+        state = _fold(_elected({"A": 60, "B": 35}))
+        assert state.vacant == 5
+        state = transition(state, ByElectionHeld(at=date(2017, 9, 3), source=SRC, seats={"B": 5}), LAW).state
+        assert (state.vacant, state.seats_total) == (0, 100)
+
     def test_a_by_election_fills_no_more_than_the_vacant_seats(self) -> None:
         state = _fold([*_elected(), SeatsVacated(at=date(2017, 9, 2), source=SRC, party="A")])
         with pytest.raises(EngineError, match="2 seats filled, but 1 are vacant"):
@@ -200,12 +207,14 @@ class TestSeats:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.booleans(), st.sampled_from(["A", "B"]), st.integers(min_value=0, max_value=70)),
+@given(st.integers(min_value=0, max_value=100), st.integers(min_value=0, max_value=100),
+       st.lists(st.tuples(st.booleans(), st.sampled_from(["A", "B"]), st.integers(min_value=0, max_value=70)),
                 max_size=12))
-def test_seats_filled_stay_between_zero_and_the_body_size(moves: list[tuple[bool, str, int]]) -> None:
-    """Whatever vacancies and by-elections are tried, those the engine accepts keep seats filled plus vacant
-    equal to the body's size; seats filled never go below zero nor above it."""
-    state = _fold(_elected())
+def test_seats_filled_stay_between_zero_and_the_body_size(a: int, b: int, moves: list[tuple[bool, str, int]]) -> None:
+    """Whatever the results allocate and whatever vacancies and by-elections are tried, those the engine
+    accepts keep seats filled plus vacant equal to the body's size; seats filled never go below zero nor
+    above it."""
+    state = _fold(_elected({"A": a, "B": min(b, 100 - a)}))
     day = date(2017, 9, 1)
     for vacate, party, n in moves:
         day += timedelta(days=1)
