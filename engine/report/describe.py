@@ -214,7 +214,7 @@ def _(event: CourtRuling) -> str:
         return f"{by} declares {event.act} void"
     if event.partial:
         where = f" in {', '.join(event.constituencies)}" if event.constituencies else ""
-        return f"{by} annuls seats{where}: {_tally(event.seats)}"
+        return f"{by} annuls the polls{where}" + (f": seats of {_tally(event.seats)}" if event.seats else "")
     return f"{by} annuls the election"
 
 

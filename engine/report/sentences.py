@@ -209,8 +209,9 @@ CODES: dict[str, Callable[[Finding, Law], str]] = {
                                         + (f" (it ran to {_iso(f.detail('was'))})" if f.detail("was") else "")),
     # courts and seats
     "court.election_annulled": lambda f, law: f"{_court(f)} annuls the election of {_iso(f.detail('poll'))}",
-    "court.seats_annulled": lambda f, law: (f"{_court(f)} annuls {f.count} seats of the election of "
-                                            f"{_iso(f.detail('poll'))}" + _places(f) + ": they are vacant"),
+    "court.seats_annulled": lambda f, law: (f"{_court(f)} annuls " + (f"{f.count} seats of " if f.count else "")
+                                            + f"the election of {_iso(f.detail('poll'))}" + _places(f)
+                                            + (": they are vacant" if f.count else "")),
     "court.upheld": lambda f, law: f"{_court(f)} upholds what was challenged",
     "court.act_void": lambda f, law: (f"{_court(f)} declares {f.detail('act')} void from this day"
                                       + (f": it was held lawful before under {_readings(f, law)}, and is "

@@ -41,8 +41,8 @@ class CourtRuling(Event):
     """A court's ruling with an effect in law.
 
     ``annuls_election`` with no ``seats`` annuls the whole election (its results no longer stand: a
-    fresh poll may follow); with ``seats`` per party (and, for the record, ``constituencies``) it
-    annuls those seats only, which fall vacant until a re-run fills them. ``voids_act`` declares the
+    fresh poll may follow); with ``seats`` per party or ``constituencies`` it annuls those only: the
+    seats fall vacant until a re-run fills them, and the rest of the election stands. ``voids_act`` declares the
     event whose id is ``act`` void from the ruling's date on; ``act_kind`` says what it was (the
     ``opening`` sitting, the act that installed the ``government``), so that the verdicts the state
     keeps about it are reversed. ``upholds`` changes nothing. The period
@@ -62,8 +62,8 @@ class CourtRuling(Event):
 
     @property
     def partial(self) -> bool:
-        """True for an annulment of some seats only."""
-        return bool(self.seats)
+        """True for an annulment of some seats or constituencies only (the rest of the election stands)."""
+        return bool(self.seats or self.constituencies)
 
 
 @attrs.frozen(kw_only=True, cache_hash=True)

@@ -122,6 +122,13 @@ class TestAnnulment:
         assert (step.state.vacant, dict(step.state.seats)) == (0, {"A": 58, "B": 42})
         assert [(f.code, f.count) for f in step.findings] == [("seats.filled", 3), ("deadline.met", 20)]
 
+    def test_constituencies_annulled_leave_the_election_standing(self) -> None:
+        """An annulment that names constituencies but no seats (a presidential poll's) annuls those polls only."""
+        step = transition(_fold(_elected()), _annul(constituencies=["Kisumu"]), LAW)
+        assert (step.state.phase, step.state.vacant, step.state.annulled) == (
+            Phase.OFFICIAL_RESULTS, 0, ((POLL, ("Kisumu",)),))
+        assert [(f.code, f.count) for f in step.findings if f.code.startswith("court.")] == [("court.seats_annulled", 0)]
+
     def test_seats_annulled_must_be_held(self) -> None:
         with pytest.raises(EngineError, match="5 seats of B annulled, but it holds 0"):
             transition(_fold(_elected({"A": 100})), _annul(seats={"B": 5}), LAW)
