@@ -443,3 +443,25 @@ class TestNetherlands2021:
         coalition = next(s.event for s in _timeline("netherlands-2021").steps if s.event.id == "rutte-4")
         assert final.body_size == final.seats_total == 150
         assert sum(n for p, n in final.seats if p in coalition.parties) == 78
+class TestKenya2017:
+    def test_the_annulment_on_1_september(self) -> None:
+        """The Supreme Court annuls the election of 8 August (Art. 140(3)): its results no longer stand, and the
+        petition was determined on day 14 of 14 (Art. 140(2))."""
+        step = _step("kenya-2017", "annulment")
+        assert step.event.at == date(2017, 9, 1)
+        assert [(f.code, f.detail("poll")) for f in step.findings] == [("court.election_annulled", date(2017, 8, 8))]
+        assert step.state.annulled == ((date(2017, 8, 8), ()),)
+        assert step.state.phase is Phase.BEFORE_POLL
+        assert [(d.rule, d.due) for d in step.state.deadlines] == [("fresh-election", date(2017, 10, 31))]
+        decided = _finding("kenya-2017", "determination", "petition-determined")
+        assert (decided.code, decided.count, decided.required) == ("deadline.met", 14, 14)
+
+    def test_the_fresh_election_on_day_55_of_60(self) -> None:
+        """The fresh election of 26 October meets the 60 days: held on day 55, due by 31 October."""
+        met = _finding("kenya-2017", "fresh-election", "fresh-election")
+        assert (met.code, met.verdict, met.count, met.required) == ("deadline.met", Verdict.OK, 55, 60)
+        assert met.detail("due") == date(2017, 10, 31)
+        timeline = _timeline("kenya-2017")
+        assert not any(f.verdict is Verdict.VIOLATION for f in timeline.findings)
+        assert timeline.final.deadlines == ()
+        assert timeline.final.government == "Uhuru Kenyatta"

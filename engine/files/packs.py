@@ -17,6 +17,7 @@ import attrs
 
 from engine.errors import PackError, ThresholdSyntaxError, UnknownNameError
 from engine.files.located_yaml import Located, Path, load_located, read_file
+from engine.files.pack_conditions import CONDITION_KEYS, read_conditions
 from engine.files.pack_deadlines import CONSEQUENCE_KEYS, DEADLINE_KEYS, DeadlineReader
 from engine.files.pack_decisions import DECISION_KEYS, read_decision
 from engine.rules.constitution import (
@@ -41,7 +42,7 @@ _SIZE = ("since", "seats", "legislature", "source", "note")
 _AMENDMENT = ("id", "title", "adopted", "in_force", "articles", "source", "note")
 _VERSION = ("since", "until", "threshold", "article", "text", "source", "note", *DEADLINE_KEYS, *CONSEQUENCE_KEYS,
             "convened_by", "amendment", "applies_to", "effect", "direction", "attempts", "attempts_article",
-            *DECISION_KEYS)
+            *DECISION_KEYS, *CONDITION_KEYS)
 _RULE = ("id", "kind", "body", "title", "versions", *_VERSION)
 _CONSEQUENCE = ("id", "body", "title", "versions", *_VERSION)
 _INTERP = ("id", "name", "holder", "claim", "source", "note", "overrides")
@@ -356,6 +357,7 @@ class _PackReader:
             attempts_article=attempts_article,
             **contest,
             **deadline,
+            **read_conditions(d, pick, kind, base),
         )
 
     def decision(self, pick: Any, text: Any, kind: RuleKind, threshold: Any, effect: str | None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 
+from engine.timeline.court_events import ByElectionHeld, CourtRuling, SeatsVacated
 from engine.timeline.events import (
     AgreementReached,
     BoycottDeclared,
@@ -201,3 +202,30 @@ def _(event: CaretakerAppointed) -> str:
 def _(event: GovernmentResigned) -> str:
     return ("government deemed to resign" if event.deemed else "government resigns") + (
         f": {event.head}" if event.head else "")
+
+
+def _tally(seats: tuple[tuple[str, int], ...]) -> str:
+    return ", ".join(f"{party} {n}" for party, n in seats)
+
+
+@describe.register
+def _(event: CourtRuling) -> str:
+    by = f"{event.court}" + (f" ({event.majority})" if event.majority else "")
+    if event.effect == "upholds":
+        return f"{by} upholds what was challenged"
+    if event.effect == "voids_act":
+        return f"{by} declares {event.act} void"
+    if event.partial:
+        where = f" in {', '.join(event.constituencies)}" if event.constituencies else ""
+        return f"{by} annuls the polls{where}" + (f": seats of {_tally(event.seats)}" if event.seats else "")
+    return f"{by} annuls the election"
+
+
+@describe.register
+def _(event: SeatsVacated) -> str:
+    return f"{event.members} seat{'s' * (event.members != 1)} of {event.party} vacated ({event.reason})"
+
+
+@describe.register
+def _(event: ByElectionHeld) -> str:
+    return ("re-run poll" if event.rerun else "by-election") + (f": {_tally(event.seats)}" if event.seats else "")

@@ -220,7 +220,39 @@ CODES: dict[str, Callable[[Finding, Law], str]] = {
     "consequence.derived": _consequence,
     "mandate.extended": lambda f, law: (f"mandate {f.detail('rank')} extended to {_iso(f.detail('until'))}"
                                         + (f" (it ran to {_iso(f.detail('was'))})" if f.detail("was") else "")),
+    # courts and seats
+    "court.election_annulled": lambda f, law: f"{_court(f)} annuls the election of {_iso(f.detail('poll'))}",
+    "court.seats_annulled": lambda f, law: (f"{_court(f)} annuls " + (f"{f.count} seats of " if f.count else "")
+                                            + f"the election of {_iso(f.detail('poll'))}" + _places(f)
+                                            + (": they are vacant" if f.count else "")),
+    "court.upheld": lambda f, law: f"{_court(f)} upholds what was challenged",
+    "court.act_void": lambda f, law: (f"{_court(f)} declares {f.detail('act')} void from this day"
+                                      + (f": it was held lawful before under {_readings(f, law)}, and is "
+                                         "unlawful from now on" if f.detail("reverses") else "")),
+    "convening.met": lambda f, law: (f"{f.subject} sitting: {f.count} seats filled, {f.required} needed before the "
+                                     f"body may sit ({f.threshold}, Art. {f.article})"),
+    "convening.seats_unfilled": lambda f, law: (f"{f.subject} sitting held with {f.count} seats filled: the body may "
+                                                f"not sit before {f.required} are ({f.threshold}, Art. {f.article})"),
+    "convening.not_recorded": lambda f, law: (f"{f.subject} sitting: the seats filled are not recorded, so the "
+                                              f"condition of Art. {f.article} ({f.threshold}) is not judged"),
+    "seats.vacated": lambda f, law: (f"{f.count} seat{'s' * (f.count != 1)} of {f.detail('party')} vacated "
+                                     f"({f.detail('reason')})"),
+    "seats.filled": lambda f, law: (f"{'a re-run poll' if f.detail('rerun') else 'a by-election'} fills {f.count} "
+                                    f"of {f.required} vacant seats" + _places(f)),
 }
+
+
+def _court(f: Finding) -> str:
+    return f"{f.detail('court')}" + (f" ({f.detail('majority')})" if f.detail("majority") else "")
+
+
+def _readings(f: Finding, law: Law) -> str:
+    return ", ".join(law.name(reading) for reading in f.detail("reverses"))
+
+
+def _places(f: Finding) -> str:
+    places = f.detail("constituencies")
+    return f" in {', '.join(places)}" if places else ""
 
 
 # --------------------------------------------------------------------------- the impasse's reasons

@@ -279,6 +279,10 @@ class Rule:
     #: ballot (falling thresholds: an absolute majority on the first, more yes than no on the second);
     #: None: every ballot
     ballot: int | None = None
+    #: a quorum rule's convening condition: the body may not hold the sittings the rule governs until
+    #: this threshold, measured on the seats filled (as ``present``) against the body's size, is met
+    #: (None: no condition)
+    seats_filled: Threshold | None = None
 
     def in_force(self, on: date) -> bool:
         """True if this version applies on ``on``."""

@@ -1,6 +1,6 @@
 """Handlers for the electoral cycle outside parliament: polls, results, disputes, gatherings,
 boycotts, talks, agreements, parties dissolved; mandates to form a government, caretakers and
-resignations.
+resignations; court rulings, seats vacated and the by-elections and re-runs that fill them.
 
 Each handler checks first (an impossible event raises :class:`EngineError` and changes nothing),
 then returns the new state and its findings.
@@ -11,6 +11,7 @@ from __future__ import annotations
 import attrs
 
 from engine.errors import EngineError
+from engine.timeline.court_events import ByElectionHeld, CourtRuling, SeatsVacated
 from engine.timeline.events import (
     AgreementReached,
     BoycottDeclared,
@@ -53,7 +54,8 @@ def _election_held(event: ElectionHeld, state: State, memo: LawMemo) -> Result:
     fresh = State(body=state.body, on=event.at, body_size=state.body_size, phase=Phase.POLLS_CLOSED, poll=event.at,
                   boycotts=frozenset(b for b in state.boycotts if b[1] == "election"), rejecting=frozenset(),
                   gatherings=state.gatherings, missed=state.missed, had_impasse=state.had_impasse,
-                  deadlines=state.deadlines, overdue=state.overdue)  # overdue: answered, then dropped, by deadlines
+                  deadlines=state.deadlines, overdue=state.overdue,  # overdue: answered, then dropped, by deadlines
+                  annulled=state.annulled, void_acts=state.void_acts)  # history a new legislature keeps
     return fresh, []
 
 
@@ -66,8 +68,9 @@ def _legislature_in_office(event: LegislatureInOffice, state: State, memo: LawMe
         msg = f"{total} seats in office, but the body has {state.body_size} seats"
         raise EngineError(msg, event, "seats")
     phase = Phase.GOVERNMENT_FORMED if event.government else Phase.ASSEMBLY_CONVENED
+    vacant = 0 if state.body_size is None else state.body_size - total  # seats not in office are unfilled
     return state.replace(seats=event.seats, seated=event.seats, sittings=1, phase=phase,
-                         government=event.government), []
+                         government=event.government, vacant=vacant), []
 
 
 def _results_announced(event: ResultsAnnounced, state: State, memo: LawMemo) -> Result:
@@ -78,7 +81,7 @@ def _results_announced(event: ResultsAnnounced, state: State, memo: LawMemo) -> 
         msg = f"preliminary results can't follow official results (phase: {state.phase.value})"
         raise EngineError(msg, event, "stage")
     findings: list[Finding] = []
-    seats = state.seats
+    seats, vacant = state.seats, state.vacant
     if event.seats:
         total = sum(n for _, n in event.seats)
         if state.body_size is not None and total > state.body_size:
@@ -87,7 +90,8 @@ def _results_announced(event: ResultsAnnounced, state: State, memo: LawMemo) -> 
         if state.body_size is not None and total < state.body_size:
             findings.append(Finding(Verdict.WARNING, "results.seats_unallocated", count=total,
                                     required=state.body_size, unit=SEATS))
-        seats = event.seats
+        # seats the results leave unallocated are unfilled: a by-election may fill them
+        seats, vacant = event.seats, (0 if state.body_size is None else state.body_size - total)
     phase = state.phase
     target = Phase.PROVISIONAL_RESULTS if event.stage == "preliminary" else Phase.OFFICIAL_RESULTS
     if phase.rank < target.rank:
@@ -95,7 +99,8 @@ def _results_announced(event: ResultsAnnounced, state: State, memo: LawMemo) -> 
     exhausted = state.avenues_exhausted or event.stage == "final"
     if event.stage == "final":
         findings.append(Finding(Verdict.INFO, "results.final", details=(("by", event.by),)))
-    return state.replace(seats=seats, seats_stage=event.stage, phase=phase, avenues_exhausted=exhausted), findings
+    return state.replace(seats=seats, seats_stage=event.stage, phase=phase, avenues_exhausted=exhausted,
+                         vacant=vacant), findings
 
 
 def _complaint_filed(event: ComplaintFiled, state: State, memo: LawMemo) -> Result:
@@ -247,6 +252,85 @@ def _government_resigned(event: GovernmentResigned, state: State, memo: LawMemo)
     return state.replace(government=None, phase=phase, confidence_lawful=(), government_lawful=()), []
 
 
+# --------------------------------------------------------------------------- courts and seats
+
+
+def _take_seats(state: State, taken: tuple[tuple[str, int], ...], event: Event, field: str, what: str) -> State:
+    """``taken`` seats per party leave their holders and fall vacant (seats filled never go below zero)."""
+    seats, seated = state.seats, state.seated
+    for party, n in taken:
+        held: int = get(seats, party, 0)
+        if n > held:
+            msg = f"{n} seats of {party} {what}, but it holds {held}"
+            raise EngineError(msg, event, field)
+        seats = put(seats, party, held - n)
+        if get(seated, party) is not None:
+            seated = put(seated, party, min(get(seated, party), held - n))
+    return state.replace(seats=seats, seated=seated, vacant=state.vacant + sum(n for _, n in taken))
+
+
+def _court_ruling(event: CourtRuling, state: State, memo: LawMemo) -> Result:
+    details: tuple[tuple[str, object], ...] = (("court", event.court), ("majority", event.majority))
+    if event.effect == "upholds":
+        return state, [Finding(Verdict.INFO, "court.upheld", details=details)]
+    if event.effect == "voids_act":
+        return _void(event, state, details)
+    if state.poll is None:
+        msg = "a court can't annul an election before one is held"
+        raise EngineError(msg, event, "effect")
+    annulled = (*state.annulled, (state.poll, event.constituencies))
+    details = (*details, ("poll", state.poll), ("constituencies", event.constituencies))
+    if event.partial:
+        new = _take_seats(state, event.seats, event, "seats", "annulled")
+        return new.replace(annulled=annulled), [
+            Finding(Verdict.INFO, "court.seats_annulled", count=sum(n for _, n in event.seats), unit=SEATS,
+                    details=(*details, ("seats", event.seats)))]
+    # the whole election is void: its results no longer stand, and a fresh poll may be held (the pack's
+    # deadline anchored on this ruling says by when); the sitting assembly, if any, is not touched
+    phase = state.phase if state.phase.rank > Phase.OFFICIAL_RESULTS.rank else Phase.BEFORE_POLL
+    new = state.replace(annulled=annulled, phase=phase, **({} if phase is state.phase else {
+        "seats": (), "seats_stage": None, "poll": None, "avenues_exhausted": False}))
+    return new, [Finding(Verdict.INFO, "court.election_annulled", details=details)]
+
+
+def _void(event: CourtRuling, state: State, details: tuple[tuple[str, object], ...]) -> Result:
+    """The act is void from the ruling on: the verdicts the state keeps about it turn to unlawful, and the
+    finding names those it reverses (the earlier findings stay in the timeline: what was believed then)."""
+    assert event.act is not None  # the event's validator
+    if event.act in state.void_acts:
+        msg = f"{event.act!r} was already declared void"
+        raise EngineError(msg, event, "act")
+    field = {"opening": "opened_lawfully", "government": "government_lawful"}.get(event.act_kind)
+    verdicts: tuple[tuple[str | None, bool], ...] = getattr(state, field) if field else ()
+    reversed_readings = tuple(reading for reading, lawful in verdicts if lawful)  # None: the pack's own
+    changes = {field: tuple((reading, False) for reading, _ in verdicts)} if field else {}
+    new = state.replace(void_acts=(*state.void_acts, event.act), **changes)
+    finding = Finding(Verdict.VIOLATION, "court.act_void", subject=event.act_kind,
+                      details=(*details, ("act", event.act), ("reverses", reversed_readings)))
+    return new, [finding]
+
+
+def _seats_vacated(event: SeatsVacated, state: State, memo: LawMemo) -> Result:
+    new = _take_seats(state, ((event.party, event.members),), event, "members", "vacated")
+    details = (("party", event.party), ("reason", event.reason))
+    return new, [Finding(Verdict.INFO, "seats.vacated", count=event.members, unit=SEATS, details=details)]
+
+
+def _by_election_held(event: ByElectionHeld, state: State, memo: LawMemo) -> Result:
+    # a poll for some seats only, which may come in any phase: it is no new legislature
+    filled = sum(n for _, n in event.seats)
+    if filled > state.vacant:
+        msg = (f"{filled} seats filled, but {state.vacant} are vacant (record the seats_vacated, or the court "
+               "ruling that annulled them, first)")
+        raise EngineError(msg, event, "seats")
+    seats = state.seats
+    for party, n in event.seats:
+        seats = put(seats, party, get(seats, party, 0) + n)
+    details = (("rerun", event.rerun), ("constituencies", event.constituencies), ("seats", event.seats))
+    finding = Finding(Verdict.INFO, "seats.filled", count=filled, required=state.vacant, unit=SEATS, details=details)
+    return state.replace(seats=seats, vacant=state.vacant - filled), [finding]
+
+
 HANDLERS = {
     ElectionHeld: _election_held,
     LegislatureInOffice: _legislature_in_office,
@@ -267,4 +351,7 @@ HANDLERS = {
     MandateExtended: _mandate_extended,
     CaretakerAppointed: _caretaker_appointed,
     GovernmentResigned: _government_resigned,
+    CourtRuling: _court_ruling,
+    SeatsVacated: _seats_vacated,
+    ByElectionHeld: _by_election_held,
 }

@@ -17,6 +17,7 @@ import attrs
 import cattrs
 
 from engine.rules.vocabulary import MOTIONS, SITTINGS
+from engine.timeline.court_events import ByElectionHeld, CourtRuling, SeatsVacated
 from engine.timeline.event_base import Event
 from engine.timeline.event_base import nonempty as _nonempty
 from engine.timeline.event_base import texts as _texts
@@ -377,6 +378,7 @@ REGISTRY: dict[str, type[Event]] = {
         MotionTabled,
         MandateGiven, MandateReturned, MandateExtended, CaretakerAppointed, GovernmentResigned,
         ContestHeld,
+        CourtRuling, SeatsVacated, ByElectionHeld,
     )
 }
 

@@ -10,12 +10,12 @@ import attrs
 
 from engine.errors import CountsError, EngineError
 from engine.rules.constitution import Rule, RuleKind, sides_named, votes_read
-from engine.rules.thresholds import Counts, Outcome, Subject, evaluate
+from engine.rules.thresholds import Counts, Outcome, Subject, evaluate, render
 from engine.rules.vocabulary import CONFIRMS_GOVERNMENT, REJECT
 from engine.timeline.contests import HANDLERS as CONTEST_HANDLERS
 from engine.timeline.cycle import Result
 from engine.timeline.events import TALLY_FIELDS, Event, MotionTabled, ParliamentConvened, VoteHeld
-from engine.timeline.findings import MEMBERS, VOTES, Finding, Verdict, about
+from engine.timeline.findings import MEMBERS, SEATS, VOTES, Finding, Verdict, about
 from engine.timeline.government import chambers_confirm, confirmation
 from engine.timeline.law import LawMemo
 from engine.timeline.state import Phase, Reading, State, get, put
@@ -87,6 +87,9 @@ def _parliament_convened(event: ParliamentConvened, state: State, memo: LawMemo)
                                 _judge_quorum, rule, state, event, present, reading)
                     for rule in quorum_rules]
         findings.extend(verdicts)
+        conditions = [_convening(rule, state, event, reading) for rule in quorum_rules if rule.seats_filled]
+        verdicts.extend(conditions)
+        findings.extend(conditions)
         if opening:
             lawful = put(lawful, reading, all(f.verdict is not Verdict.VIOLATION for f in verdicts))
         elif lawful and get(lawful, reading) is False and present is not None:
@@ -145,6 +148,24 @@ def _judge_quorum(rule: Rule, state: State, event: ParliamentConvened, present: 
     verdict, code = (Verdict.OK, "quorum.met") if outcome.satisfied else (Verdict.VIOLATION, "quorum.below")
     return Finding(verdict, code, **rule_fields, interpretation=reading, required=outcome.required, count=present,
                    unit=MEMBERS, subject=event.sitting)
+
+
+def _convening(rule: Rule, state: State, event: ParliamentConvened, reading: Reading) -> Finding:
+    """The rule's convening condition: enough seats filled (the results' seats, less those vacant) for the
+    body to sit. A sitting held before is a violation, not an engine error: it did happen, and the
+    breach is what a replay must show (under each reading, which may set another share)."""
+    assert rule.seats_filled is not None
+    fields = {**about(rule), "threshold": render(rule.seats_filled)}
+    if not state.seats or state.body_size is None:
+        return Finding(Verdict.INFO, "convening.not_recorded", **fields, interpretation=reading,
+                       subject=event.sitting)
+    filled = state.seats_total
+    numbers = Counts(all_members=state.body_size, present=filled)
+    outcome = evaluate(rule.seats_filled, numbers, Subject.PRESENT)
+    verdict, code = (Verdict.OK, "convening.met") if outcome.satisfied else (Verdict.VIOLATION,
+                                                                             "convening.seats_unfilled")
+    return Finding(verdict, code, **fields, interpretation=reading, required=outcome.required, count=filled,
+                   unit=SEATS, subject=event.sitting, details=(("vacant", state.vacant),))
 
 
 def _motion_tabled(event: MotionTabled, state: State, memo: LawMemo) -> Result:

@@ -307,7 +307,8 @@ def replay(events: Iterable[Event], law: Law, until: date | None = None, *, leni
         # run to the end of the last day, but stop short of a deadline expiring at that day's end
         run.run(run.day(end) + _END_OF_DAY - _EPSILON)
         if until is None and run_on:  # on to the horizon: while a deadline runs, its expiry may come
-            cap = run.day(end + HORIZON) + _END_OF_DAY
+            # no later than the calendar's last day (a last event near it would overflow the date)
+            cap = run.day(end + min(HORIZON, date.max - timedelta(days=1) - end)) + _END_OF_DAY
             while run.state.deadlines and run.env.peek() < cap:
                 run.env.step()
             if run.state.on is not None and run.state.on > end:

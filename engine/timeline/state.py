@@ -221,6 +221,12 @@ class State:
     tallies: tuple[tuple[str, int], ...] = ()
     #: per reading judged, where the forming of a government stands (derived, as ``impasse`` is)
     formation: tuple[tuple[Reading, Formation], ...] = ()
+    #: seats of the body vacant since the election (vacated, or annulled by a court) and not yet filled
+    vacant: int = 0
+    #: elections a court annulled: (polling day, the constituencies annulled; none named: the whole election)
+    annulled: tuple[tuple[date, tuple[str, ...]], ...] = ()
+    #: ids of the sittings and acts a court declared void
+    void_acts: tuple[str, ...] = ()
 
     def replace(self, **changes: Any) -> State:
         """A copy with ``changes``, made by the class's own ``__init__``.

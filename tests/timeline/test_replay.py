@@ -258,3 +258,12 @@ class TestStepMemo:
             clock.env.process(clock.feed([e for e in events if e.at >= cut], None))
             clock.env.run(until=clock.day(events[-1].at) + 1 - 2e-6)
             assert clock.state == TIMELINE.final
+
+
+def test_running_on_from_the_calendars_last_days_does_not_overflow() -> None:
+    """A last event near 9999-12-31 (a fuzzed date) replays to the end: the horizon stops at the calendar's end."""
+    from engine.timeline.events import TalksHeld
+
+    last = TalksHeld(at=date.max, source="s", parties=("CPP", "CNRP"))
+    timeline = replay([*KH2013.events[:1], last], law_for(KH2013), run_on=True)
+    assert timeline.steps[-1].event is last
