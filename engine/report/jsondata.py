@@ -66,6 +66,9 @@ def state_data(view: StateView) -> dict[str, Any]:
         "formation": [{"interpretation": f.reading, "level": f.level, "since": f.since, "days": f.days,
                        "reasons": list(f.reasons)} for f in view.formation],
         "law_as_of": view.law_as_of,
+        "vacant_seats": view.vacant,
+        "annulled_elections": [{"poll": poll, "constituencies": list(where)} for poll, where in view.annulled],
+        "void_acts": list(view.void_acts),
     }
 
 

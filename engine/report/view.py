@@ -176,6 +176,12 @@ class StateView:
     formation: tuple[FormationView, ...] = ()
     #: the day whose law judged (``--law-as-of``); None: the law as now known
     law_as_of: date | None = None
+    #: seats vacant and not yet filled
+    vacant: int = 0
+    #: elections a court annulled: (polling day, the constituencies annulled; none: the whole election)
+    annulled: tuple[tuple[date, tuple[str, ...]], ...] = ()
+    #: ids of the sittings and acts a court declared void
+    void_acts: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -291,6 +297,9 @@ def timeline_view(scenario: Scenario, timeline: Timeline, reversed_: tuple[Rever
         steps=steps,
         final=_state_view(timeline.final, law, readings),
         law_as_of=law.known_on,
+        vacant=state.vacant,
+        annulled=state.annulled,
+        void_acts=state.void_acts,
         reversed=tuple(ReversalView(at=r.at, event=r.event, rule=r.rule, reading=r.interpretation,
                                     amendment=r.amendment, believed_until=r.believed_until, holds_from=r.holds_from,
                                     before=finding(r.before), after=finding(r.after)) for r in reversed_),
