@@ -297,9 +297,6 @@ def timeline_view(scenario: Scenario, timeline: Timeline, reversed_: tuple[Rever
         steps=steps,
         final=_state_view(timeline.final, law, readings),
         law_as_of=law.known_on,
-        vacant=state.vacant,
-        annulled=state.annulled,
-        void_acts=state.void_acts,
         reversed=tuple(ReversalView(at=r.at, event=r.event, rule=r.rule, reading=r.interpretation,
                                     amendment=r.amendment, believed_until=r.believed_until, holds_from=r.holds_from,
                                     before=finding(r.before), after=finding(r.after)) for r in reversed_),
@@ -387,6 +384,9 @@ def _state_view(state: State, law: Law, readings: tuple[ReadingView, ...]) -> St
         ),
         formation=_formation(state, {r.id: r.name for r in readings}),
         law_as_of=law.known_on,
+        vacant=state.vacant,
+        annulled=state.annulled,
+        void_acts=state.void_acts,
     )
 
 
