@@ -110,7 +110,7 @@ def explain(finding: Any, at: date, event: Mapping[str, Any], law: Law) -> Expla
         article=finding.article,
         text=None if rule is None else rule.text,
         threshold=finding.threshold,
-        arithmetic=arithmetic(finding.threshold, _counts(law, at, event), finding.unit),
+        arithmetic=arithmetic(finding.threshold, _counts(law, at, event), finding.unit) or _days(finding),
         count=finding.count,
         required=finding.required,
         unit=finding.unit,
@@ -121,6 +121,18 @@ def explain(finding: Any, at: date, event: Mapping[str, Any], law: Law) -> Expla
         event_sources=sources_of(event),
         note=None if rule is None else rule.note,
     )
+
+
+def _days(finding: Any) -> tuple[str, ...]:
+    """A deadline's arithmetic: its start, its period and its due day, and when the act came."""
+    details = dict(finding.details)
+    start, due = details.get("start"), details.get("due")
+    if finding.unit != "days" or not isinstance(start, date) or not isinstance(due, date):
+        return ()
+    line = f"{start.isoformat()} + {(due - start).days} days → due {due.isoformat()}"
+    if finding.count is not None:
+        line += f"; the act came {finding.count} days after {start.isoformat()}"
+    return (line,)
 
 
 def _rule(law: Law, rule_id: str | None, reading: str | None, at: date) -> Rule | None:

@@ -80,6 +80,9 @@ class TestCambodia2013:
         assert "samrany.com" in block  # the rule's source (the reading's override)
         assert "cambodian-parliament-opens-despite-opposition-boycott" in block  # the event's source
 
+    def test_a_deadlines_arithmetic(self, kh2013: str) -> None:
+        assert "2013-07-28 + 60 days → due 2013-09-26; the act came 57 days after 2013-07-28" in kh2013
+
     def test_sources_notes_missing_and_provenance(self, kh2013: str) -> None:
         assert '<ol class="references">' in kh2013
         assert "Complaint counts conflict" in kh2013  # a scenario note
