@@ -32,7 +32,7 @@ from engine.rules.thresholds import (
 )
 from engine.timeline.law import Law
 
-__all__ = ["Explanation", "arithmetic", "explain", "sources_of"]
+__all__ = ["Explanation", "arithmetic", "chamber_size", "explain", "sources_of"]
 
 
 @attrs.frozen
@@ -150,7 +150,7 @@ def _amendment(law: Law, amendment_id: str | None) -> Amendment | None:
 
 def _counts(law: Law, at: date, event: Mapping[str, Any]) -> Counts | None:
     """The numbers of the body and the event on ``at``: what a threshold's bases are taken from."""
-    size = law.size_on(at)
+    size = chamber_size(law, at, event)
     if size is None:
         return None
     present = event.get("present")
@@ -163,6 +163,14 @@ def _counts(law: Law, at: date, event: Mapping[str, Any]) -> Counts | None:
     except ImpasseError:
         # numbers that cannot stand together were judged by the engine already: show no arithmetic
         return Counts(all_members=size)
+
+
+def chamber_size(law: Law, at: date, event: Mapping[str, Any]) -> int | None:
+    """The seats on ``at`` of the chamber the event took place in (its ``body``, else the law's)."""
+    try:
+        return law.constitution.body(event.get("body") or law.body).size_on(at)
+    except ImpasseError:  # a body the pack does not know was refused when the scenario was read
+        return law.size_on(at)
 
 
 _BASE_VALUE = {

@@ -112,7 +112,7 @@ def hemicycle_svg(groups: Sequence[SeatGroup], lines: Sequence[Line] = (), title
     n = sum(g.count for g in groups)
     seats = layout(n)
     scale = width / 2.3
-    cx, cy = width / 2, scale * 1.12
+    cx, cy = width / 2, scale * 1.2
     height = round(cy + scale * 0.1)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="hemicycle" role="img" viewBox="0 0 {width} {height}" '
            f'width="{width}" height="{height}" data-seats="{n}">', f"<title>{escape(title)}</title>"]

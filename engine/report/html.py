@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from engine.report.explain import Explanation, explain, sources_of
+from engine.report.explain import Explanation, chamber_size, explain, sources_of
 from engine.report.hemicycle import Line, SeatGroup, hemicycle_svg
 from engine.report.text import MARK, yes_no
 from engine.report.timeline_chart import LEVEL_COLOURS, timeline_svg
@@ -61,7 +61,9 @@ def report_html(view: TimelineView, law: Law, made: datetime, source: str | None
     explained = {(i, j): explain(f, step.at, step.event, law)
                  for i, step in enumerate(view.steps) for j, f in enumerate(step.findings)}
     references = _references(view, explained)
-    diagrams = tuple(d for i, step in enumerate(view.steps) if (d := _diagram(i, step)) is not None)
+    body = view.scenario.body
+    diagrams = tuple(d for i, step in enumerate(view.steps)
+                     if (d := _diagram(i, step, chamber_size(law, step.at, step.event), body)) is not None)
     return env.get_template("report.html.j2").render(
         view=view,
         pack={"id": pack.id, "name": pack.name, "missing": pack.missing, "source": pack.source},
@@ -165,13 +167,15 @@ def _references(view: TimelineView, explained: Mapping[tuple[int, int], Explanat
     return list(seen)
 
 
-def _diagram(index: int, step: StepView) -> Diagram | None:
-    """The chamber diagram of a sitting or a vote, with the requirement of each reading."""
+def _diagram(index: int, step: StepView, chamber: int | None, body: str) -> Diagram | None:
+    """The chamber diagram of a sitting or a vote (in a chamber of ``chamber`` seats; the seats per
+    party are those of ``body``, the scenario's), with the requirement of each reading."""
     kind = step.event.get("type")
     if kind not in ("parliament_convened", "vote"):
         return None
-    seats = list(step.seats)
-    size = step.body_size or sum(n for _, n in seats) or None
+    # the seats per party are the scenario's body's: a sitting of another chamber shows no parties
+    seats = list(step.seats) if step.event.get("body") in (None, body) else []
+    size = chamber or step.body_size or sum(n for _, n in seats) or None
     if kind == "vote":
         groups = _vote_groups(step.event, size)
     else:
