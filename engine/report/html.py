@@ -61,9 +61,9 @@ def report_html(view: TimelineView, law: Law, made: datetime, source: str | None
     explained = {(i, j): explain(f, step.at, step.event, law)
                  for i, step in enumerate(view.steps) for j, f in enumerate(step.findings)}
     references = _references(view, explained)
-    body = view.scenario.body
+    body, readings = view.scenario.body, len(view.readings)
     diagrams = tuple(d for i, step in enumerate(view.steps)
-                     if (d := _diagram(i, step, chamber_size(law, step.at, step.event), body)) is not None)
+                     if (d := _diagram(i, step, chamber_size(law, step.at, step.event), body, readings)) is not None)
     return env.get_template("report.html.j2").render(
         view=view,
         pack={"id": pack.id, "name": pack.name, "missing": pack.missing, "source": pack.source},
@@ -167,7 +167,7 @@ def _references(view: TimelineView, explained: Mapping[tuple[int, int], Explanat
     return list(seen)
 
 
-def _diagram(index: int, step: StepView, chamber: int | None, body: str) -> Diagram | None:
+def _diagram(index: int, step: StepView, chamber: int | None, body: str, readings: int) -> Diagram | None:
     """The chamber diagram of a sitting or a vote (in a chamber of ``chamber`` seats; the seats per
     party are those of ``body``, the scenario's), with the requirement of each reading."""
     kind = step.event.get("type")
@@ -185,8 +185,7 @@ def _diagram(index: int, step: StepView, chamber: int | None, body: str) -> Diag
     lines: list[Line] = []
     texts: list[tuple[str, bool]] = []
     seen = set()
-    notes = tuple(f"{f.reading_name or 'every reading'}: no quorum required; {f.count} present"
-                  for f in step.findings if f.code == "quorum.none_required")
+    notes = _notes(step, readings)
     for f in step.findings:
         if f.required is None or f.unit not in ("members", "votes") or (f.reading, f.required) in seen:
             continue
@@ -199,6 +198,26 @@ def _diagram(index: int, step: StepView, chamber: int | None, body: str) -> Diag
     title = f"{step.at.isoformat()}: {step.summary}"
     return Diagram(step=index, caption=_caption(step.event, groups, size), lines=tuple(texts), notes=notes,
                    svg=hemicycle_svg(groups, lines, title=title))
+
+
+#: findings that require nothing of a sitting or vote: said beside its diagram, with no line to draw
+_NOTHING_REQUIRED = {"quorum.none_required": "no quorum required",
+                     "decision.no_rule": "no decision rule for this motion in the pack"}
+
+
+def _notes(step: StepView, readings: int) -> tuple[str, ...]:
+    """What requires nothing here, per reading; once for all when every reading judged says it."""
+    out = []
+    for code, words in _NOTHING_REQUIRED.items():
+        found = [f for f in step.findings if f.code == code]
+        if not found:
+            continue
+        present = "" if found[0].count is None else f"; {found[0].count} present"
+        if len(found) == readings > 1:
+            out.append(f"every reading judged: {words}{present}")
+        else:
+            out.extend(f"{f.reading_name or 'every reading'}: {words}{present}" for f in found)
+    return tuple(out)
 
 
 def _sitting_groups(event: Mapping[str, Any], seats: list[tuple[str, int]], size: int | None,
