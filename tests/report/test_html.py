@@ -156,3 +156,14 @@ class TestCommand:
         assert result.exit_code == 2
         assert result.stderr.startswith("impasse: error: ") and result.stderr.count("\n") == 1
         assert "Traceback" not in result.output
+
+
+def test_reversed_findings_are_shown(tmp_path: Path) -> None:
+    """A retrospective amendment's reversal: what was believed until its adoption, and what holds after."""
+    from tests.report.test_law_as_of import PACK, SCENARIO
+
+    (tmp_path / "pack.yaml").write_text(PACK)
+    (tmp_path / "s.yaml").write_text(SCENARIO)
+    page = _report(load_scenario(tmp_path / "s.yaml"))
+    assert '<section id="reversed">' in page
+    assert "amendment <code>longer-wait</code>: believed until 2021-03-19" in page
