@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -38,10 +39,19 @@ def report(file: str | None, store: str | None, stream: str | None, known_at: st
     scenario = _crisis(file, store, stream, known_at)
     timeline = replay_scenario(scenario, until=until, interpretations=interpretations or None, law_as_of=law_as_of)
     view = timeline_view(scenario, timeline, reversals(scenario, timeline))
-    page = report_html(view, timeline.law, datetime.now(UTC), source=scenario.path)
+    page = report_html(view, timeline.law, datetime.now(UTC), source=_provenance(file, scenario.path))
     try:
         Path(output).write_text(page, encoding="utf-8")
     except OSError as exc:
         msg = f"cannot write {output}: {exc.strerror or exc}"
         raise click.ClickException(msg) from None
     click.echo(f"wrote {output}: {len(view.steps)} steps, {sum(len(s.findings) for s in view.steps)} findings")
+
+
+def _provenance(file: str | None, path: str) -> str:
+    """What the report was made from: the scenario file with the start of its SHA-256 (the version
+    of its text), or the store's stream."""
+    if file is None:
+        return path
+    digest = hashlib.sha256(Path(file).read_bytes()).hexdigest()[:12]
+    return f"{path} (sha256 {digest}…)"

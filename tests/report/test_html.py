@@ -140,6 +140,7 @@ class TestCommand:
         assert result.exit_code == 0, result.output
         assert result.stdout.startswith(f"wrote {out}: 29 steps")
         assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+        assert re.search(r"from <code>.*cambodia-2013.yaml \(sha256 [0-9a-f]{12}…\)</code>", out.read_text(encoding="utf-8"))
 
     def test_from_a_store(self, runner: CliRunner, tmp_path: Path) -> None:
         store, out = str(tmp_path / "crisis.db"), tmp_path / "report.html"
