@@ -110,7 +110,7 @@ def explain(finding: Any, at: date, event: Mapping[str, Any], law: Law) -> Expla
         article=finding.article,
         text=None if rule is None else rule.text,
         threshold=finding.threshold,
-        arithmetic=arithmetic(finding.threshold, _counts(law, at, event), finding.unit) or _days(finding),
+        arithmetic=arithmetic(finding.threshold, _counts(law, at, event), finding.unit) or _days(finding, rule),
         count=finding.count,
         required=finding.required,
         unit=finding.unit,
@@ -123,13 +123,15 @@ def explain(finding: Any, at: date, event: Mapping[str, Any], law: Law) -> Expla
     )
 
 
-def _days(finding: Any) -> tuple[str, ...]:
-    """A deadline's arithmetic: its start, its period and its due day, and when the act came."""
+def _days(finding: Any, rule: Rule | None) -> tuple[str, ...]:
+    """A deadline's arithmetic: its start, its period (as the rule counts it) and its due day, and
+    when the act came."""
     details = dict(finding.details)
     start, due = details.get("start"), details.get("due")
     if finding.unit != "days" or not isinstance(start, date) or not isinstance(due, date):
         return ()
-    line = f"{start.isoformat()} + {(due - start).days} days → due {due.isoformat()}"
+    period = rule.counted if rule is not None else None
+    line = f"{start.isoformat()} + {period or f'{(due - start).days} days'} → due {due.isoformat()}"
     if finding.count is not None:
         line += f"; the act came {finding.count} days after {start.isoformat()}"
     return (line,)
