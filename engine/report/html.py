@@ -23,7 +23,7 @@ from engine.report.timeline_chart import LEVEL_COLOURS, timeline_svg
 from engine.report.view import FindingView, StepView, TimelineView
 from engine.timeline.law import Law
 
-__all__ = ["Diagram", "report_html"]
+__all__ = ["Diagram", "cell", "report_html"]
 
 #: the colours of parties in chamber diagrams, in the order the seats list them
 PARTY_COLOURS = ("#1f5fa8", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",

@@ -17,7 +17,7 @@ import pytest
 
 from engine.crisis import replay_scenario, reversals
 from engine.files.scenarios import load_scenario
-from engine.report.html import report_html
+from engine.report.html import cell, report_html
 from engine.report.view import timeline_view
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,6 +73,12 @@ def test_report_opens_offline_without_errors(browser: Any, path: Path) -> None:
     assert page.locator("#summary .headline").count() == len(view.readings)
     assert page.locator("#verdicts .legend").inner_text().startswith("Legend.")
     assert page.locator("svg.timeline-chart").count() == 1
+    # every verdict, with its numbers, is in the grid
+    grid = page.locator("table.grid").inner_text() if page.locator("table.grid").count() else ""
+    for step in view.steps:
+        for f in step.findings:
+            if f.verdict != "info":
+                assert cell(f) in grid, (step.at, f.code)
     # a chamber diagram for each sitting and vote whose seats are known
     sittings = [s for s in view.steps if s.event["type"] in ("parliament_convened", "vote")]
     diagrams = page.locator("figure.chamber svg.hemicycle")
