@@ -19,6 +19,7 @@ from engine.cli.constitutions import packs_command, rules
 from engine.cli.crises import check, replay, state
 from engine.cli.params import OneLineErrors
 from engine.cli.questions import majority, quorum
+from engine.cli.reports import report
 from engine.cli.variants import simulate, whatif
 
 __all__ = ["cli", "main"]
@@ -99,7 +100,7 @@ def cli() -> None:
     """
 
 
-for _command in (quorum, majority, rules, replay, state, check, whatif, simulate, packs_command):
+for _command in (quorum, majority, rules, replay, state, check, whatif, simulate, packs_command, report):
     cli.add_command(_command)
 
 

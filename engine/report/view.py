@@ -205,6 +205,11 @@ class StepView:
     deadlines: tuple[DeadlineView, ...]
     #: per reading judged, where the forming of a government stands after the event
     formation: tuple[FormationView, ...] = ()
+    #: the body's seats after the event, its seats per party, and the ``(party, target)`` boycotts
+    #: (the chamber diagrams of the HTML report read them)
+    body_size: int | None = None
+    seats: tuple[tuple[str, int], ...] = ()
+    boycotts: tuple[tuple[str, str], ...] = ()
 
 
 @attrs.frozen
@@ -320,6 +325,9 @@ def _step_view(step: Step, scenario: Scenario, law: Law, names: dict[Reading, st
         findings=tuple(_finding_view(f, law, names) for f in step.findings),
         deadlines=_deadlines(state.deadlines, event.at),
         formation=_formation(state, names),
+        body_size=state.body_size,
+        seats=tuple(state.seats),
+        boycotts=tuple(sorted(state.boycotts)),
     )
 
 
