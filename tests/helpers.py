@@ -31,3 +31,27 @@ POLL = """\
 def scenario_text(events: str, header: str = HEADER, poll: bool = True) -> str:
     """A scenario file: the header, optionally the 2013 poll and results, then ``events``."""
     return header + (POLL if poll else "") + events
+
+
+#: the head of a one-house test pack (100 seats), its rules to follow
+PACK_HEAD = """\
+id: t
+name: Test
+country: Nowhere
+bodies:
+  - {id: house, name: House, sizes: [{since: 2000-01-01, seats: 100}]}
+rules:
+"""
+
+#: a deadline rule: a government within two months of the first investiture vote
+FORMATION_RULE = """\
+  - id: formation
+    kind: deadline
+    body: house
+    title: A government within two months of the first investiture vote
+    period: 2 months
+    anchor: {type: vote, motion: investiture}
+    met_by: {type: vote, motion: investiture, outcome: adopted}
+    article: "1"
+    source: s
+"""

@@ -29,27 +29,11 @@ from engine.timeline.events import (
 from engine.timeline.law import Law
 from engine.timeline.machine import initial_state, transition
 from engine.timeline.replay import HORIZON, Timeline, replay
+from tests.helpers import FORMATION_RULE, PACK_HEAD
 
-HEAD = """\
-id: t
-name: Test
-country: Nowhere
-bodies:
-  - {id: house, name: House, sizes: [{since: 2000-01-01, seats: 100}]}
-rules:
-"""
+HEAD = PACK_HEAD
 
-FORMATION = """\
-  - id: formation
-    kind: deadline
-    body: house
-    title: A government within two months of the first investiture vote
-    period: 2 months
-    anchor: {type: vote, motion: investiture}
-    met_by: {type: vote, motion: investiture, outcome: adopted}
-    article: "1"
-    source: s
-"""
+FORMATION = FORMATION_RULE
 
 NEW_ELECTION = """\
   - id: new-election
