@@ -19,7 +19,7 @@ from engine.cli.constitutions import packs_command, rules
 from engine.cli.crises import check, replay, state
 from engine.cli.params import OneLineErrors
 from engine.cli.questions import majority, quorum
-from engine.cli.reports import report
+from engine.cli.reports import explain, report
 from engine.cli.variants import simulate, whatif
 
 __all__ = ["cli", "main"]
@@ -100,7 +100,8 @@ def cli() -> None:
     """
 
 
-for _command in (quorum, majority, rules, replay, state, check, whatif, simulate, packs_command, report):
+for _command in (quorum, majority, rules, replay, state, check, whatif, simulate, packs_command, report,
+                 explain):
     cli.add_command(_command)
 
 

@@ -8,7 +8,9 @@ expandable explanations read :class:`Explanation` only.
 
 from __future__ import annotations
 
+import difflib
 import math
+import textwrap
 from collections.abc import Mapping
 from datetime import date
 from fractions import Fraction
@@ -16,7 +18,7 @@ from typing import Any
 
 import attrs
 
-from engine.errors import ImpasseError
+from engine.errors import ImpasseError, UnknownNameError
 from engine.rules.constitution import Amendment, Rule
 from engine.rules.thresholds import (
     Base,
@@ -32,7 +34,8 @@ from engine.rules.thresholds import (
 )
 from engine.timeline.law import Law
 
-__all__ = ["Explanation", "arithmetic", "chamber_size", "explain", "sources_of"]
+__all__ = ["UNITS", "EventTrace", "Explanation", "arithmetic", "chamber_size", "explain", "sources_of", "trace_data",
+           "trace_event", "trace_text"]
 
 
 @attrs.frozen
@@ -241,3 +244,126 @@ def _number(value: Fraction) -> str:
         return str(value.numerator)
     text = f"{float(value):.2f}".rstrip("0").rstrip(".")
     return text if Fraction(text) == value else f"{text}…"
+
+
+#: what a count is counted in, said beside the counts of an explanation
+UNITS = {"members": "members present (a quorum)", "votes": "votes (a decision)", "days": "days (a deadline)",
+         "seats": "seats"}
+
+
+@attrs.frozen
+class EventTrace:
+    """The explanation of every finding of one event (``impasse explain``).
+
+    Attributes:
+        at, time, id, summary: the event's day, time of day, id and one-line summary.
+        path, line: the scenario file and the event's line in it (None: derived by the law).
+        sources: the event's sources.
+        findings: each finding with its explanation, in the order the engine made them.
+    """
+
+    at: date
+    time: str | None
+    id: str | None
+    summary: str
+    path: str
+    line: int | None
+    sources: tuple[str, ...]
+    findings: tuple[tuple[Any, Explanation], ...]
+
+
+def trace_event(view: Any, event_id: str, law: Law) -> tuple[EventTrace, ...]:
+    """The traces of the steps of ``view`` (a :class:`~engine.report.view.TimelineView`) whose event is ``event_id``.
+
+    Raises:
+        UnknownNameError: no step has that id (the message suggests the closest id).
+    """
+    steps = [s for s in view.steps if s.id == event_id]
+    if not steps:
+        ids = [s.id for s in view.steps if s.id]
+        hint = difflib.get_close_matches(event_id, ids, n=1)
+        extra = f" Did you mean {hint[0]!r}?" if hint else " The ids are listed by 'impasse replay FILE'."
+        msg = f"{view.scenario.path}: no event {event_id!r}.{extra}"
+        raise UnknownNameError(msg)
+    return tuple(EventTrace(at=s.at, time=s.time, id=s.id, summary=s.summary, path=view.scenario.path, line=s.line,
+                            sources=sources_of(s.event),
+                            findings=tuple((f, explain(f, s.at, s.event, law)) for f in s.findings))
+                 for s in steps)
+
+
+def trace_data(traces: tuple[EventTrace, ...]) -> list[dict[str, Any]]:
+    """The traces as JSON-ready data (docs/report.md): one object per step of the event."""
+    return [{"at": t.at, "time": t.time, "event": t.id, "summary": t.summary, "path": t.path, "line": t.line,
+             "sources": list(t.sources),
+             "findings": [{"verdict": f.verdict, "code": f.code, "interpretation": f.reading, "message": f.text,
+                           "reason": f.reason, "explanation": attrs.asdict(e)}
+                          for f, e in t.findings]}
+            for t in traces]
+
+
+def trace_text(traces: tuple[EventTrace, ...], width: int = 100) -> str:
+    """The traces in words, the sources numbered once, in order of first citation."""
+    refs: dict[str, int] = {}
+
+    def cite(sources: tuple[str, ...]) -> list[str]:
+        for s in sources:
+            refs.setdefault(s, len(refs) + 1)
+        return [f"[{refs[s]}]" for s in sources]
+
+    out: list[str] = []
+    for t in traces:
+        where = "derived by the law" if t.line is None else f"{t.path}:{t.line}"
+        out.append(_wrap(f"{t.at.isoformat()}{' ' + t.time if t.time else ''}  ", f"{t.summary}  ({where}; id {t.id})",
+                         width))
+        out.append("  sources of the event: " + (" ".join(cite(t.sources)) or
+                                                 ("none: derived from the events before it" if t.line is None
+                                                  else "none given")))
+        if not t.findings:
+            out.append("  no findings: nothing the law judges happened here")
+        for f, e in t.findings:
+            out.append("")
+            out.extend(_finding_lines(f, e, cite, width))
+        out.append("")
+    out.append("References:")
+    out.extend(_wrap(f"[{n}] ", s, width) for s, n in refs.items())
+    return "\n".join(out)
+
+
+def _finding_lines(f: Any, e: Explanation, cite: Any, width: int) -> list[str]:
+    mark = {"ok": "OK", "violation": "VIOLATION", "warning": "WARNING", "info": "info"}[f.verdict]
+    out = [_wrap(f"{mark} ", f.text, width)]
+    rows: list[tuple[str, str]] = []
+    if e.rule:
+        rows.append(("rule", e.rule + (f": {e.title}" if e.title else "")))
+        rows.append(("version", f"in force since {e.version.isoformat()}" if e.version else "the first version"))
+        rows.append(("amendment", e.amendment or "none named for this version"))
+        rows.append(("article", e.article or "none cited"))
+        rows.append(("text", e.text or "the pack gives no text"))
+        if e.note:
+            rows.append(("pack note", e.note))
+        if e.threshold:
+            rows.append(("threshold", e.threshold))
+        rows.extend(("arithmetic", line) for line in e.arithmetic)
+    if e.count is not None or e.required is not None:
+        counted = "-" if e.count is None else str(e.count)
+        required = "none" if e.required is None else str(e.required)
+        unit = f" ({UNITS.get(e.unit, e.unit)})" if e.unit else ""
+        rows.append(("counts", f"{counted} counted, {required} required{unit}"))
+    if f.reason:
+        rows.append(("why", f.reason))
+    reading = "every reading: no reading changes this"
+    if e.reading:
+        reading = e.reading + (f" (held by {e.holder})" if e.holder else "") + (f": {e.claim}" if e.claim else "")
+    rows.append(("reading", reading))
+    if e.rule:
+        rows.append(("rule sources", " ".join(cite(e.rule_sources)) or "none given in the pack"))
+    rows.append(("code", f.code))
+    out.extend(_wrap(f"  {label:<13}", value, width) for label, value in rows)
+    return out
+
+
+def _wrap(head: str, value: str, width: int) -> str:
+    """``value`` after ``head``, wrapped to ``width`` with a hanging indent under its start."""
+    return "\n".join(textwrap.wrap(value, width=max(width, len(head) + 20), initial_indent=head,
+                                   subsequent_indent=" " * len(head), break_on_hyphens=False,
+                                   break_long_words=False)) or head.rstrip()
