@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from engine.cli.params import DATE, FORMAT, SCENARIO
+from engine.cli.params import DATE, FORMAT_MARKDOWN, SCENARIO
 from engine.errors import ImpasseError
 
 if TYPE_CHECKING:
@@ -66,9 +66,10 @@ def _crisis(file: str | None, store: str | None, stream: str | None, known_at: s
 @click.command()
 @click.argument("file", type=SCENARIO, metavar="[FILE]", required=False)
 @_store_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "csv"]), default="text",
+              show_default=True,
               help="text: a timeline table and every finding; json: one object (docs/replay-format.md); "
-                   "markdown: a report.")
+                   "markdown: a report with its sources; csv: one row per finding, for spreadsheets.")
 @click.option("--interpretation", "-i", "interpretations", multiple=True,
               help="Judge under this reading only (repeatable); default: the readings the scenario lists.")
 @click.option("--until", type=DATE, help="Stop after this date (YYYY-MM-DD). Default: the last event, or later "
@@ -87,7 +88,7 @@ def replay(file: str | None, store: str | None, stream: str | None, known_at: st
       impasse replay scenarios/cambodia-2013.yaml --law-as-of 2005-01-01
     """
     from engine.crisis import replay_scenario, reversals
-    from engine.report import jsondata, markdown, text
+    from engine.report import csvdata, jsondata, markdown, text
     from engine.report.view import timeline_view
 
     scenario = _crisis(file, store, stream, known_at)
@@ -97,6 +98,8 @@ def replay(file: str | None, store: str | None, stream: str | None, known_at: st
         click.echo(jsondata.dumps(jsondata.timeline_data(view)))
     elif fmt == "markdown":
         click.echo(markdown.timeline_markdown(view))
+    elif fmt == "csv":
+        click.echo(csvdata.findings_csv(view), nl=False)
     else:
         _print_rich(text.timeline_table(view, color=sys.stdout.isatty()))
         click.echo()
@@ -112,7 +115,7 @@ def replay(file: str | None, store: str | None, stream: str | None, known_at: st
 @click.option("--interpretation", "-i", "interpretations", multiple=True,
               help="Judge under this reading only (repeatable); default: the scenario's readings.")
 @_LAW_AS_OF
-@FORMAT
+@FORMAT_MARKDOWN
 def state(file: str | None, store: str | None, stream: str | None, known_at: str | None, at: date,
           interpretations: tuple[str, ...], law_as_of: date | None, fmt: str) -> None:
     """The state of the crisis in FILE as of a date: phase, impasse, boycotts, deadlines.
@@ -123,7 +126,7 @@ def state(file: str | None, store: str | None, stream: str | None, known_at: str
       impasse state --store crisis.db --stream kh-2013 --at 2013-09-08 --known-at 2013-09-10
     """
     from engine.crisis import replay_scenario
-    from engine.report import jsondata, text
+    from engine.report import jsondata, markdown, text
     from engine.report.view import state_view
 
     scenario = _crisis(file, store, stream, known_at, at)
@@ -131,6 +134,8 @@ def state(file: str | None, store: str | None, stream: str | None, known_at: str
     view = state_view(timeline.final, timeline.law)
     if fmt == "json":
         click.echo(jsondata.dumps(jsondata.state_data(view)))
+    elif fmt == "markdown":
+        click.echo(markdown.state_markdown(view), nl=False)
     else:
         click.echo(text.state_text(view))
 

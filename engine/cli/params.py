@@ -17,7 +17,8 @@ from engine.errors import ImpasseError, ThresholdSyntaxError
 if TYPE_CHECKING:
     from engine.rules.thresholds import Threshold
 
-__all__ = ["COUNT", "DATE", "FORMAT", "SCENARIO", "THRESHOLD", "CliError", "DateType", "OneLineErrors", "ThresholdType"]
+__all__ = ["COUNT", "DATE", "FORMAT", "FORMAT_MARKDOWN", "SCENARIO", "THRESHOLD", "CliError", "DateType",
+           "OneLineErrors", "ThresholdType"]
 
 
 class CliError(click.ClickException):
@@ -85,3 +86,6 @@ SCENARIO = click.Path(dir_okay=False, path_type=str)
 #: --format for the commands that print text or JSON
 FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
                       help="text for people, json for programs.")
+#: --format for the commands that also write a Markdown report (state, whatif, simulate)
+FORMAT_MARKDOWN = click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+                               show_default=True, help="text for people, json for programs, markdown for a report.")

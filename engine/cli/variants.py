@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import click
 
-from engine.cli.params import FORMAT, SCENARIO, CliError
+from engine.cli.params import FORMAT_MARKDOWN, SCENARIO, CliError
 
 __all__ = ["simulate", "whatif"]
 
@@ -34,7 +34,7 @@ _MAX_WORKERS = _PER_CORE * (os.cpu_count() or 1)
                    "comes after the events of its day).")
 @click.option("--interpretation", "-i", "interpretations", multiple=True,
               help="Judge under this reading only (repeatable).")
-@FORMAT
+@FORMAT_MARKDOWN
 def whatif(file: str, drops: tuple[str, ...], sets: tuple[str, ...], shifts: tuple[str, ...],
            rules_: tuple[str, ...], adds: tuple[str, ...], interpretations: tuple[str, ...], fmt: str) -> None:
     """Replay FILE and a variant of it, and print what differs.
@@ -59,6 +59,11 @@ def whatif(file: str, drops: tuple[str, ...], sets: tuple[str, ...], shifts: tup
     comparison = compare(scenario, variant, interpretations or None)
     if fmt == "json":
         click.echo(dumps(comparison_data(comparison)))
+    elif fmt == "markdown":
+        from engine.report.markdown import comparison_markdown
+
+        readings: dict[str | None, str] = {i.id: i.name for i in scenario.constitution.interpretations}
+        click.echo(comparison_markdown(comparison_data(comparison), readings), nl=False)
     else:
         click.echo(comparison_text(comparison))
 
@@ -76,7 +81,7 @@ def whatif(file: str, drops: tuple[str, ...], sets: tuple[str, ...], shifts: tup
               help="Judge under this reading only (repeatable).")
 @click.option("--plot", type=click.Path(dir_okay=False, writable=True),
               help="Write a figure (PNG or SVG; needs matplotlib).")
-@FORMAT
+@FORMAT_MARKDOWN
 def simulate(file: str, runs: int, seed: int, workers: int, interpretations: tuple[str, ...], plot: str | None,
              fmt: str) -> None:
     """Run a seeded ensemble of FILE's uncertain elements and print outcome probabilities.
@@ -113,11 +118,15 @@ def simulate(file: str, runs: int, seed: int, workers: int, interpretations: tup
         from engine.sim.plots import plot_ensemble
 
         plot_ensemble(data, plot)
+    names = {r: scenario.constitution.interpretation(r).name if r else "the pack's reading"
+             for r in ensemble.readings}
     if fmt == "json":
         click.echo(dumps(data))
+    elif fmt == "markdown":
+        from engine.report.markdown import ensemble_markdown
+
+        click.echo(ensemble_markdown(data, names), nl=False)
     else:
-        names = {r: scenario.constitution.interpretation(r).name if r else "the pack's reading"
-                 for r in ensemble.readings}
         click.echo(ensemble_text(data, names))
 
 
