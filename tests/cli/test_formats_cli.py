@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 from click.testing import CliRunner
@@ -36,3 +38,35 @@ class TestExplain:
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and "Did you mean 'opening-sitting'?" in lines[0]
         assert "Traceback" not in result.output
+
+
+class TestMarkdownAndCsv:
+    def test_replay_markdown_cites_its_sources(self) -> None:
+        """The issue's check: the Markdown report of Cambodia 2013 names its sources (it printed none)."""
+        out = _invoke("replay", SCENARIO, "--format", "markdown").stdout
+        assert out.count("http") > 20
+        assert "## References" in out and "## Notes" in out and "**Legend.**" in out
+        assert "| the ruling party's reading | the opposition's reading | the two-thirds reading |" in out
+
+    def test_replay_csv(self) -> None:
+        result = _invoke("replay", SCENARIO, "--format", "csv")
+        assert result.exit_code == 0, result.output
+        rows = list(csv.DictReader(io.StringIO(result.stdout)))
+        assert rows and {r["verdict"] for r in rows} >= {"ok", "violation"}
+
+    def test_state_markdown(self) -> None:
+        out = _invoke("state", SCENARIO, "--at", "2013-09-10", "--format", "markdown").stdout
+        assert out.startswith("# State as of 2013-09-10") and "| First sitting" in out
+        assert "| the opposition's reading | n/a | n/a |" in out
+
+    def test_whatif_markdown_names_the_readings(self) -> None:
+        result = _invoke("whatif", SCENARIO, "--set", "opening-sitting.members_present=120", "--format", "markdown")
+        assert result.exit_code == 0, result.output
+        assert result.stdout.startswith("# What the variant changes")
+        assert "| the opposition's reading | verdict changes | VIOLATION | OK |" in result.stdout
+
+    def test_simulate_markdown_prints_the_bounds_it_computed(self) -> None:
+        result = _invoke("simulate", SCENARIO, "--runs", "200", "--seed", "1", "--format", "markdown")
+        assert result.exit_code == 0, result.output
+        assert "| the ruling party's reading | 90.5 % [85.6, 93.8] |" in result.stdout
+        assert "Impasse resolved within the horizon: 100.0 % [98.1, 100.0] (200 runs)." in result.stdout
