@@ -11,14 +11,15 @@ from __future__ import annotations
 import difflib
 import math
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from engine.errors import ImpasseError, UnknownNameError
+from engine.report.text import MARK
 from engine.rules.constitution import Amendment, Rule
 from engine.rules.thresholds import (
     Base,
@@ -33,6 +34,9 @@ from engine.rules.thresholds import (
     render,
 )
 from engine.timeline.law import Law
+
+if TYPE_CHECKING:
+    from engine.report.view import FindingView, TimelineView
 
 __all__ = ["UNITS", "EventTrace", "Explanation", "arithmetic", "chamber_size", "explain", "sources_of", "trace_data",
            "trace_event", "trace_text"]
@@ -269,11 +273,11 @@ class EventTrace:
     path: str
     line: int | None
     sources: tuple[str, ...]
-    findings: tuple[tuple[Any, Explanation], ...]
+    findings: tuple[tuple[FindingView, Explanation], ...]
 
 
-def trace_event(view: Any, event_id: str, law: Law) -> tuple[EventTrace, ...]:
-    """The traces of the steps of ``view`` (a :class:`~engine.report.view.TimelineView`) whose event is ``event_id``.
+def trace_event(view: TimelineView, event_id: str, law: Law) -> tuple[EventTrace, ...]:
+    """The traces of the steps of ``view`` whose event is ``event_id`` (one, where ids are unique).
 
     Raises:
         UnknownNameError: no step has that id (the message suggests the closest id).
@@ -329,9 +333,9 @@ def trace_text(traces: tuple[EventTrace, ...], width: int = 100) -> str:
     return "\n".join(out)
 
 
-def _finding_lines(f: Any, e: Explanation, cite: Any, width: int) -> list[str]:
-    mark = {"ok": "OK", "violation": "VIOLATION", "warning": "WARNING", "info": "info"}[f.verdict]
-    out = [_wrap(f"{mark} ", f.text, width)]
+def _finding_lines(f: FindingView, e: Explanation, cite: Callable[[tuple[str, ...]], list[str]],
+                   width: int) -> list[str]:
+    out = [_wrap(f"{MARK[f.verdict]} ", f.text, width)]
     rows: list[tuple[str, str]] = []
     if e.rule:
         rows.append(("rule", e.rule + (f": {e.title}" if e.title else "")))
@@ -347,7 +351,7 @@ def _finding_lines(f: Any, e: Explanation, cite: Any, width: int) -> list[str]:
     if e.count is not None or e.required is not None:
         counted = "-" if e.count is None else str(e.count)
         required = "none" if e.required is None else str(e.required)
-        unit = f" ({UNITS.get(e.unit, e.unit)})" if e.unit else ""
+        unit = f", in {UNITS.get(e.unit, e.unit)}" if e.unit else ""
         rows.append(("counts", f"{counted} counted, {required} required{unit}"))
     if f.reason:
         rows.append(("why", f.reason))
