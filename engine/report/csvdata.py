@@ -28,7 +28,8 @@ _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 def findings_csv(view: TimelineView) -> str:
     """Every finding of the replay as CSV text: a header row, then one row per finding in replay order."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # rows end in \r\n (RFC 4180): with that ending the writer also quotes a cell holding a lone \r
+    writer = csv.writer(out)
     writer.writerow(COLUMNS)
     for step in view.steps:
         given = step.event.get("source")

@@ -6,6 +6,9 @@ import csv
 import io
 from datetime import date
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from engine.crisis import replay_scenario
 from engine.files.scenarios import load_scenario
 from engine.report.csvdata import COLUMNS, findings_csv
@@ -54,3 +57,11 @@ def test_commas_quotes_and_line_breaks_survive_a_round_trip() -> None:
 def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_defused() -> None:
     (row,) = _rows(findings_csv(_view("=HYPERLINK(1)", "@evil")))
     assert row["message"] == "'=HYPERLINK(1)" and row["event"] == "'@evil"
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs",)), min_size=1), st.text(min_size=1, max_size=30))
+def test_any_text_comes_back_as_written(message: str, event_id: str) -> None:
+    """Whatever a scenario's texts hold, reading the CSV back gives them, a would-be formula behind a quote."""
+    (row,) = _rows(findings_csv(_view(message, event_id)))
+    for got, written in ((row["message"], message), (row["event"], event_id)):
+        assert got == ("'" + written if written.startswith(("=", "+", "-", "@", "\t", "\r")) else written)
