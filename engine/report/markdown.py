@@ -112,11 +112,12 @@ def state_markdown(view: StateView) -> str:
     """The state at a date (``impasse state --format markdown``)."""
     out = [f"# State as of {view.as_of.isoformat() if view.as_of else '-'}", "",
            f"Phase **{view.phase}**; impasse **{view.impasse}**.", ""]
-    out += [f"- {reason}" for reason in view.impasse_reasons]
-    out += [line[0].upper() + line[1:] for line in formation_lines(view.formation)]
+    if view.impasse_reasons:  # a list, then a blank line: a line right after it would join its last item
+        out += [*(f"- {reason}" for reason in view.impasse_reasons), ""]
+    out += [line[0].upper() + line[1:] + "\n" for line in formation_lines(view.formation)]
     if view.law_as_of is not None:
-        out.append(f"Judged by the law as it stood on {view.law_as_of.isoformat()}.")
-    out += ["", "## Readings", "", "| reading | assembly lawfully constituted | government lawfully installed |",
+        out.append(f"Judged by the law as it stood on {view.law_as_of.isoformat()}.\n")
+    out += ["## Readings", "", "| reading | assembly lawfully constituted | government lawfully installed |",
             "|---|---|---|"]
     for r in view.readings:
         status = f" ({r.government_status})" if r.government_status else ""
@@ -172,9 +173,15 @@ def comparison_markdown(data: Mapping[str, Any], names: Mapping[str | None, str]
                 "|---|---|---|---|---|---|---|"]
         for f in data["findings"]:
             reading = names.get(f["interpretation"], f["interpretation"]) if f["interpretation"] else "every reading"
-            before = MARK.get(f.get("baseline_verdict") or "", "")
+            # a finding that disappears was the baseline's; one that appears is the variant's alone
+            if f["change"] == "disappears":
+                before, after = MARK[f["verdict"]], "none"
+            elif f["change"] == "appears":
+                before, after = "none", MARK[f["verdict"]]
+            else:
+                before, after = MARK[f["baseline_verdict"]], MARK[f["verdict"]]
             out.append(f"| {f['at']} | `{f['event']}` | {_escape(reading)} | {f['change']} | {before} | "
-                       f"{MARK[f['verdict']]} | {_escape(f['message'])} |")
+                       f"{after} | {_escape(f['message'])} |")
         out.append("")
     return "\n".join(out)
 

@@ -59,3 +59,13 @@ def test_bounds_keep_the_digits_that_keep_them_off_0_and_100() -> None:
     cell = {"p": 1.0, "low": 0.99962, "high": 1.0}
     assert markdown._pct(cell) == "100.0 % [99.96, 100.0]"
     assert markdown._pct({"p": 0.0, "low": 0.0, "high": 0.00038}) == "0.0 % [0.0, 0.04]"
+
+
+def test_a_finding_that_disappears_was_the_baselines() -> None:
+    base = {"same": False, "phases": [], "impasse": [], "deadlines": [], "skipped": []}
+    gone = {"change": "disappears", "event": "e", "at": "2013-09-24", "rule": "r", "interpretation": None,
+            "verdict": "violation", "message": "m"}
+    new = {**gone, "change": "appears", "verdict": "ok"}
+    doc = markdown.comparison_markdown({**base, "findings": [gone, new]}, {})
+    assert "| 2013-09-24 | `e` | every reading | disappears | VIOLATION | none | m |" in doc
+    assert "| 2013-09-24 | `e` | every reading | appears | none | OK | m |" in doc
