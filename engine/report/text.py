@@ -24,7 +24,8 @@ MARK = {"ok": "OK", "violation": "VIOLATION", "warning": "WARNING", "info": "inf
 _STYLE = {"ok": "green", "violation": "bold red", "warning": "yellow", "info": "dim"}
 _LEVEL_STYLE = {"deadlock": "bold red", "boycott": "yellow", "disputed": "magenta", "resolved": "green"}
 #: below this width the replay table folds the phase into the impasse's column and the all-readings
-#: column into the event's: nine columns cannot share fewer characters and stay readable
+#: column into the event's: the full layout's eight columns (with three readings) cannot share fewer
+#: characters and stay readable
 NARROW = 120
 #: what ``counted/required`` counts, per unit of a finding, for the legend under the table
 _UNIT_WORDS = {"members": "members present", "votes": "votes in favour", "days": "days", "seats": "seats"}
@@ -109,8 +110,8 @@ def _table(view: TimelineView, color: bool, narrow: bool, named: bool, width: in
     # share the width out by ratio below those widths. Too narrow even for that, rich shares it out.
     fixed = narrow and 10 + 18 + 12 * len(view.readings) + 20 + 3 * (columns - 1) <= width
     if narrow:
-        table.add_column("phase; impasse", width=18 if fixed else None, min_width=None if fixed else 8, ratio=None
-                         if fixed else 1, overflow=fold)
+        table.add_column("phase; impasse", width=18 if fixed else None, min_width=None if fixed else 8,
+                         ratio=None if fixed else 1, overflow=fold)
     else:
         table.add_column("phase", min_width=10, ratio=1, overflow=fold)
         table.add_column("impasse", min_width=8, overflow=fold)
