@@ -101,11 +101,11 @@ def replay(file: str | None, store: str | None, stream: str | None, known_at: st
     elif fmt == "csv":
         click.echo(csvdata.findings_csv(view), nl=False)
     else:
-        _print_rich(text.timeline_table(view, color=sys.stdout.isatty()))
+        _print_rich(text.replay_table(view, _width(), color=sys.stdout.isatty()))
         click.echo()
-        click.echo(text.findings_text(view))
+        click.echo(text.findings_text(view, _wrap_at()))
         click.echo()
-        click.echo(text.final_text(view.final))
+        click.echo(text.final_text(view.final, _wrap_at()))
 
 
 @click.command()
@@ -167,18 +167,38 @@ def check(files: tuple[str, ...]) -> None:
 
 
 def _print_rich(renderable: Any) -> None:
-    """Draw a rich table: in colour on a terminal, as plain text (wide, so that it pipes) otherwise."""
+    """Draw a rich table: in colour on a terminal, as plain text otherwise, both at :func:`_width`."""
     if sys.stdout.isatty():
         from rich.console import Console
 
-        Console().print(renderable)
+        Console(width=_width()).print(renderable)
     else:
         from engine.report.text import to_text
 
         click.echo(to_text(renderable, width=_width()), nl=False)
 
 
+#: the width of piped text when COLUMNS does not say: wide enough for the table's full layout (one
+#: column per reading and an all-readings column), which a file or a pager shows without harm
+_PIPED = 160
+#: below this no layout fits: the table's narrow layout needs about this many columns
+_NARROWEST = 60
+
+
 def _width() -> int:
+    """The width to lay the table out for: :func:`_wrap_at`'s, else 160."""
+    return _wrap_at() or _PIPED
+
+
+def _wrap_at() -> int | None:
+    """The width to wrap text at: the terminal's on a terminal; when piped, ``COLUMNS`` if it is set to
+    a number (``COLUMNS=100 impasse replay ... | less``); never below 60. None when piped without
+    ``COLUMNS``: each finding then stays on one line, for grep and for programs reading the lines."""
+    import os
     import shutil
 
-    return max(100, shutil.get_terminal_size((120, 24)).columns) if sys.stdout.isatty() else 160
+    if sys.stdout.isatty():
+        # shutil reads COLUMNS first, then asks the terminal
+        return max(_NARROWEST, shutil.get_terminal_size((_PIPED, 24)).columns)
+    columns = os.environ.get("COLUMNS", "").strip()
+    return max(_NARROWEST, int(columns)) if columns.isdigit() and int(columns) > 0 else None

@@ -5,11 +5,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from engine.report.sentences import finding_text
+from engine.report.text import yes_no
+from engine.report.view import reading_view
+from engine.timeline.state import get
 
 if TYPE_CHECKING:
     from engine.sim.whatif import Comparison
 
-__all__ = ["comparison_data", "comparison_text"]
+__all__ = ["comparison_data", "comparison_text", "outcome_changes"]
+
+#: the per-reading outcomes a what-if answers first, as the final state holds them and as they are worded
+_OUTCOMES = (("opened_lawfully", "assembly lawfully constituted"),
+             ("government_lawful", "government lawfully installed"))
 
 
 def _worded(comparison: Comparison) -> list[dict[str, Any]]:
@@ -28,6 +35,25 @@ def _worded(comparison: Comparison) -> list[dict[str, Any]]:
                 entry[key] = value
         out.append(entry)
     return out
+
+
+def outcome_changes(comparison: Comparison) -> tuple[str, ...]:
+    """The answer a what-if is asked for, one line per reading whose outcome the variant changes, the
+    reading by name: ``government lawfully installed under the opposition's reading: NO → yes``.
+
+    An outcome not yet decided at the end of a timeline reads ``n/a``. Empty when no reading's
+    outcome changes (the details may still differ).
+    """
+    law = comparison.baseline.law
+    before, after = comparison.baseline.final, comparison.variant.final
+    out = []
+    for reading in law.readings:
+        name = reading_view(law, reading).name
+        for field, words in _OUTCOMES:
+            old, new = get(getattr(before, field), reading), get(getattr(after, field), reading)
+            if old != new:
+                out.append(f"{words} under {name}: {yes_no(old)} → {yes_no(new)}")
+    return tuple(out)
 
 
 def comparison_data(comparison: Comparison) -> dict[str, Any]:

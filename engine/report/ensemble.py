@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["ensemble_text"]
+__all__ = ["ensemble_text", "interval_text"]
 
 
 def ensemble_text(data: dict[str, Any], names: dict[Any, str]) -> str:
@@ -42,3 +42,21 @@ def _pct(cell: dict[str, Any]) -> str:
         return f"{100 * x:.1f}" if x == 0 or 100 * x >= 1 else f"{100 * x:.2f}"
 
     return f"{100 * cell['p']:5.1f} % [{fmt(cell['low'])}, {fmt(cell['high'])}]"
+
+
+def interval_text(cell: dict[str, Any]) -> str:
+    """A proportion and its Wilson bounds in percent, each number with the decimals it needs: one, two
+    below 1 % (as the table always wrote them), and more (up to eight, enough for the ten million runs
+    ``simulate`` allows) until a number short of 0 or 100 % is no longer written 0.0 or 100.0:
+    ``100.0 % [99.96, 100.0]`` for 10,000 successes in 10,000 runs, never ``[100.0, 100.0]``."""
+    return f"{_percent(cell['p']):>5} % [{_percent(cell['low'])}, {_percent(cell['high'])}]"
+
+
+def _percent(x: float) -> str:
+    value = 100 * x
+    if value in (0, 100):
+        return f"{value:.1f}"
+    decimals = 1 if value >= 1 else 2
+    while decimals < 8 and round(value, decimals) in (0, 100):
+        decimals += 1
+    return f"{value:.{decimals}f}"

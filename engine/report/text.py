@@ -7,20 +7,30 @@ draw none start faster without it.
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING, Any
+import textwrap
+from typing import TYPE_CHECKING, Any, Literal
 
 from engine.report.view import FindingView, FormationView, ReversalView, StateView, TimelineView
 
 if TYPE_CHECKING:
+    from rich.console import Group
     from rich.table import Table
 
-__all__ = ["MARK", "final_text", "findings_text", "formation_lines", "short", "state_text", "timeline_table", "to_text",
-           "yes_no"]
+__all__ = ["MARK", "NARROW", "final_text", "findings_text", "formation_lines", "legend", "replay_table", "short",
+           "state_text", "timeline_table", "to_text", "yes_no"]
 
 #: how each verdict is written in tables and finding lists
 MARK = {"ok": "OK", "violation": "VIOLATION", "warning": "WARNING", "info": "info"}
 _STYLE = {"ok": "green", "violation": "bold red", "warning": "yellow", "info": "dim"}
 _LEVEL_STYLE = {"deadlock": "bold red", "boycott": "yellow", "disputed": "magenta", "resolved": "green"}
+#: below this width the replay table folds the phase into the impasse's column and the all-readings
+#: column into the event's: the full layout's eight columns (with three readings) cannot share fewer
+#: characters and stay readable
+NARROW = 120
+#: what ``counted/required`` counts, per unit of a finding, for the legend under the table
+_UNIT_WORDS = {"members": "members present", "votes": "votes in favour", "days": "days", "seats": "seats"}
+#: the findings list's hanging indent: under the date of a step, under the text of a finding
+_INDENT = " " * 12
 
 
 def to_text(renderable: Any, width: int = 120) -> str:
@@ -46,28 +56,85 @@ def yes_no(value: bool | None) -> str:
 
 
 def timeline_table(view: TimelineView, color: bool = True) -> Table:
-    """A rich table: one row per step, one column per reading judged."""
+    """A rich table: one row per step, one column per reading judged, headed by its id (the full layout,
+    every column at the width rich gives it; :func:`replay_table` lays the table out for a terminal)."""
+    return _table(view, color, narrow=False, named=False)
+
+
+def replay_table(view: TimelineView, width: int = 160, color: bool = True) -> Group:
+    """The replay's table laid out for ``width`` columns, readings headed by name, and its legend.
+
+    Below :data:`NARROW` columns the phase shares the impasse's column and the findings no reading
+    changes go under the event: the table then stays readable at 100 columns. No cell is cut: a
+    word longer than its column folds onto the next line.
+    """
+    from rich.console import Group
+    from rich.text import Text
+
+    table = _table(view, color, narrow=width < NARROW, named=True, width=width)
+    words = legend(view)
+    if not words:
+        return Group(table)
+    return Group(table, Text(textwrap.fill(words, width, subsequent_indent="  "), style="dim" if color else ""))
+
+
+def legend(view: TimelineView) -> str:
+    """One line saying how a cell reads: the verdict, then counted/required, in the units this table uses."""
+    shown = {f.unit for step in view.steps for f in step.findings
+             if f.verdict != "info" and f.count is not None and f.required is not None and f.unit}
+    if not shown:
+        return ""
+    units = [_UNIT_WORDS.get(u, u) for u in sorted(shown, key=lambda u: list(_UNIT_WORDS).index(u)
+                                                      if u in _UNIT_WORDS else len(_UNIT_WORDS))]
+    listed = units[0] if len(units) == 1 else ", ".join(units[:-1]) + " or " + units[-1]
+    return f"Cells: VERDICT counted/required ({listed}); findings in full below."
+
+
+def _table(view: TimelineView, color: bool, narrow: bool, named: bool, width: int = NARROW) -> Table:
+    """The replay table; ``narrow`` folds columns for ``width``, ``named`` heads the readings by name (their
+    id beneath)."""
     from rich.markup import escape
     from rich.table import Table
 
     # every text from a scenario or a pack is escaped: rich would read "[/x]" in a path or a name as markup
+    # narrow, the outer border and its padding go: four more characters for the cells
     table = Table(title=escape(f"{view.scenario.title}  [{view.scenario.path}]"), title_justify="left",
-                  show_lines=False, expand=True)
+                  show_lines=False, expand=True, show_edge=not narrow, pad_edge=not narrow)
+    # a word longer than its column folds onto the next line rather than being cut with an ellipsis
+    fold: Literal["fold", "ellipsis"] = "fold" if named else "ellipsis"
     table.add_column("date", no_wrap=True)
-    table.add_column("event", min_width=24, ratio=2)
-    table.add_column("phase", min_width=10, ratio=1)
-    table.add_column("impasse", min_width=8)
+    table.add_column("event", min_width=20 if narrow else 24, ratio=2, overflow=fold)
+    columns = 3 + len(view.readings)
+    # narrow, the phase's column fits the longest phase with its semicolon ("assembly convened;") and a
+    # reading's "opposition's" or "VIOLATION 68", the event's taking the rest, at least 20: rich would
+    # share the width out by ratio below those widths. Too narrow even for that, rich shares it out.
+    fixed = narrow and 10 + 18 + 12 * len(view.readings) + 20 + 3 * (columns - 1) <= width
+    if narrow:
+        table.add_column("phase; impasse", width=18 if fixed else None, min_width=None if fixed else 8,
+                         ratio=None if fixed else 1, overflow=fold)
+    else:
+        table.add_column("phase", min_width=10, ratio=1, overflow=fold)
+        table.add_column("impasse", min_width=8, overflow=fold)
     readings = [r.id for r in view.readings]
     single = readings == [None]
-    if not single:
-        table.add_column("all readings", ratio=1)
-    for reading in readings:
-        table.add_column(escape(("pack" if reading is None else reading).replace("-", " ")), ratio=1, min_width=14)
+    if not single and not narrow:
+        table.add_column("all readings", ratio=1, overflow=fold)
+    for r in view.readings:
+        key = escape(("pack" if r.id is None else r.id).replace("-", " "))
+        # the name to read, the id (as the header always showed it) to find the reading in the pack and in -i
+        header = key if not named else escape(r.name) + ("" if r.id is None else f"\n({key})")
+        if narrow:
+            table.add_column(header, width=12 if fixed else None, min_width=None if fixed else 8,
+                             ratio=None if fixed else 1, overflow=fold)
+        else:
+            table.add_column(header, ratio=1, min_width=14, overflow=fold)
+    before: tuple[tuple[str | None, str], ...] = ()
     for step in view.steps:
+        shared = [f for f in step.findings if f.reading is None and f.verdict != "info"]
         if single:
             cells = [_cell(step.findings, color)]
         else:
-            cells = [_cell([f for f in step.findings if f.reading is None and f.verdict != "info"], color)]
+            cells = [] if narrow else [_cell(shared, color)]
             for reading in readings:
                 if reading is None:  # the pack's column: the rules no reading changes
                     mine = [f for f in step.findings if f.rule is not None and f.reading is None]
@@ -76,20 +143,29 @@ def timeline_table(view: TimelineView, color: bool = True) -> Table:
                 cells.append(_cell(mine, color))
         style = _LEVEL_STYLE.get(step.impasse, "")
         event = escape(step.summary)
+        event = f"[bold]{event}[/]" if step.derived and color else event
+        if narrow and not single and shared:
+            event += "\n" + _cell(shared, color)
         level = f"[{style}]{step.impasse}[/]" if style and color else step.impasse
-        forming = _formation_cell(step.formation)
-        table.add_row(step.at.isoformat(), f"[bold]{event}[/]" if step.derived and color else event,
-                      step.phase, level + (f"\n{escape(forming)}" if forming else ""), *cells)
+        # narrow, the formation level shows where it changes: on every row it would double the rows' height
+        levels = tuple((f.reading, f.level) for f in step.formation)
+        forming = "" if narrow and levels == before else _formation_cell(step.formation, named)
+        before = levels
+        level += f"\n{escape(forming)}" if forming else ""
+        places = [f"{step.phase};\n{level}"] if narrow else [step.phase, level]
+        table.add_row(step.at.isoformat(), event, *places, *cells)
     return table
 
 
-def _formation_cell(formation: tuple[FormationView, ...]) -> str:
+def _formation_cell(formation: tuple[FormationView, ...], named: bool = False) -> str:
     """The formation level under the impasse's in the table: once if every reading agrees, else per reading."""
     levels = {f.level for f in formation}
     if not formation or levels == {"none"}:
         return ""
     if len(levels) == 1:
         return f"formation: {formation[0].level}"
+    if named:
+        return "\n".join(f"{f.reading_name}: {f.level}" for f in formation)
     return "\n".join(f"{'pack' if f.reading is None else f.reading}: {f.level}" for f in formation)
 
 
@@ -116,9 +192,13 @@ def _cell(findings: tuple[FindingView, ...] | list[FindingView], color: bool) ->
     return "\n".join(out)
 
 
-def findings_text(view: TimelineView) -> str:
+def findings_text(view: TimelineView, width: int | None = None) -> str:
     """Every finding in full, with its article, reading and the event's line; a finding that reverses
-    what was believed before a retrospective amendment is marked ``REVERSED``, with both dates."""
+    what was believed before a retrospective amendment is marked ``REVERSED``, with both dates.
+
+    Given a ``width``, each line wraps at it with a hanging indent: a step's continuation under its
+    event, a finding's under its sentence.
+    """
     lines = []
     if view.law_as_of is not None:
         lines.append(f"Judged by the law as it stood on {view.law_as_of.isoformat()}.")
@@ -139,7 +219,16 @@ def findings_text(view: TimelineView) -> str:
     if gone:
         lines.append("Findings a retrospective amendment undid:")
         lines.extend(f"  {r.at.isoformat()}  {_reversed(r)}" for r in gone)
-    return "\n".join(lines)
+    return _wrapped(lines, width, _INDENT)
+
+
+def _wrapped(lines: list[str], width: int | None, indent: str) -> str:
+    """``lines`` joined, each wrapped at ``width`` (None: as they are) with ``indent`` before its continuations."""
+    if width is None:
+        return "\n".join(lines)
+    # paths and ids (cambodia-2013.yaml, first-session-deadline) stay whole: no break at their hyphens
+    return "\n".join(textwrap.fill(line, width, subsequent_indent=indent, break_on_hyphens=False) if line else line
+                     for line in lines)
 
 
 def _reversed(r: ReversalView) -> str:
@@ -150,8 +239,9 @@ def _reversed(r: ReversalView) -> str:
             f"holds from {r.holds_from.isoformat()}: {after}")
 
 
-def final_text(view: StateView) -> str:
-    """The closing summary of a replay: phase, impasse, per-reading lawfulness, deadlines."""
+def final_text(view: StateView, width: int | None = None) -> str:
+    """The closing summary of a replay: phase, impasse, per-reading lawfulness, deadlines (wrapped at
+    ``width`` when one is given)."""
     out = [f"As of {view.as_of.isoformat() if view.as_of else '-'}: phase {view.phase}; impasse {view.impasse}"
            + (f" ({'; '.join(view.impasse_reasons)})" if view.impasse_reasons else "")]
     for r in view.readings:
@@ -165,7 +255,7 @@ def final_text(view: StateView) -> str:
                    if view.as_of else "")
     if view.missed:
         out.append(f"  deadlines missed: {', '.join(view.missed)}")
-    return "\n".join(out)
+    return _wrapped(out, width, "    ")
 
 
 def state_text(view: StateView) -> str:
