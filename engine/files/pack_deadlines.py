@@ -230,6 +230,8 @@ class DeadlineReader:
         found = _PERIOD.fullmatch(text.strip())
         if found is None:
             raise self.doc.fail(where, f"must be a number and a unit, like '60 days' or '2 months' (got {text!r})")
+        if len(found.group(1)) > 6:  # no period runs a million units; int() of thousands of digits is refused
+            raise self.doc.fail(where, f"is too long a period (got {text[:40]!r}...)")
         amount, unit = int(found.group(1)), found.group(2)
         if amount < 1:
             raise self.doc.fail(where, f"must be at least 1 {unit} (got {text!r})")

@@ -67,7 +67,9 @@ def comparison_text(comparison: Comparison) -> str:
     """What a what-if variant changes, in words."""
     if comparison.same:
         return "No difference: the variant replays exactly like the baseline."
-    out = []
+    answer = outcome_changes(comparison)
+    out = ["Outcome:", *(f"  {line}" for line in answer)] if answer else ["Outcome: no reading's outcome changes."]
+    names = {r: reading_view(comparison.baseline.law, r).name for r in comparison.baseline.law.readings}
     if comparison.phases:
         out.append("Phases reached:")
         for p in comparison.phases:
@@ -88,7 +90,7 @@ def comparison_text(comparison: Comparison) -> str:
     if comparison.findings:
         out.append("Findings:")
         for f in _worded(comparison):
-            reading = f" [{f['interpretation']}]" if f["interpretation"] else ""
+            reading = f" [{names.get(f['interpretation'], f['interpretation'])}]" if f["interpretation"] else ""
             if f["change"] in ("verdict changes", "numbers change"):
                 verdict = f"{f['baseline_verdict']} -> {f['verdict']}"
             else:

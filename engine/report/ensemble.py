@@ -14,13 +14,13 @@ def ensemble_text(data: dict[str, Any], names: dict[Any, str]) -> str:
     out.append(head)
     out.append("-" * len(head))
     for row in data["outcomes"]:
-        cells = [_pct(row[k]) for k in ("opened_by_deadline", "opened_ever", "government_lawful")]
+        cells = [interval_text(row[k]) for k in ("opened_by_deadline", "opened_ever", "government_lawful")]
         out.append(f"{names.get(row['interpretation'], 'the pack' + chr(39) + 's reading'):<34} {cells[0]:>28} "
                    f"{cells[1]:>24} {cells[2]:>24}")
     days = data["impasse_days"]
     out.append("")
     resolved = days["resolved"]
-    out.append(f"Impasse resolved within the horizon: {_pct(resolved)} ({resolved['runs']} runs)")
+    out.append(f"Impasse resolved within the horizon: {interval_text(resolved)} ({resolved['runs']} runs)")
     if "median" in days:
         out.append(f"Days from the poll to resolution: median {days['median']:.0f}, 10-90 % {days['p10']:.0f}-"
                    f"{days['p90']:.0f}, mean {days['mean']:.1f} "
@@ -35,13 +35,6 @@ def ensemble_text(data: dict[str, Any], names: dict[Any, str]) -> str:
     out.append(f"Mean defections per run: {data['defections']['mean']:.2f}; events skipped per run (could not "
                f"happen in that history): {data['skipped_events']['mean']:.2f}")
     return "\n".join(out)
-
-
-def _pct(cell: dict[str, Any]) -> str:
-    def fmt(x: float) -> str:
-        return f"{100 * x:.1f}" if x == 0 or 100 * x >= 1 else f"{100 * x:.2f}"
-
-    return f"{100 * cell['p']:5.1f} % [{fmt(cell['low'])}, {fmt(cell['high'])}]"
 
 
 def interval_text(cell: dict[str, Any]) -> str:

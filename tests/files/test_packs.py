@@ -593,3 +593,11 @@ class TestContestKeys:
         assert parse_pack(CONTEST_PACK.replace("runoff: 2\n", "runoff: 2\n    ballot: 2\n"), "t.yaml").rules[0].ballot == 2
         with pytest.raises(PackError, match=r"t.yaml:\d+:\d+: rules\[0\].ballot: must be >= 1"):
             parse_pack(CONTEST_PACK.replace("runoff: 2\n", "runoff: 2\n    ballot: 0\n"), "t.yaml")
+
+
+def test_a_period_of_thousands_of_digits_is_one_pack_error() -> None:
+    """'period: 111…1 days' (5,000 digits) is refused in one line, not a ValueError from int() (found by the fuzz test)."""
+    text = load_pack("bg") and (Path(engine.__file__).parent / "constitutions" / "bg.yaml").read_text()
+    bad = re.sub(r"period: \d+ days", "period: " + "1" * 5000 + " days", text, count=1)
+    with pytest.raises(PackError, match="is too long a period"):
+        parse_pack(bad, "bg.yaml")
