@@ -55,3 +55,15 @@ FORMATION_RULE = """\
     article: "1"
     source: s
 """
+
+
+#: the head of a two-house test pack (a lower house of 465, an upper house of no known size), its rules to follow
+TWO_HOUSES_HEAD = """\
+id: t
+name: Test
+country: Nowhere
+bodies:
+  - {id: lower, name: Lower, sizes: [{since: 2000-01-01, seats: 465}]}
+  - {id: upper, name: Upper}
+rules:
+"""

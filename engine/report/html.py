@@ -16,7 +16,7 @@ from typing import Any
 
 import attrs
 
-from engine.report.explain import Explanation, chamber_size, explain, sources_of
+from engine.report.explain import UNITS, Explanation, chamber_size, explain, sources_of
 from engine.report.hemicycle import Line, SeatGroup, hemicycle_svg
 from engine.report.text import MARK, yes_no
 from engine.report.timeline_chart import LEVEL_COLOURS, timeline_svg
@@ -29,9 +29,6 @@ __all__ = ["Diagram", "cell", "report_html"]
 PARTY_COLOURS = ("#1f5fa8", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
                  "#bcbd22", "#7f7f7f")
 _VOTE_COLOURS = {"yes": "#1a7f37", "no": "#c0392b", "abstain": "#b7791f", "blank": "#888", "invalid": "#555"}
-#: what a count is counted in, for the legend and the cells
-UNITS = {"members": "members present (a quorum)", "votes": "votes (a decision)", "days": "days (a deadline)",
-         "seats": "seats"}
 
 
 @attrs.frozen

@@ -16,6 +16,7 @@ from engine.errors import PackError, UnknownNameError
 from engine.files.packs import builtin_packs, load_pack, parse_pack
 from engine.rules.constitution import EventFilter, Period, RuleKind
 from engine.rules.thresholds import Counts, Subject, evaluate, render
+from tests.helpers import TWO_HOUSES_HEAD
 
 KH = load_pack("kh")
 READINGS = ("cpp-majority-suffices", "opposition-120-to-open", "two-thirds-valid-meeting")
@@ -532,14 +533,7 @@ class TestConsequencesAndMandates:
                                      "mandate_given (rank 1)")
 
 
-CONTEST_PACK = """\
-id: t
-name: Test
-country: Nowhere
-bodies:
-  - {id: lower, name: Lower, sizes: [{since: 2000-01-01, seats: 465}]}
-  - {id: upper, name: Upper}
-rules:
+CONTEST_PACK = TWO_HOUSES_HEAD + """\
   - id: designation
     kind: decision
     body: lower

@@ -17,15 +17,9 @@ from engine.timeline.contests import chambers_decide, derive, most_votes
 from engine.timeline.events import GovernmentFormed, LegislatureInOffice, VoteHeld
 from engine.timeline.machine import Law, Verdict, initial_state, transition
 from engine.timeline.vote_events import ContestHeld
+from tests.helpers import TWO_HOUSES_HEAD
 
-PACK = """\
-id: t
-name: Test
-country: Nowhere
-bodies:
-  - {id: lower, name: Lower, sizes: [{since: 2000-01-01, seats: 465}]}
-  - {id: upper, name: Upper}
-rules:
+PACK = TWO_HOUSES_HEAD + """\
   - id: designation
     kind: decision
     body: lower

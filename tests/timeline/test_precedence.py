@@ -18,15 +18,9 @@ from engine.timeline.events import GovernmentFormed, LegislatureInOffice
 from engine.timeline.machine import Law, Verdict
 from engine.timeline.replay import replay
 from engine.timeline.vote_events import ContestHeld
+from tests.helpers import TWO_HOUSES_HEAD
 
-PACK = """\
-id: t
-name: Test
-country: Nowhere
-bodies:
-  - {id: lower, name: Lower, sizes: [{since: 2000-01-01, seats: 465}]}
-  - {id: upper, name: Upper}
-rules:
+PACK = TWO_HOUSES_HEAD + """\
 """ + "".join(f"""\
   - id: designation-{body}
     kind: decision
