@@ -152,6 +152,8 @@ class RunProcesses:
         extra = {p: n for p, n in self.defected.items() if n}
         if not extra:
             return event
+        # the defectors are boycotters present: the act says so, or the engine would refuse its count
+        came = sum(extra.values()) + (getattr(event, "boycotters_present", None) or 0)
         if isinstance(event, ParliamentConvened):
             by_party = dict(event.present_by_party)
             if by_party:
@@ -159,17 +161,20 @@ class RunProcesses:
                     held = _count(self.state.seats, party)
                     by_party[party] = min(held, by_party.get(party, 0) + n)
                 return attrs.evolve(event, present_by_party=tuple(sorted(by_party.items())),
-                                    present=None if event.present is None else sum(by_party.values()))
+                                    present=None if event.present is None else sum(by_party.values()),
+                                    boycotters_present=came)
             if event.present is not None:
                 size = self.state.body_size or event.present
-                return attrs.evolve(event, present=min(size, event.present + sum(extra.values())))
+                return attrs.evolve(event, present=min(size, event.present + sum(extra.values())),
+                                    boycotters_present=came)
         if isinstance(event, SeatsTaken) and event.party in extra:
             seated = _count(self.state.seated, event.party)
             held = _count(self.state.seats, event.party)
             return attrs.evolve(event, members=max(0, min(event.members, held - seated)))
         if isinstance(event, VoteHeld) and event.present is not None:
             size = self.state.body_size or event.present
-            return attrs.evolve(event, present=min(size, event.present + sum(extra.values())))
+            return attrs.evolve(event, present=min(size, event.present + sum(extra.values())),
+                                boycotters_present=came)
         return event
 
     # --- generating processes ---------------------------------------------------------

@@ -104,18 +104,32 @@ def _results_announced(event: ResultsAnnounced, state: State, memo: LawMemo) -> 
 
 
 def _complaint_filed(event: ComplaintFiled, state: State, memo: LawMemo) -> Result:
-    return state.replace(complaints_pending=state.complaints_pending + (event.count or 1)), []
+    # no count: at least one complaint, and no bound on how many
+    most = None if state.complaints_most is None or event.count is None else \
+        state.complaints_most + (event.count if event.count_max is None else event.count_max)
+    return state.replace(complaints_pending=state.complaints_pending + (1 if event.count is None else event.count),
+                         complaints_most=most), []
 
 
 def _complaint_ruled(event: ComplaintRuled, state: State, memo: LawMemo) -> Result:
+    most = state.complaints_most
+    if event.count is not None and most is not None and event.count > most and event.filings_recorded:
+        msg = (f"{event.count} complaints ruled on, but at most {most} were filed and not yet ruled on (sources "
+               "that differ: count and count_max on the filing; filings not in the sources: filings_recorded: false)")
+        raise EngineError(msg, event, "count")
     pending = max(0, state.complaints_pending - (event.count or state.complaints_pending))
     if event.final:
         pending = 0
+    # a ruling with no count rules on every complaint pending
+    if event.final or not event.count:
+        most = 0
+    elif most is not None:
+        most = max(0, most - event.count)  # below 0 only for filings not recorded
     findings = []
     if event.final:
         findings.append(Finding(Verdict.INFO, "complaints.final",
                                 details=(("by", event.by), ("outcome", event.outcome))))
-    return state.replace(complaints_pending=pending,
+    return state.replace(complaints_pending=pending, complaints_most=most,
                          avenues_exhausted=state.avenues_exhausted or event.final), findings
 
 

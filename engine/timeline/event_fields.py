@@ -25,6 +25,12 @@ def _nonneg(instance: Any, attribute: attrs.Attribute, value: int | None) -> Non
         raise ValueError(msg)
 
 
+def _count_range(instance: Any, attribute: attrs.Attribute, value: int | None) -> None:
+    """``count_max``: the highest count conflicting sources give, with ``count`` the lowest."""
+    if value is not None and (instance.count is None or value < instance.count):
+        msg = (f"'{attribute.name}' ({value}) needs a 'count' no larger ({instance.count}): the sources' "
+               "lowest count is 'count', their highest 'count_max'")
+        raise ValueError(msg)
 
 
 def _one_of(options: tuple[str, ...]):

@@ -28,6 +28,7 @@ from engine.timeline.event_fields import (
     STAGES,
     STATUSES,
     Tally,
+    _count_range,
     _nonneg,
     _one_of,
     _pairs,
@@ -111,6 +112,7 @@ class ComplaintFiled(Event):
     by: str
     to: str
     count: int | None = attrs.field(default=None, validator=_nonneg)
+    count_max: int | None = attrs.field(default=None, validator=_count_range)  # conflicting sources: count..count_max
     about: str | None = None
 
 
@@ -123,6 +125,7 @@ class ComplaintRuled(Event):
     outcome: str = attrs.field(validator=_one_of(RULINGS))
     count: int | None = attrs.field(default=None, validator=_nonneg)
     final: bool = False
+    filings_recorded: bool = True  # false: the complaints' filing is not in the sources, so no bound
 
 
 @attrs.frozen(kw_only=True, cache_hash=True)
@@ -226,6 +229,7 @@ class ParliamentConvened(Event):
     presided_by: str | None = None
     present: int | None = attrs.field(default=None, validator=_nonneg)
     present_by_party: Tally = attrs.field(default=(), converter=_pairs, validator=_present_agrees)
+    boycotters_present: int | None = attrs.field(default=None, validator=_nonneg)  # counted in present
     body: str | None = None
 
     @property
@@ -267,6 +271,7 @@ class VoteHeld(Event):
     blank: int | None = attrs.field(default=0, validator=_nonneg)
     not_voting: int | None = attrs.field(default=None, validator=_nonneg)
     present: int | None = attrs.field(default=None, validator=_votes_fit)
+    boycotters_present: int | None = attrs.field(default=None, validator=_nonneg)  # counted in present
     outcome: str = attrs.field(default="adopted", validator=_one_of(OUTCOMES))
     subject: str | None = None
     method: str | None = None

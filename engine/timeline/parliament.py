@@ -65,6 +65,8 @@ def _parliament_convened(event: ParliamentConvened, state: State, memo: LawMemo)
         if state.seats and n > held:
             msg = f"{n} members of {party} present, but it holds {held} seats"
             raise EngineError(msg, event, "present_by_party")
+    if event.body in (None, memo.law.body):
+        _check_boycott(event, state, present, "present")
     findings: list[Finding] = []
     opening = event.sitting == "opening"
     if opening and state.poll is None:
@@ -107,6 +109,30 @@ def _parliament_convened(event: ParliamentConvened, state: State, memo: LawMemo)
         if state.phase.rank < Phase.ASSEMBLY_CONVENED.rank or state.phase is Phase.DISSOLVED:
             new = new.replace(phase=Phase.ASSEMBLY_CONVENED)
     return new, findings
+
+
+def _check_boycott(event: ParliamentConvened | VoteHeld, state: State, counted: int | None, field: str) -> None:
+    """Members of a party boycotting parliament are away: an act may count them only as many as it
+    says attended anyway (``boycotters_present``, which the simulator's defections write)."""
+    boycotting = state.boycotting("parliament")
+    away = sum(get(state.seats, p, 0) for p in boycotting)
+    if not away:
+        return
+    came = event.boycotters_present or 0
+    by_party = [(p, n) for p, n in getattr(event, "present_by_party", ()) if p in boycotting and n]
+    if sum(n for _, n in by_party) > came:
+        named = ", ".join(f"{n} of {p}" for p, n in by_party)
+        msg = (f"{named} present, but {'it boycotts' if len(by_party) == 1 else 'they boycott'} parliament "
+               f"(members who attended anyway: boycotters_present, here {came})")
+        raise EngineError(msg, event, "present_by_party")
+    size = state.body_size if state.body_size is not None else state.seats_total
+    if counted is not None and counted > size - away + came:
+        parties = ", ".join(sorted(p for p in boycotting if get(state.seats, p, 0)))
+        what = "present" if isinstance(event, ParliamentConvened) else "counted in the vote"
+        msg = (f"{counted} members {what}, but {parties} ({away} seats) boycott parliament, so at most "
+               f"{size - away + came} of the {size} members can attend (members who attended anyway: "
+               f"boycotters_present, here {came})")
+        raise EngineError(msg, event, field)
 
 
 def _opening_met_later(state: State, event: ParliamentConvened, present: int, memo: LawMemo,
@@ -237,6 +263,12 @@ def _vote_held(event: VoteHeld, state: State, memo: LawMemo) -> Result:
         raise EngineError(msg, event, "type")
     body, seen, present = _chamber(event, state, memo)
     _check_tally(event, seen, present)
+    if body == memo.law.body:
+        taking_part = event.ballots + (event.not_voting or 0)
+        counted = max(event.present or 0, taking_part)
+        field = "present" if event.present is not None and event.present >= taking_part else \
+            "yes" if event.yes else next((n for n in TALLY_FIELDS if getattr(event, n)), "not_voting")
+        _check_boycott(event, state, counted, field)
     findings: list[Finding] = []
     confidence = state.confidence_lawful
     day = memo.day(event.at)

@@ -186,6 +186,9 @@ class State:
     seats_stage: str | None = None
     rejecting: frozenset[str] = frozenset()
     complaints_pending: int = 0
+    #: the most complaints that can be pending: the filings' highest counts (``count_max``) less those
+    #: ruled on; None once a filing's count is unknown (no bound). ``complaints_pending`` is the least
+    complaints_most: int | None = 0
     avenues_exhausted: bool = False
     boycotts: frozenset[tuple[str, str]] = frozenset()
     gatherings: tuple[Gathering, ...] = ()

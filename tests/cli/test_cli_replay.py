@@ -141,7 +141,7 @@ class TestFromAStore:
         events = shown["events"] if isinstance(shown, dict) else shown
         version = next(e["version"] for e in events if e.get("id") == "opening-sitting")
         result = _invoke("log", "correct", store, "-s", "kh", "--version", str(version),
-                         "-f", "present_by_party={CPP: 68, CNRP: 52}", "--source", "test",
+                         "-f", "present_by_party={CPP: 68, CNRP: 52}", "-f", "boycotters_present=52", "--source", "test",
                          "--recorded-at", "2013-10-01")
         assert result.exit_code == 0, result.stderr
         before = json.loads(_invoke("state", "--store", store, "--stream", "kh", "--at", "2013-09-30",

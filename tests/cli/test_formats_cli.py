@@ -60,7 +60,8 @@ class TestMarkdownAndCsv:
         assert "| the opposition's reading | n/a | n/a |" in out
 
     def test_whatif_markdown_names_the_readings(self) -> None:
-        result = _invoke("whatif", SCENARIO, "--set", "opening-sitting.members_present=120", "--format", "markdown")
+        result = _invoke("whatif", SCENARIO, "--set", "opening-sitting.members_present=120",
+                         "--set", "opening-sitting.boycotters_present=52", "--format", "markdown")
         assert result.exit_code == 0, result.output
         assert result.stdout.startswith("# What the variant changes")
         assert "| the opposition's reading | verdict changes | VIOLATION | OK |" in result.stdout

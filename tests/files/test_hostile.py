@@ -362,3 +362,64 @@ class TestFuzzThroughTheCommandLine:
                 assert len(lines) == 1 and str(mutated) in lines[0], result.stderr
             else:  # check prints one line per bad file, then exits 2
                 assert lines and all(str(mutated) in line for line in lines), result.stderr
+
+
+class TestImpossibleFacts:
+    """Facts that can't be true together (issue 17): one line naming the file, the line and the field,
+    exit 2, from a scenario file or a what-if edit alike."""
+
+    OPENING = "    present_by_party: {CPP: 68}\n"
+    COUNCIL = "    count: 4\n"
+
+    def _edited(self, tmp_path: Path, old: str, new: str) -> Path:
+        text = SCENARIO.read_text()
+        assert text.count(old) == 1
+        path = tmp_path / "x.yaml"
+        path.write_text(text.replace(old, new))
+        return path
+
+    def test_boycotters_counted_present_in_a_file(self, runner: CliRunner, tmp_path: Path) -> None:
+        """CNRP members counted at the 2013 opening while the CNRP boycotts: the sitting's line and field."""
+        path = self._edited(tmp_path, self.OPENING, "    present_by_party: {CPP: 68, CNRP: 3}\n")
+        line = cli_error(runner, "replay", path)
+        assert line.startswith(f"impasse: error: {path}:215: events[19].present_by_party: 3 of CNRP present, "
+                               "but it boycotts parliament"), line
+        assert str(path) in cli_error(runner, "check", path)
+
+    def test_boycotters_present_makes_the_same_file_possible(self, runner: CliRunner, tmp_path: Path) -> None:
+        """Three CNRP members who attended anyway, said so: the file replays."""
+        path = self._edited(tmp_path, self.OPENING, "    present: 71\n    boycotters_present: 3\n")
+        result = runner.invoke(cli, ["replay", str(path), "--format", "json"])
+        assert result.exit_code == 0, result.stderr
+
+    def test_more_complaints_ruled_on_than_filed_in_a_file(self, runner: CliRunner, tmp_path: Path) -> None:
+        """The Council ruling on 30 when at most 22 remain (32 - 19 + 9): the ruling's line, `count`."""
+        path = self._edited(tmp_path, self.COUNCIL, "    count: 30\n")
+        line = cli_error(runner, "replay", path)
+        assert line.startswith(f"impasse: error: {path}:106: events[7].count: 30 complaints ruled on, but at "
+                               "most 22 were filed"), line
+
+    def test_whatif_edits_that_make_the_facts_impossible(self, runner: CliRunner) -> None:
+        """`--set` that counts boycotters present, or rules on more complaints than filed, is refused."""
+        line = cli_error(runner, "whatif", SCENARIO, "--set", "opening-sitting.members_present=120")
+        assert "opening-sitting" in line and "so at most 68 of the 123 members can attend" in line
+        line = cli_error(runner, "whatif", SCENARIO, "--set", "complaint_ruled@2013-08-17.count=40")
+        assert "40 complaints ruled on, but at most 32" in line
+        ok = runner.invoke(cli, ["whatif", str(SCENARIO), "--set", "opening-sitting.members_present=120",
+                                 "--set", "opening-sitting.boycotters_present=52"])
+        assert ok.exit_code == 0, ok.stderr
+
+    @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(present=st.integers(0, 123), came=st.integers(0, 55))
+    def test_any_opening_attendance_through_the_command_line(self, runner: CliRunner, present: int,
+                                                             came: int) -> None:
+        """Oracle: the 2013 opening with `present` members, `came` of them boycotters, replays iff
+        present <= 68 + came; otherwise one line naming the sitting's field."""
+        result = runner.invoke(cli, ["whatif", str(SCENARIO), "--set", f"opening-sitting.members_present={present}",
+                                     "--set", f"opening-sitting.boycotters_present={came}", "--format", "json"])
+        if present <= 68 + came:
+            assert result.exit_code == 0, result.stderr
+        else:
+            assert result.exit_code == 2
+            (line,) = result.stderr.strip().splitlines()
+            assert f"{present} members present, but CNRP (55 seats) boycott parliament" in line

@@ -23,7 +23,7 @@ def test_every_reference_cited_is_listed_once_in_order() -> None:
     assert len({r.split(". ", 1)[1] for r in refs}) == len(refs)
     body = DOC.split("## References", 1)[0]
     assert all(f"[{n}]" in body for n in range(1, len(refs) + 1))
-    assert "<https://en.vietnamplus.vn/cambodian-parliament-opens-despite-opposition-boycott/49504.vnp>" in refs[33]
+    assert "<https://en.vietnamplus.vn/cambodian-parliament-opens-despite-opposition-boycott/49504.vnp>" in refs[34]
 
 
 def test_the_readings_are_named_with_their_holder_and_claim() -> None:

@@ -24,7 +24,8 @@ class TestCompare:
 
     def test_full_house_makes_the_opening_lawful_for_the_opposition(self) -> None:
         """With 120 present the opening becomes lawful under the 120 reading; the ruling party's verdict stays ok."""
-        result = compare(KH2013, parse_variant(sets=("opening-sitting.members_present=120",)))
+        result = compare(KH2013, parse_variant(sets=("opening-sitting.members_present=120",
+                                                           "opening-sitting.boycotters_present=52")))
         changed = {(f["event"], f["rule"], f["interpretation"]): f for f in result.findings}
         opp = changed[("opening-sitting", "opening-quorum", "opposition-120-to-open")]
         assert (opp["baseline_verdict"], opp["verdict"]) == ("violation", "ok")

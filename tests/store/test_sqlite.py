@@ -311,7 +311,7 @@ class TestScenarios:
         known before the correction the sitting is quorate under the opposition's reading, after it not."""
         scenario = load_scenario(ROOT / "scenarios" / "cambodia-2013.yaml")
         opening = next(e for e in scenario.events if getattr(e, "sitting", None) == "opening")
-        recorded = [attrs.evolve(e, present=120, present_by_party=()) if e is opening else e for e in scenario.events]
+        recorded = [attrs.evolve(e, present=120, present_by_party=(), boycotters_present=52) if e is opening else e for e in scenario.events]
         clock = Clock()
         with open_store(tmp_path / "s.db", create=True, clock=clock) as store:
             store.append("kh-2013", recorded, 0, metadata=scenario_metadata(scenario), recorded_at="2013-09-23")

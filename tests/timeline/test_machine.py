@@ -6,6 +6,7 @@ import functools
 from datetime import date, timedelta
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -138,6 +139,10 @@ class CrisisMachine(RuleBasedStateMachine):
         self.day += timedelta(days=days)
         return self.day
 
+    def _room(self) -> int:
+        """The members who can attend: the boycotters of parliament are away."""
+        return 123 - sum(PARTIES[p] for p in self.state.boycotting("parliament"))
+
     @rule(days=st.integers(0, 20), party=st.sampled_from(sorted(PARTIES)))
     def boycott(self, days: int, party: str) -> None:
         self._apply(BoycottDeclared(at=self._next(days), source="s", party=party))
@@ -156,14 +161,14 @@ class CrisisMachine(RuleBasedStateMachine):
     def convene(self, days: int, data, sitting: str) -> None:
         if sitting == "ordinary" and self.state.sittings == 0:
             sitting = "opening"  # an ordinary sitting before the opening is an engine error
-        present = data.draw(st.integers(0, 123))
+        present = data.draw(st.integers(0, self._room()))
         self._apply(ParliamentConvened(at=self._next(days), source="s", sitting=sitting, present=present,
                                        convened_by=data.draw(st.sampled_from(["King", "Senate President"]))))
 
     @precondition(lambda self: self.state.sittings > 0)
     @rule(days=st.integers(0, 5), data=st.data())
     def vote(self, days: int, data) -> None:
-        present = self.state.last_present or 0
+        present = min(self.state.last_present or 0, self._room())
         yes = data.draw(st.integers(0, present))
         no = data.draw(st.integers(0, present - yes))
         self._apply(VoteHeld(at=self._next(days), source="s", motion="vote_of_confidence", yes=yes, no=no,
@@ -190,6 +195,19 @@ class CrisisMachine(RuleBasedStateMachine):
         before = self.state
         with pytest.raises(EngineError):
             transition(before, VoteHeld(at=self.day, source="s", motion="vote_of_confidence", yes=124), RULES)
+        assert self.state is before
+
+    @rule(extra=st.integers(1, 10))
+    def boycotters_counted_present_are_refused(self, extra: int) -> None:
+        """A sitting counting more members than the boycott leaves is refused, unless it says that many
+        boycotters attended anyway."""
+        before, room = self.state, self._room()
+        if room == 123 or self.state.sittings == 0:
+            return
+        sitting = ParliamentConvened(at=self.day, source="s", sitting="ordinary", present=room + extra)
+        with pytest.raises(EngineError, match="boycott parliament"):
+            transition(before, sitting, RULES)
+        transition(before, attrs.evolve(sitting, boycotters_present=extra), RULES)
         assert self.state is before
 
     @invariant()
