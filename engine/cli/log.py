@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from engine.cli.log_keys import check_signature, keygen, signature_for
 from engine.cli.params import DATE, OneLineErrors
 from engine.crisis import check_stream_pack, scenario_from_store, scenario_metadata
 from engine.errors import InputError, ScenarioError, StoreError
@@ -250,7 +251,9 @@ def export(store: str, stream: str, fmt: str, at: date | None, known_at: str | N
 @_STREAM
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: STREAM VERSION:DIGEST; json: an object.")
-def head(store: str, stream: str, fmt: str) -> None:
+@click.option("--sign", "key_file", type=click.Path(dir_okay=False), metavar="PRIVATE_KEY_FILE",
+              help="Sign the head with this Ed25519 key ('log keygen'); the signature follows the head.")
+def head(store: str, stream: str, fmt: str, key_file: str | None) -> None:
     """Print a stream's head (its last version and chained checksum) to publish or keep elsewhere.
 
     With the head kept outside the store, 'impasse log verify STORE --head STREAM=VERSION:DIGEST'
@@ -262,11 +265,12 @@ def head(store: str, stream: str, fmt: str) -> None:
     """
     with _open(store) as opened:
         found = opened.head(stream)
+    signed = {} if key_file is None else {"signature": signature_for(key_file, stream, found)}
     if fmt == "json":
         click.echo(json.dumps({"stream": stream, "version": found.version, "digest": found.digest,
-                               "head": str(found)}, indent=2))
+                               "head": str(found), **signed}, indent=2))
     else:
-        click.echo(f"{stream} {found}")
+        click.echo(" ".join([stream, str(found), *signed.values()]))
 
 
 def _heads(given: tuple[str, ...]) -> dict[str, Head]:
@@ -284,7 +288,10 @@ def _heads(given: tuple[str, ...]) -> dict[str, Head]:
 @_STORE
 @click.option("--head", "heads", multiple=True, metavar="STREAM=VERSION:DIGEST",
               help="A head published earlier (repeatable): the stream must still hold it, unchanged.")
-def verify(store: str, heads: tuple[str, ...]) -> None:
+@click.option("--signature", metavar="SIG", help="The head's signature ('log head --sign'), checked first.")
+@click.option("--public-key", "public_key", type=click.Path(dir_okay=False), metavar="FILE",
+              help="The signer's public key (the .pub 'log keygen' wrote), to check --signature with.")
+def verify(store: str, heads: tuple[str, ...], signature: str | None, public_key: str | None) -> None:
     """Check every record: versions without gaps, checksums, schema versions, payloads.
 
     The checksums are chained, so a record changed alone is found; a stream cut short, or rewritten
@@ -293,6 +300,7 @@ def verify(store: str, heads: tuple[str, ...]) -> None:
     Exit code 0 when the store is sound; 2, with one line per problem, when it is not.
     """
     published = _heads(heads)
+    signed = check_signature(published, signature, public_key)
     with _open(store) as opened:
         problems = opened.verify(published)
         versions = opened.versions()
@@ -303,7 +311,7 @@ def verify(store: str, heads: tuple[str, ...]) -> None:
         raise StoreError(msg)
     against = f"; {len(published)} published head(s) found unchanged" if published else ""
     click.echo(f"ok: {store}: {len(versions)} stream(s), {sum(versions.values())} record(s); versions contiguous, "
-               f"checksums chained, schema versions known, payloads valid{against}")
+               f"checksums chained, schema versions known, payloads valid{against}{signed}")
 
 
 @log.command()
@@ -368,3 +376,6 @@ def _is_jsonl(path: str) -> bool:
         return False
     with open_regular(path, InputError) as f:
         return f.read(64).lstrip().startswith(b"{")
+
+
+log.add_command(keygen)

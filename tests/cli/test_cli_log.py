@@ -282,3 +282,85 @@ def test_errors_through_the_impasse_command(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr == (f"impasse: error: no event store at {tmp_path / 'no.db'} "
                              f"(make one with 'impasse log init {tmp_path / 'no.db'}')\n")
+
+
+class TestSignedHeads:
+    """`log keygen`, `log head --sign` and `log verify --signature --public-key`."""
+
+    @pytest.fixture
+    def key(self, tmp_path: Path, runner: CliRunner) -> Path:
+        pytest.importorskip("cryptography")
+        path = tmp_path / "heads.pem"
+        out = ok(runner, "keygen", path).stdout
+        assert out.startswith(f"private key: {path} (mode 0600") and "BEGIN PUBLIC KEY" in out
+        return path
+
+    def _signed(self, runner: CliRunner, db: Path, key: Path) -> tuple[str, str, str]:
+        stream, head, signature = ok(runner, "head", db, "-s", "kh-2013", "--sign", key).stdout.split()
+        return stream, head, signature
+
+    def test_keygen_writes_a_private_key_only_its_owner_reads(self, key: Path, runner: CliRunner) -> None:
+        """The private key is mode 0600, the public key beside it; neither is ever overwritten."""
+        assert key.stat().st_mode & 0o777 == 0o600
+        pub = Path(f"{key}.pub")
+        assert pub.read_bytes().startswith(b"-----BEGIN PUBLIC KEY-----")
+        before = key.read_bytes()
+        assert "exists: a key file is never overwritten" in fails(runner, "keygen", key)
+        assert key.read_bytes() == before
+
+    def test_sign_and_verify_round_trip(self, db: Path, key: Path, runner: CliRunner) -> None:
+        stream, head, signature = self._signed(runner, db, key)
+        out = ok(runner, "verify", db, "--head", f"{stream}={head}", "--signature", signature,
+                 "--public-key", f"{key}.pub").stdout
+        assert out.strip().endswith(f"1 published head(s) found unchanged; the head's signature verified with {key}.pub")
+        data = json.loads(ok(runner, "head", db, "-s", "kh-2013", "--sign", key, "--format", "json").stdout)
+        assert (data["head"], data["signature"]) == (head, signature)
+
+    def test_a_tampered_head_or_signature_is_one_line(self, db: Path, key: Path, runner: CliRunner) -> None:
+        stream, head, signature = self._signed(runner, db, key)
+        version, digest = head.split(":")
+        pub = f"{key}.pub"
+        earlier = f"{stream}={int(version) - 1}:{digest}"
+        assert "does not verify" in fails(runner, "verify", db, "--head", earlier, "--signature", signature,
+                                          "--public-key", pub)
+        flipped = ("B" if signature[0] == "A" else "A") + signature[1:]
+        assert "does not verify" in fails(runner, "verify", db, "--head", f"{stream}={head}", "--signature", flipped,
+                                          "--public-key", pub)
+
+    def test_another_key_is_refused(self, db: Path, key: Path, tmp_path: Path, runner: CliRunner) -> None:
+        stream, head, signature = self._signed(runner, db, key)
+        ok(runner, "keygen", tmp_path / "other.pem")
+        line = fails(runner, "verify", db, "--head", f"{stream}={head}", "--signature", signature,
+                     "--public-key", tmp_path / "other.pem.pub")
+        assert "another key signed it" in line
+
+    def test_a_signed_head_the_stream_no_longer_holds(self, db: Path, key: Path, runner: CliRunner) -> None:
+        """The signature is the publisher's, but the chain must still hold the head: a head for a
+        version the stream never reached is signed, verifies, and is then refused by the chain."""
+        from engine.cli.log_keys import signature_for
+        from engine.store.records import Head
+
+        stream, head, _ = self._signed(runner, db, key)
+        later = Head(int(head.split(":")[0]) + 5, head.split(":")[1])
+        signature = signature_for(str(key), stream, later)
+        result = runner.invoke(log, ["verify", str(db), "--head", f"{stream}={later}", "--signature", signature,
+                                     "--public-key", f"{key}.pub"])
+        assert result.exit_code == 2 and "problem(s) found" in result.stderr
+
+    def test_options_that_go_together(self, db: Path, key: Path, runner: CliRunner) -> None:
+        stream, head, signature = self._signed(runner, db, key)
+        assert "go together" in fails(runner, "verify", db, "--head", f"{stream}={head}", "--signature", signature)
+        assert "exactly one --head" in fails(runner, "verify", db, "--signature", signature, "--public-key",
+                                             f"{key}.pub")
+        assert "not an Ed25519 private key" in fails(runner, "head", db, "-s", "kh-2013", "--sign", f"{key}.pub")
+        assert "private key" in fails(runner, "head", db, "-s", "kh-2013", "--sign", db.parent / "missing.pem")
+
+    def test_without_cryptography_one_line_names_the_extra(self, db: Path, tmp_path: Path, runner: CliRunner,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+        import sys
+
+        for name in [m for m in sys.modules if m == "cryptography" or m.startswith("cryptography.")]:
+            monkeypatch.setitem(sys.modules, name, None)
+        line = fails(runner, "keygen", tmp_path / "k.pem")
+        assert line.split(": ", 1)[1] == "signed heads need the cryptography library: pip install 'impasse-engine[sign]'"
+        assert not (tmp_path / "k.pem").exists()

@@ -149,3 +149,107 @@ class TestCommands:
         assert bad.exit_code == 2 and "s@6: truncated" in bad.stdout
         wrong = runner.invoke(cli, ["log", "verify", str(path), "--head", head])
         assert wrong.exit_code == 2 and "STREAM=VERSION:DIGEST" in wrong.stderr
+
+
+@pytest.fixture(scope="module")
+def keys() -> tuple[bytes, bytes]:
+    """An Ed25519 key pair (PEM), made once for the module."""
+    pytest.importorskip("cryptography")
+    from engine.store.signing import generate_key
+
+    return generate_key()
+
+
+HEAD = Head(30, "a3" * 32)
+
+
+class TestSignedHeads:
+    """A head signed with the publisher's key: the signature covers stream, version and digest together."""
+
+    def test_a_signature_verifies_with_the_public_key(self, keys: tuple[bytes, bytes]) -> None:
+        from engine.store.signing import public_key_of, sign_head, verify_head
+
+        private, public = keys
+        signature = sign_head(private, "kh-2013", HEAD)
+        assert len(signature) == 88 and public_key_of(private) == public
+        verify_head(public, "kh-2013", HEAD, signature)
+
+    @pytest.mark.parametrize(("stream", "head"), [("kh-2014", HEAD), ("kh-2013", Head(29, HEAD.digest)),
+                                                  ("kh-2013", Head(30, "b3" + HEAD.digest[2:]))])
+    def test_a_changed_stream_version_or_digest_is_refused(self, keys: tuple[bytes, bytes], stream: str,
+                                                          head: Head) -> None:
+        from engine.store.signing import sign_head, verify_head
+
+        private, public = keys
+        signature = sign_head(private, "kh-2013", HEAD)
+        with pytest.raises(StoreError, match="does not verify"):
+            verify_head(public, stream, head, signature)
+
+    def test_a_tampered_signature_is_refused(self, keys: tuple[bytes, bytes]) -> None:
+        import base64
+
+        from engine.store.signing import sign_head, verify_head
+
+        private, public = keys
+        raw = bytearray(base64.b64decode(sign_head(private, "kh-2013", HEAD)))
+        raw[10] ^= 1
+        with pytest.raises(StoreError, match="does not verify"):
+            verify_head(public, "kh-2013", HEAD, base64.b64encode(bytes(raw)).decode())
+        for text in ("", "not base64!", base64.b64encode(bytes(raw[:63])).decode()):
+            with pytest.raises(StoreError, match="64-byte signature in base64"):
+                verify_head(public, "kh-2013", HEAD, text)
+
+    def test_another_key_is_refused(self, keys: tuple[bytes, bytes]) -> None:
+        from engine.store.signing import generate_key, sign_head, verify_head
+
+        private, _ = keys
+        _, other = generate_key()
+        with pytest.raises(StoreError, match="another key signed it"):
+            verify_head(other, "kh-2013", HEAD, sign_head(private, "kh-2013", HEAD))
+
+    def test_keys_that_are_not_ed25519_pem_are_refused(self, keys: tuple[bytes, bytes]) -> None:
+        """A public key given as the private one, text that is no key, an encrypted key: one message each."""
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import ed25519
+
+        from engine.store.signing import sign_head, verify_head
+
+        private, public = keys
+        for wrong in (public, b"hello", b""):
+            with pytest.raises(StoreError, match="not an Ed25519 private key"):
+                sign_head(wrong, "s", HEAD)
+        with pytest.raises(StoreError, match="not an Ed25519 public key"):
+            verify_head(private, "s", HEAD, "A" * 88)
+        locked = ed25519.Ed25519PrivateKey.generate().private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(b"secret"))
+        with pytest.raises(StoreError, match="encrypted"):
+            sign_head(locked, "s", HEAD)
+
+    def test_without_cryptography_one_line_names_the_extra(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import sys
+
+        from engine.store.signing import generate_key
+
+        for name in [m for m in sys.modules if m == "cryptography" or m.startswith("cryptography.")]:
+            monkeypatch.setitem(sys.modules, name, None)
+        with pytest.raises(StoreError, match=r"pip install 'impasse-engine\[sign\]'"):
+            generate_key()
+
+    @settings(max_examples=25, deadline=None)
+    @given(stream=st.text(min_size=1, max_size=30), version=st.integers(1, 10**9),
+           digest=st.text("0123456789abcdef", min_size=64, max_size=64), other=st.text(min_size=1, max_size=30))
+    def test_a_signature_holds_for_its_own_head_only(self, keys: tuple[bytes, bytes], stream: str, version: int,
+                                                     digest: str, other: str) -> None:
+        """Any stream name (JSON keeps it apart from the version): the signature verifies for the head
+        it was made over, and for no other stream's."""
+        from engine.store.signing import sign_head, signed_bytes, verify_head
+
+        private, public = keys
+        head = Head(version, digest)
+        signature = sign_head(private, stream, head)
+        verify_head(public, stream, head, signature)
+        if other != stream:
+            assert signed_bytes(other, head) != signed_bytes(stream, head)
+            with pytest.raises(StoreError, match="does not verify"):
+                verify_head(public, other, head, signature)
