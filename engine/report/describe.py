@@ -55,6 +55,8 @@ def _(event: ParliamentConvened) -> str:
     if event.members_present is not None:
         by_party = ", ".join(f"{p} {n}" for p, n in event.present_by_party)
         parts.append(f"{event.members_present} present" + (f" ({by_party})" if by_party else ""))
+    if event.boycotters_present:
+        parts.append(f"{event.boycotters_present} of them breaking a boycott")
     if event.convened_by:
         parts.append(f"convened by {event.convened_by}")
     return ", ".join(parts)
@@ -74,6 +76,8 @@ def _(event: VoteHeld) -> str:
         # the new ones are named when recorded
         extra = [(event.blank, "blank"), (event.not_voting, "not voting")]
         tally += "".join(f", {_count(n)} {word}" for n, word in extra if n)
+    if event.boycotters_present:
+        tally += f" ({event.boycotters_present} breaking a boycott)"
     where = f" ({event.body.replace('-', ' ')})" if event.body else ""
     return f"vote on {event.motion.replace('_', ' ')}{where}: {tally}; {event.outcome}"
 

@@ -115,7 +115,8 @@ def _complaint_ruled(event: ComplaintRuled, state: State, memo: LawMemo) -> Resu
     most = state.complaints_most
     if event.count is not None and most is not None and event.count > most and event.filings_recorded:
         msg = (f"{event.count} complaints ruled on, but at most {most} were filed and not yet ruled on (sources "
-               "that differ: count and count_max on the filing; filings not in the sources: filings_recorded: false)")
+               "that differ on a filing's count: its highest as count_max; filings not in the sources: "
+               "filings_recorded: false)")
         raise EngineError(msg, event, "count")
     pending = max(0, state.complaints_pending - (event.count or state.complaints_pending))
     if event.final:
