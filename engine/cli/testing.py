@@ -41,11 +41,11 @@ def test(files: tuple[str, ...], fmt: str, failures_only: bool) -> None:
     from engine.crisis import replay_scenario
     from engine.files.scenarios import load_scenario
     from engine.report.jsontext import dumps
-    from engine.report.testing import check, outcomes_data, outcomes_text
+    from engine.report.testing import Outcome, check, outcomes_data, outcomes_text
 
     scenarios = [load_scenario(path) for path in files]  # every file read before anything prints
-    results = []
-    empty = []
+    results: list[Outcome] = []
+    empty: list[str] = []
     for scenario in scenarios:
         if not scenario.expect:
             empty.append(scenario.path)

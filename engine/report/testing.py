@@ -129,7 +129,8 @@ def _finding(timeline: Timeline, place: _Place, exp: Expectation) -> Outcome:
         return Outcome(exp, not picked, [_name(f) for f in picked] or None,
                        _sentences(picked, timeline) or None)
     if not picked:
-        return Outcome(exp, passed=False, found=f"no such finding; found: {', '.join(_name(f) for f in findings) or 'none'}")
+        here = ", ".join(_name(f) for f in findings) or "none"
+        return Outcome(exp, passed=False, found=f"no such finding (here: {here})")
     message = _sentences(picked, timeline)
     if exp.field == "found":
         return Outcome(exp, True, [_name(f) for f in picked], message)
