@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from engine.cli.main import cli
@@ -101,3 +102,33 @@ class TestTest:
                               capture_output=True, text=True, check=False)
         assert proc.returncode == 0 and "Traceback" not in proc.stderr
         assert [line[:4] for line in proc.stdout.splitlines()] == ["PASS", "PASS"]
+
+
+class TestTheDocs:
+    """docs/scenarios.md, "Expected verdicts", shows what the engine does."""
+
+    DOC = Path("docs/scenarios.md").read_text(encoding="utf-8")
+    SECTION = DOC[DOC.index("## Expected verdicts"):DOC.index("## Errors")]
+
+    def test_the_example_section_holds_for_2003(self) -> None:
+        """The section's YAML example, put in the 2003 scenario in place of its own, passes."""
+        from engine.crisis import replay_scenario
+        from engine.files.scenarios import parse_scenario
+        from engine.report.testing import check
+
+        example = re.search(r"```yaml\n(.*?)```", self.SECTION, flags=re.S).group(1)  # type: ignore[union-attr]
+        text = Path(SCENARIO).read_text(encoding="utf-8")
+        scenario = parse_scenario(text[:text.index("\nexpect:")] + "\n" + example, SCENARIO)
+        outcomes = check(replay_scenario(scenario), scenario.expect)
+        assert len(outcomes) > 10 and all(o.passed for o in outcomes)
+
+    def test_the_failure_shown_is_the_one_printed(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """The failing run the page shows as text is what the command prints."""
+        shown = re.search(r"```text\n(FAIL changed.yaml.*?)```", self.SECTION, flags=re.S).group(1)  # type: ignore[union-attr]
+        text = Path("scenarios/cambodia-2008.yaml").read_text(encoding="utf-8")
+        monkeypatch.chdir(tmp_path)
+        Path("changed.yaml").write_text(text.replace("count: 94, required: 62", "count: 95, required: 62"),
+                                        encoding="utf-8")
+        result = _invoke("changed.yaml", "--failures")
+        assert result.exit_code == 1
+        assert result.stdout == shown
