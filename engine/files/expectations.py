@@ -177,7 +177,8 @@ class _Reader:
         return self.out
 
     def add(self, scope: Scope, kind: str, field: str, where: Path, expected: Any, **extra: Any) -> None:
-        line, _ = self.doc.position(where)
+        # a value's key names its line (for a list written below its key, the key's line, not the first item's)
+        line, _ = self.doc.key_position(where) if isinstance(where[-1], str) else self.doc.position(where)
         self.out.append(Expectation(scope, kind, field, expected, line=line, path=self.doc.path,
                                     where=_dotted(where), **extra))
 
