@@ -163,7 +163,9 @@ class Located(Generic[E]):
 
     def key_position(self, where: Path) -> tuple[int | None, int | None]:
         """Line and column of the key of the mapping entry at ``where`` (its value's, for a list item)."""
-        return self._positions.get((*where[:-1], _KEY, where[-1]), self.position(where)) if where else self.position(where)
+        if not where:
+            return self.position(where)
+        return self._positions.get((*where[:-1], _KEY, where[-1]), self.position(where))
 
     def fail(self, where: Path, reason: str, *, field: str | None = None) -> E:
         """An error of the loader's type placed at ``where`` (``field`` defaults to the path)."""
