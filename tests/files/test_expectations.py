@@ -4,6 +4,7 @@ error naming file, line and field."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -20,6 +21,7 @@ from engine.files.expectations import (
     Expectation,
     Scope,
 )
+from engine.files.located_yaml import load_located
 from engine.files.scenarios import parse_scenario
 from tests.helpers import scenario_text
 
@@ -184,3 +186,14 @@ def test_the_schema_is_built_from_the_keys_the_reader_checks() -> None:
     assert set(finding) == {*FINDING_SELECTORS, *FINDING_CHECKS, "absent"}
     assert scope["properties"]["state"]["properties"]["phase"]["enum"][0] == "before the poll"
     assert json.loads(json.dumps(EXPECT_SCHEMA)) == EXPECT_SCHEMA
+
+
+@pytest.mark.parametrize("path", sorted(Path("scenarios").glob("*.yaml")), ids=lambda p: p.name)
+def test_the_bundled_sections_meet_the_schema(path: Path) -> None:
+    """Each bundled 'expect:' section, as read (dates as text), meets EXPECT_SCHEMA; a misspelt key does not."""
+    jsonschema = pytest.importorskip("jsonschema")
+    section = load_located(path.read_bytes(), str(path), ScenarioError).data["expect"]
+    jsonschema.validate(section, EXPECT_SCHEMA)
+    first = next(iter(section))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({first: {"stat": {}}}, EXPECT_SCHEMA)
