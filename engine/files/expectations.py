@@ -110,7 +110,8 @@ class Expectation:
         kind: ``finding`` (``field`` a check of :data:`FINDING_CHECKS`, ``details.NAME``, ``found``
             that such a finding exists or ``absent`` that none does), ``derived`` (``field``
             ``count``, or ``item`` with ``index``), ``state`` (``field`` one of :data:`STATE_FIELDS`;
-            ``reasons`` one reason a ``item``) or ``history`` (one of :data:`HISTORY_FIELDS`).
+            ``reasons`` holds the list of reasons expected among the impasse's) or ``history`` (``field``
+            one of :data:`HISTORY_FIELDS`, ``expected`` the successive values).
         field: what is compared.
         expected: the value expected, as plain data (text, numbers, booleans, lists, mappings).
         select: for a finding, the selectors given ((key, value) pairs), and for ``verdict`` with
@@ -231,10 +232,10 @@ class _Reader:
         for key, kind in FINDING_CHECKS.items():
             if key not in item:
                 continue
-            if kind == "details":
-                details = d.mapping((*where, key), [str(k) for k in (item[key] or {})] if isinstance(item[key], dict)
-                                    else ())
-                for name in details:
+            if kind == "details":  # any names: a finding's details differ by code
+                if not isinstance(item[key], dict):
+                    raise d.fail((*where, key), "must be a mapping of detail names to values")
+                for name in item[key]:
                     value = self.value((*where, key, name), "any")
                     self.add(scope, "finding", f"details.{name}", (*where, key, name), value, select=tuple(select))
                 continue
@@ -306,7 +307,8 @@ class _Reader:
         if kind == "dates":
             return [d.day((*where, i)).isoformat() for i in range(len(d.items(where)))]  # type: ignore[union-attr]
         if kind == "seats":
-            d.mapping(where, [str(k) for k in raw] if isinstance(raw, dict) else ())
+            if not isinstance(raw, dict):
+                raise d.fail(where, "must be a mapping of parties to seats")
             return {str(k): d.integer((*where, k)) for k in raw}
         if kind == "deadlines":  # a list of rules, or a mapping of rule to due day
             if isinstance(raw, dict):

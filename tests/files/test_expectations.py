@@ -132,6 +132,10 @@ BAD = [
                  "unknown field 'colour'", "", id="unknown-derived-field"),
     pytest.param("  opening: {history: {impasse: [none]}}", "expect.opening.history", "goes under 'end'", "",
                  id="history-not-at-end"),
+    pytest.param("  end: {findings: [{rule: q, details: [winner]}]}", "expect.end.findings[0].details",
+                 "must be a mapping of detail names to values", "", id="details-not-a-mapping"),
+    pytest.param("  end: {state: {seats: 68}}", "expect.end.state.seats", "must be a mapping of parties to seats", "",
+                 id="seats-not-a-mapping"),
     pytest.param("  end: {state: {impasse: none, seats: {CPP: many}}}", "expect.end.state.seats.CPP",
                  "must be a whole number", "", id="seats-not-a-number"),
 ]
