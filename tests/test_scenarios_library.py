@@ -75,3 +75,38 @@ def test_the_bulgarian_replay_until_a_date_keeps_the_election_due() -> None:
     steps = timeline_data(timeline_view(scenario, timeline))["steps"]
     derived = [(s["at"], s["event"]["type"], s["line"], s["summary"]) for s in steps if s["derived"]]
     assert derived == [(date(2021, 5, 12), "assembly_dissolved", None, "assembly dissolved (derived)")]
+
+
+def _numbers(value: object, where: tuple = ()) -> list[tuple]:
+    """The paths of the whole numbers in plain data (booleans are not numbers)."""
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _numbers(v, (*where, k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in _numbers(v, (*where, i))]
+    return [where] if isinstance(value, int) and not isinstance(value, bool) else []
+
+
+@pytest.mark.parametrize("path", LIBRARY, ids=lambda p: p.name)
+def test_every_expected_number_is_checked_at_its_line(path: Path) -> None:
+    """Each whole number in a bundled 'expect:' section, changed by one, makes exactly one expectation fail, at
+    the number's line: none is ignored, none is checked twice."""
+    from engine.errors import ScenarioError
+    from engine.files.located_yaml import load_located
+    from engine.files.scenarios import parse_scenario
+
+    text = path.read_text(encoding="utf-8")
+    doc = load_located(text, str(path), ScenarioError)
+    timeline = _timeline(path.stem)
+    lines = text.splitlines(keepends=True)
+    numbers = _numbers(doc.get(("expect",)), ("expect",))
+    assert numbers, "no number expected"
+    for where in numbers:
+        line, column = doc.position(where)
+        assert line is not None and column is not None
+        old = str(doc.get(where))
+        row = lines[line - 1]
+        assert row[column - 1:].startswith(old), (row, old)
+        changed = [*lines[:line - 1], row[:column - 1] + str(int(old) + 1) + row[column - 1 + len(old):], *lines[line:]]
+        scenario = parse_scenario("".join(changed), str(path))
+        failed = [o for o in check(timeline, scenario.expect) if not o.passed]
+        assert [o.expectation.line for o in failed] == [line], (where, outcomes_text(failed))
