@@ -28,6 +28,7 @@ __all__ = ["cli", "main"]
 #: lists them by). ``log`` opens the event store, which the other commands never need.
 _LAZY = {
     "log": ("engine.cli.log", "log", "Record a crisis as it unfolds: an append-only event store."),
+    "test": ("engine.cli.testing", "test", "Check scenarios against their own 'expect:' verdicts."),
 }
 
 

@@ -161,6 +161,12 @@ class Located(Generic[E]):
             where = where[:-1]
         return self._positions.get((), (None, None))
 
+    def key_position(self, where: Path) -> tuple[int | None, int | None]:
+        """Line and column of the key of the mapping entry at ``where`` (its value's, for a list item)."""
+        if not where:
+            return self.position(where)
+        return self._positions.get((*where[:-1], _KEY, where[-1]), self.position(where))
+
     def fail(self, where: Path, reason: str, *, field: str | None = None) -> E:
         """An error of the loader's type placed at ``where`` (``field`` defaults to the path)."""
         line, column = self.position(where)
@@ -168,7 +174,7 @@ class Located(Generic[E]):
 
     def fail_key(self, where: Path, reason: str) -> E:
         """Like :meth:`fail`, placed at the mapping key (for unknown fields) rather than its value."""
-        line, column = self._positions.get((*where[:-1], _KEY, where[-1]), self.position(where))
+        line, column = self.key_position(where)
         return self.error(reason, path=self.path, line=line, column=column, field=dotted(where))
 
     # --- typed accessors used by the loaders -----------------------------------------

@@ -16,6 +16,7 @@ import attrs
 import cattrs
 
 from engine.errors import ImpasseError, ScenarioError
+from engine.files.expectations import Expectation, parse_expectations
 from engine.files.located_yaml import Located, Path, load_located, read_file
 from engine.files.packs import load_pack
 from engine.files.uncertain import Defection, Delay, Happens, Talks, Uncertainty
@@ -31,7 +32,7 @@ from engine.timeline.events import (
 
 __all__ = ["Party", "Scenario", "dump_scenario", "load_scenario", "parse_event", "parse_scenario"]
 
-_TOP = ("scenario", "parties", "events", "uncertain")
+_TOP = ("scenario", "parties", "events", "uncertain", "expect")
 _META = ("id", "title", "country", "constitution", "body", "interpretations", "sources", "notes", "description")
 _PARTY = ("id", "name", "role", "note", "source")
 _NOTHING_UNCERTAIN = Uncertainty()  # frozen, so every scenario without an 'uncertain:' section can share it
@@ -65,6 +66,8 @@ class Scenario:
     notes: tuple[str, ...] = ()
     path: str = "<scenario>"
     uncertain: Uncertainty = _NOTHING_UNCERTAIN
+    #: what the author expects the replay to reach (``expect:``; not part of the crisis, so not dumped)
+    expect: tuple[Expectation, ...] = ()
 
     def line_of(self, event: Event) -> int | None:
         """The line an event starts on in its file (None for events made by the engine)."""
@@ -198,6 +201,7 @@ class _Reader:
             notes=d.texts(("scenario", "notes")),
             path=d.path,
             uncertain=uncertain,
+            expect=parse_expectations(d, ids, interps),
         )
 
     def uncertain(self, ids: dict[str, int], parties: list[str], events: list[Event]) -> Uncertainty:
