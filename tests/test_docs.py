@@ -25,7 +25,6 @@ import shlex
 import stat
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import attrs
@@ -171,17 +170,11 @@ def check_block(block: Block, scratch: Scratch) -> None:
             assert result.stdout + result.stderr == command.shown, f"{block.id}: $ {command.text}"
 
 
-def _page_blocks() -> Iterator[tuple[int, Block]]:
-    for page in PAGES:
-        for index, block in enumerate(blocks(page)):
-            yield index, block
+PAGE_BLOCKS = [block for page in PAGES for block in blocks(page)]
 
 
-PAGE_BLOCKS = list(_page_blocks())
-
-
-@pytest.mark.parametrize(("index", "block"), PAGE_BLOCKS, ids=[b.id for _, b in PAGE_BLOCKS])
-def test_block_runs(index: int, block: Block, scratch_for) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("block", PAGE_BLOCKS, ids=[b.id for b in PAGE_BLOCKS])
+def test_block_runs(block: Block, scratch_for) -> None:  # type: ignore[no-untyped-def]
     """The block does what the page says, after the page's earlier blocks (run first if not yet run)."""
     if block.not_run:
         pytest.skip(f"not run: {block.not_run}")
@@ -199,7 +192,7 @@ def test_block_runs(index: int, block: Block, scratch_for) -> None:  # type: ign
 
 def test_pages_have_blocks_that_run() -> None:
     """The walkthroughs are there to be run: the tutorial's five questions, the store's story, cli.md."""
-    counted = {page.name: sum(1 for _, b in PAGE_BLOCKS if b.page == page and not b.not_run) for page in PAGES}
+    counted = {page.name: sum(1 for b in PAGE_BLOCKS if b.page == page and not b.not_run) for page in PAGES}
     assert counted["tutorial.md"] >= 5 and counted["store.md"] >= 6 and counted["cli.md"] >= 1
 
 
