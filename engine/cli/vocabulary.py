@@ -10,9 +10,8 @@ word or a short flag that already means something else. :data:`OLD_SPELLINGS` li
 from __future__ import annotations
 
 from collections.abc import Callable, MutableMapping
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
-import attrs
 import click
 
 __all__ = ["OLD_SPELLINGS", "VOCABULARY", "OldSpelling", "Word", "old_spelling"]
@@ -20,9 +19,12 @@ __all__ = ["OLD_SPELLINGS", "VOCABULARY", "OldSpelling", "Word", "old_spelling"]
 _F = TypeVar("_F", bound=Callable[..., Any])
 
 
-@attrs.frozen
-class Word:
-    """One idea of the command line: its option's name and short flag (``None``: it has none)."""
+class Word(NamedTuple):
+    """One idea of the command line: its option's name and short flag (``None``: it has none).
+
+    A named tuple, not an attrs class: this module loads with every command, and attrs would add a
+    fifth to the start-up of ``impasse --help``.
+    """
 
     idea: str
     name: str
@@ -55,8 +57,7 @@ VOCABULARY: tuple[Word, ...] = (
 )
 
 
-@attrs.frozen
-class Spelling:
+class Spelling(NamedTuple):
     """An old spelling of an option of one command, and the option's name now."""
 
     command: str  # the command path after 'impasse', e.g. 'log correct'

@@ -203,7 +203,7 @@ class TestPythonDashM:
 
 
 #: what no command needs to start: each is imported by the commands that use it, when they run
-_HEAVY = ("simpy", "yaml", "sqlite3", "rich", "engine.store", "engine.timeline", "engine.cli.log")
+_HEAVY = ("simpy", "yaml", "sqlite3", "rich", "attrs", "engine.store", "engine.timeline", "engine.cli.log")
 
 
 def _help_in_a_fresh_interpreter(before: str = "") -> tuple[str, list[str]]:
