@@ -16,7 +16,7 @@ __all__ = ["packs_command", "rules"]
 @click.command()
 @click.argument("pack", metavar="PACK", shell_complete=complete_packs)
 @click.option("--at", "-a", "at", type=DATE, help="Date (YYYY-MM-DD) whose rules to show; default today.")
-@click.option("--interpretation", "-i", shell_complete=complete_readings,
+@click.option("--interpretation", "-i", metavar="READING", shell_complete=complete_readings,
               help="A named reading from the pack (see the list at the end).")
 @FORMAT
 @old_spelling("--on", now="--at", dest="at")

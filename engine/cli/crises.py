@@ -73,7 +73,8 @@ def _crisis(file: str | None, store: str | None, stream: str | None, known_at: s
               show_default=True,
               help="text: a timeline table and every finding; json: one object (docs/replay-format.md); "
                    "markdown: a report with its sources; csv: one row per finding, for spreadsheets.")
-@click.option("--interpretation", "-i", "interpretations", multiple=True, shell_complete=complete_readings,
+@click.option("--interpretation", "-i", "interpretations", multiple=True, metavar="READING",
+              shell_complete=complete_readings,
               help="Judge under this reading only (repeatable); default: the readings the scenario lists.")
 @click.option("--at", "-a", "at", type=DATE,
               help="Stop after this date (YYYY-MM-DD). Default: the last event, or later while deadlines run "
@@ -117,7 +118,8 @@ def replay(file: str | None, store: str | None, stream: str | None, known_at: st
 @click.argument("file", type=SCENARIO, metavar="[FILE]", required=False)
 @_store_options
 @click.option("--at", "-a", "at", type=DATE, required=True, help="The date (YYYY-MM-DD) to show the state at.")
-@click.option("--interpretation", "-i", "interpretations", multiple=True, shell_complete=complete_readings,
+@click.option("--interpretation", "-i", "interpretations", multiple=True, metavar="READING",
+              shell_complete=complete_readings,
               help="Judge under this reading only (repeatable); default: the scenario's readings.")
 @_LAW_AS_OF
 @FORMAT_MARKDOWN

@@ -22,7 +22,8 @@ __all__ = ["explain", "report"]
 @_store_options
 @click.option("--output", "-o", "output", type=click.Path(dir_okay=False, writable=True), required=True,
               metavar="PATH", help="The HTML file to write (one file: CSS and diagrams inline, opens offline).")
-@click.option("--interpretation", "-i", "interpretations", multiple=True, shell_complete=complete_readings,
+@click.option("--interpretation", "-i", "interpretations", multiple=True, metavar="READING",
+              shell_complete=complete_readings,
               help="Judge under this reading only (repeatable); default: the readings the scenario lists.")
 @click.option("--at", "-a", "at", type=DATE, help="Stop after this date (YYYY-MM-DD). Default: as impasse replay.")
 @_LAW_AS_OF
@@ -55,7 +56,8 @@ def report(file: str | None, store: str | None, stream: str | None, known_at: st
 @click.command()
 @click.argument("file", type=SCENARIO, metavar="FILE")
 @click.argument("event_id", metavar="EVENT_ID", shell_complete=complete_events)
-@click.option("--interpretation", "-i", "interpretations", multiple=True, shell_complete=complete_readings,
+@click.option("--interpretation", "-i", "interpretations", multiple=True, metavar="READING",
+              shell_complete=complete_readings,
               help="Explain under this reading only (repeatable); default: the readings the scenario lists.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text for people, json for programs (docs/report.md).")

@@ -36,7 +36,8 @@ _MAX_WORKERS = _PER_CORE * (os.cpu_count() or 1)
               help="Add an event, written as in a scenario file: '{type: boycott_ended, at: 2013-09-20, party: CNRP}'. "
                    "'source' may be left out; 'before: ID' puts it just before that event, on its day (otherwise it "
                    "comes after the events of its day).")
-@click.option("--interpretation", "-i", "interpretations", multiple=True, shell_complete=complete_readings,
+@click.option("--interpretation", "-i", "interpretations", multiple=True, metavar="READING",
+              shell_complete=complete_readings,
               help="Judge under this reading only (repeatable).")
 @FORMAT_MARKDOWN
 def whatif(file: str, drops: tuple[str, ...], sets: tuple[str, ...], shifts: tuple[str, ...],
@@ -81,7 +82,8 @@ def whatif(file: str, drops: tuple[str, ...], sets: tuple[str, ...], shifts: tup
 @click.option("--workers", "-w", type=click.IntRange(min=1, max=_MAX_WORKERS), default=1, show_default=True,
               help=f"Worker processes: at most {_PER_CORE} per CPU core ({_MAX_WORKERS} here), and no more are "
                    "started than the runs need (one per 250 runs).")
-@click.option("--interpretation", "-i", "interpretations", multiple=True, shell_complete=complete_readings,
+@click.option("--interpretation", "-i", "interpretations", multiple=True, metavar="READING",
+              shell_complete=complete_readings,
               help="Judge under this reading only (repeatable).")
 @click.option("--plot", type=click.Path(dir_okay=False, writable=True),
               help="Write a figure (PNG or SVG; needs matplotlib).")

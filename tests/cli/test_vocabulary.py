@@ -77,6 +77,18 @@ def test_no_short_flag_means_two_things() -> None:
     assert "-s" in meanings and meanings["-s"] == {"--stream"}
 
 
+def test_one_word_one_placeholder() -> None:
+    """A word of the vocabulary shows the same placeholder in every command's help (-i READING, -s ID); a
+    choice, as --format, lists what each command offers."""
+    shown: dict[str, set[str]] = defaultdict(set)
+    for path, command in COMMANDS.items():
+        ctx = click.Context(command, info_name=path)
+        for option in _options(command):
+            if _long(option) in WORDS and not option.is_flag and not isinstance(option.type, click.Choice):
+                shown[_long(option)].add(option.make_metavar(ctx))
+    assert {name: found for name, found in shown.items() if len(found) > 1} == {}
+
+
 @pytest.mark.parametrize("path", sorted(COMMANDS))
 def test_dates_are_named_as_dates(path: str) -> None:
     """A date option is --at (the day something happened, or the day to stop or look at) or
