@@ -99,7 +99,7 @@ class OldSpelling(click.Option):
     def handle_parse_result(self, ctx: click.Context, opts: Any, args: list[str]) -> tuple[Any, list[str]]:
         if self.name in opts:
             if not ctx.resilient_parsing:  # not while completing a command line
-                command = " ".join(["impasse", *ctx.command_path.split()[1:], "/".join(self.opts)])
+                command = " ".join(["impasse", *ctx.command_path.split()[1:], *self.opts])
                 click.echo(f"impasse: note: '{command}' is deprecated and goes after this release: write {self.now}",
                            err=True)
             cast(MutableMapping[str, Any], opts).setdefault(self.dest, opts[self.name])
@@ -107,6 +107,14 @@ class OldSpelling(click.Option):
 
 
 def old_spelling(*spellings: str, now: str, dest: str) -> Callable[[_F], _F]:
-    """A decorator adding ``spellings`` as the hidden old spelling of the option ``now`` (named ``dest``)."""
-    name = "old_" + "_".join(s.strip("-").replace("-", "_") for s in spellings) + "_for_" + dest
-    return click.option(*spellings, name, cls=OldSpelling, now=now, dest=dest)
+    """A decorator adding each of ``spellings`` as a hidden old spelling of the option ``now`` (named
+    ``dest``); one option each, so that the note names the spelling that was typed."""
+    options = [click.option(spelling, f"old_{spelling.strip('-').replace('-', '_')}_for_{dest}", cls=OldSpelling,
+                            now=now, dest=dest) for spelling in spellings]
+
+    def decorate(command: _F) -> _F:
+        for option in options:
+            command = option(command)
+        return command
+
+    return decorate

@@ -151,6 +151,19 @@ class TestOldSpellings:
             assert before.exit_code == after.exit_code == 0
             assert before.stdout == after.stdout and "deprecated" in before.stderr and after.stderr == ""
 
+    def test_the_note_names_the_spelling_typed(self, runner: CliRunner, tmp_path: Path) -> None:
+        """log correct had --version and -v: each, typed, is named in the note, and corrects the event."""
+        db = str(tmp_path / "c.db")
+        for args in (["init", db, "-s", "x", "--constitution", "kh"],
+                     ["append", db, "-s", "x", "parliament_convened", "-a", "2013-09-23", "-f", "sitting=opening",
+                      "-f", "present=120", "--source", "wire"]):
+            assert runner.invoke(cli, ["log", *args]).exit_code == 0
+        for spelling in ("-v", "--version"):
+            result = runner.invoke(cli, ["log", "correct", db, "-s", "x", spelling, "2", "-f", "present=68"])
+            assert result.exit_code == 0, result.output
+            assert result.stdout.startswith("corrected version 2 of x")
+            assert f"'impasse log correct {spelling}' is deprecated" in result.stderr
+
     def test_hidden_from_help(self, runner: CliRunner) -> None:
         """--help shows the new spellings only."""
         text = runner.invoke(cli, ["simulate", "--help"]).stdout
