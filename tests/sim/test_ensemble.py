@@ -238,6 +238,17 @@ class TestCommand:
         result = runner.invoke(cli, ["simulate", "scenarios/cambodia-2013.yaml", "--runs", "20", "--plot", str(out)])
         assert result.exit_code == 0 and out.stat().st_size > 1000
 
+    def test_the_figure_hatches_the_fallback_in_its_bar(self) -> None:
+        """The runs that ended as recorded on one day are drawn over their bar; an event spread over
+        several days is not split between bars (the text names them)."""
+        from engine.sim.plots import _fallback_bars
+
+        data = {"histogram": [(0, 9, 5), (10, 19, 7)],
+                "recorded_fallback": {"events": [{"event": "a", "runs": 4, "days": [12, 12]},
+                                                 {"event": "b", "runs": 2, "days": [3, 15]}]}}
+        assert _fallback_bars(data) == [(10, 19, 4)]
+        assert _fallback_bars({"histogram": [(0, 9, 5)]}) == []
+
     @pytest.mark.parametrize(("args", "fragment"), [
         (["--plot", "no/such/folder/f.png"], "--plot: cannot write 'no/such/folder/f.png': there is no folder"),
         (["--runs", str(10**20)], "is not in the range 1<=x<=10000000"),
