@@ -88,7 +88,10 @@ class OldSpelling(click.Option):
     It is eager, so it is handled before every ordinary option, and hands the value it was given to
     its option through the parser's options (``opts``), where that option looks for its own: so a
     required option given by its old spelling is given, and its type and checks apply as usual. When
-    both spellings are given, the new one wins.
+    both spellings are given, the new one wins. This leans on two things click does (8.x): eager
+    options are handled first, and every option reads the one ``opts`` mapping the parser filled;
+    tests/cli/test_vocabulary.py's ``TestOldSpellings`` pins both. For options taking one value (no
+    ``multiple``, no flags), which is all the old spellings are.
     """
 
     def __init__(self, decls: list[str], *, now: str, dest: str, **attrs_: Any) -> None:
