@@ -6,32 +6,36 @@ from datetime import date
 
 import click
 
+from engine.cli.completion import complete_packs, complete_readings
 from engine.cli.params import DATE, FORMAT
+from engine.cli.vocabulary import old_spelling
 
 __all__ = ["packs_command", "rules"]
 
 
 @click.command()
-@click.argument("pack", metavar="PACK")
-@click.option("--on", "on", type=DATE, help="Date (YYYY-MM-DD) whose rules to show; default today.")
-@click.option("--interpretation", "-i", help="A named reading from the pack (see the list at the end).")
+@click.argument("pack", metavar="PACK", shell_complete=complete_packs)
+@click.option("--at", "-a", "at", type=DATE, help="Date (YYYY-MM-DD) whose rules to show; default today.")
+@click.option("--interpretation", "-i", metavar="READING", shell_complete=complete_readings,
+              help="A named reading from the pack (see the list at the end).")
 @FORMAT
-def rules(pack: str, on: date | None, interpretation: str | None, fmt: str) -> None:
+@old_spelling("--on", now="--at", dest="at")
+def rules(pack: str, at: date | None, interpretation: str | None, fmt: str) -> None:
     """The rules of constitution PACK in force on a date, with citations.
 
     PACK is a built-in pack id (e.g. kh) or a path to a pack file.
 
     \b
     Examples:
-      impasse rules kh --on 2003-09-27                (two-thirds confidence vote)
-      impasse rules kh --on 2013-09-23 -i opposition-120-to-open
+      impasse rules kh --at 2003-09-27                (two-thirds confidence vote)
+      impasse rules kh --at 2013-09-23 -i opposition-120-to-open
     """
     from engine.files.packs import load_pack
     from engine.report.jsontext import dumps
     from engine.report.rules_in_force import rules_data, rules_text
 
     constitution = load_pack(pack)
-    ruleset = constitution.rules_on(on or date.today(), interpretation)
+    ruleset = constitution.rules_on(at or date.today(), interpretation)
     if fmt == "json":
         click.echo(dumps(rules_data(constitution, ruleset)))
         return

@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from engine.cli.completion import complete_readings, complete_streams
 from engine.cli.params import DATE, FORMAT_MARKDOWN, SCENARIO
+from engine.cli.vocabulary import old_spelling
 from engine.errors import ImpasseError
 
 if TYPE_CHECKING:
@@ -26,7 +28,8 @@ def _store_options(command: _F) -> _F:
     command = click.option("--known-at", "known_at", metavar="WHEN",
                            help="With --store: the stream as it had been recorded by then "
                                 "(YYYY-MM-DD or an ISO time).")(command)
-    command = click.option("--stream", metavar="ID", help="With --store: the stream to read.")(command)
+    command = click.option("--stream", "-s", metavar="ID", shell_complete=complete_streams,
+                           help="With --store: the stream to read.")(command)
     command = click.option("--store", "store", type=click.Path(dir_okay=False), metavar="STORE",
                            help="Read the events from an event store (impasse log) instead of FILE.")(command)
     return command
@@ -70,20 +73,23 @@ def _crisis(file: str | None, store: str | None, stream: str | None, known_at: s
               show_default=True,
               help="text: a timeline table and every finding; json: one object (docs/replay-format.md); "
                    "markdown: a report with its sources; csv: one row per finding, for spreadsheets.")
-@click.option("--interpretation", "-i", "interpretations", multiple=True,
+@click.option("--interpretation", "-i", "interpretations", multiple=True, metavar="READING",
+              shell_complete=complete_readings,
               help="Judge under this reading only (repeatable); default: the readings the scenario lists.")
-@click.option("--until", type=DATE, help="Stop after this date (YYYY-MM-DD). Default: the last event, or later "
-                                         "while deadlines run (their expiries and consequences), three years at most.")
+@click.option("--at", "-a", "at", type=DATE,
+              help="Stop after this date (YYYY-MM-DD). Default: the last event, or later while deadlines run "
+                   "(their expiries and consequences), three years at most.")
 @_LAW_AS_OF
+@old_spelling("--until", now="--at", dest="at")
 def replay(file: str | None, store: str | None, stream: str | None, known_at: str | None, fmt: str,
-           interpretations: tuple[str, ...], until: date | None, law_as_of: date | None) -> None:
+           interpretations: tuple[str, ...], at: date | None, law_as_of: date | None) -> None:
     """Replay scenario FILE: the timeline, event by event, judged under each reading.
 
     \b
     Example:
       impasse replay scenarios/cambodia-2013.yaml
       impasse replay scenarios/cambodia-2013.yaml -i opposition-120-to-open --format json
-      impasse replay scenarios/bulgaria-2021.yaml --until 2021-05-31
+      impasse replay scenarios/bulgaria-2021.yaml --at 2021-05-31
       impasse replay --store crisis.db --stream kh-2013 --known-at 2013-09-10
       impasse replay scenarios/cambodia-2013.yaml --law-as-of 2005-01-01
     """
@@ -92,7 +98,7 @@ def replay(file: str | None, store: str | None, stream: str | None, known_at: st
     from engine.report.view import timeline_view
 
     scenario = _crisis(file, store, stream, known_at)
-    timeline = replay_scenario(scenario, until=until, interpretations=interpretations or None, law_as_of=law_as_of)
+    timeline = replay_scenario(scenario, until=at, interpretations=interpretations or None, law_as_of=law_as_of)
     view = timeline_view(scenario, timeline, reversals(scenario, timeline))
     if fmt == "json":
         click.echo(jsondata.dumps(jsondata.timeline_data(view)))
@@ -111,8 +117,9 @@ def replay(file: str | None, store: str | None, stream: str | None, known_at: st
 @click.command()
 @click.argument("file", type=SCENARIO, metavar="[FILE]", required=False)
 @_store_options
-@click.option("--at", "at", type=DATE, required=True, help="The date (YYYY-MM-DD) to show the state at.")
-@click.option("--interpretation", "-i", "interpretations", multiple=True,
+@click.option("--at", "-a", "at", type=DATE, required=True, help="The date (YYYY-MM-DD) to show the state at.")
+@click.option("--interpretation", "-i", "interpretations", multiple=True, metavar="READING",
+              shell_complete=complete_readings,
               help="Judge under this reading only (repeatable); default: the scenario's readings.")
 @_LAW_AS_OF
 @FORMAT_MARKDOWN

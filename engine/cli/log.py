@@ -15,8 +15,10 @@ from typing import Any
 
 import click
 
+from engine.cli.completion import complete_packs, complete_readings, complete_streams
 from engine.cli.log_keys import check_signature, keygen, signature_for
 from engine.cli.params import DATE, OneLineErrors
+from engine.cli.vocabulary import old_spelling
 from engine.crisis import check_stream_pack, scenario_from_store, scenario_metadata
 from engine.errors import InputError, ScenarioError, StoreError
 from engine.files.event_input import event_from_fields, events_from_yaml, replacement_from_fields
@@ -32,7 +34,8 @@ __all__ = ["log"]
 
 _DATE = DATE
 _STORE = click.argument("store", type=click.Path(dir_okay=False), metavar="STORE")
-_STREAM = click.option("--stream", "-s", required=True, metavar="ID", help="The stream (one per crisis).")
+_STREAM = click.option("--stream", "-s", required=True, metavar="ID", shell_complete=complete_streams,
+                       help="The stream (one per crisis).")
 _EXPECTED = click.option("--expected-version", "-e", type=click.IntRange(min=0), metavar="N",
                          help="Refuse to write unless the stream is at version N (what you last read).")
 _RECORDED = click.option("--recorded-at", metavar="WHEN",
@@ -46,9 +49,11 @@ _SOURCES = click.option("--source", "sources", multiple=True, metavar="TEXT",
 
 def _meta_options(func: Any) -> Any:
     options = [
-        click.option("--constitution", metavar="PACK", help="Stream metadata: the constitution pack (e.g. kh)."),
+        click.option("--constitution", metavar="PACK", shell_complete=complete_packs,
+                     help="Stream metadata: the constitution pack (e.g. kh)."),
         click.option("--body", metavar="BODY", help="Stream metadata: the body (default: the pack's first)."),
         click.option("--interpretation", "-i", "interpretations", multiple=True, metavar="READING",
+                     shell_complete=complete_readings,
                      help="Stream metadata: a reading to judge under (repeatable)."),
         click.option("--party", "parties", multiple=True, metavar="ID[=NAME]",
                      help="Stream metadata: a party (repeatable)."),
@@ -80,11 +85,16 @@ def log() -> None:
     """Record a crisis as it unfolds: an append-only event store.
 
     \b
-    Start a stream, record events, correct one, and see the stream as known on two days:
-      impasse log init crisis.db --stream kh-2013 --constitution kh -i opposition-120-to-open
-      impasse log append crisis.db -s kh-2013 election_held --at 2013-07-28 --source NEC
-      impasse log correct crisis.db -s kh-2013 --version 3 -f present=68 --source "Cambodia Daily"
-      impasse log show crisis.db -s kh-2013 --known-at 2013-09-10
+    Start a stream, record an event, correct it, and see the stream as known on two days (the
+    records' transaction times given with --recorded-at, to tell the story; by default: now):
+      impasse log init crisis.db -s kh-2013 --constitution kh -i opposition-120-to-open \\
+          --recorded-at 2013-09-08
+      impasse log append crisis.db -s kh-2013 parliament_convened --at 2013-09-23 \\
+          -f sitting=opening -f present=120 --source "wire report" --recorded-at 2013-09-23
+      impasse log correct crisis.db -s kh-2013 --target 2 -f present=68 --source "Cambodia Daily" \\
+          --recorded-at 2013-09-24
+      impasse log show crisis.db -s kh-2013 --known-at 2013-09-23      (present=120)
+      impasse log show crisis.db -s kh-2013                            (present=68)
       impasse log show crisis.db -s kh-2013 --history
     Move whole streams: 'import' a scenario file or JSON Lines, 'export' them back; 'verify'
     checks versions, checksums and schemas. See docs/store.md.
@@ -93,7 +103,8 @@ def log() -> None:
 
 @log.command()
 @_STORE
-@click.option("--stream", "-s", metavar="ID", help="Also record this stream's metadata (with the options below).")
+@click.option("--stream", "-s", metavar="ID", shell_complete=complete_streams,
+              help="Also record this stream's metadata (with the options below).")
 @_RECORDED
 @_meta_options
 def init(store: str, stream: str | None, recorded_at: str | None, **meta: Any) -> None:
@@ -116,7 +127,7 @@ def init(store: str, stream: str | None, recorded_at: str | None, **meta: Any) -
 @_STORE
 @_STREAM
 @click.argument("type_name", required=False, metavar="[TYPE]")
-@click.option("--at", "at", type=_DATE, help="When the event happened (YYYY-MM-DD).")
+@click.option("--at", "-a", "at", type=_DATE, help="When the event happened (YYYY-MM-DD).")
 @_SOURCES
 @_FIELDS
 @click.option("--file", "file", type=click.Path(exists=True, dir_okay=False), metavar="EVENTS.yaml",
@@ -163,8 +174,9 @@ def append(store: str, stream: str, type_name: str | None, at: date | None, sour
 
 @log.command()
 @_STORE
-@click.option("--stream", "-s", metavar="ID", help="The stream; without it, list the streams.")
-@click.option("--at", "at", type=_DATE, help="Only events that happened by this date.")
+@click.option("--stream", "-s", metavar="ID", shell_complete=complete_streams,
+              help="The stream; without it, list the streams.")
+@click.option("--at", "-a", "at", type=_DATE, help="Only events that happened by this date.")
 @click.option("--known-at", metavar="WHEN", help="The stream as recorded by then (a date means its end, UTC).")
 @click.option("--history", is_flag=True, help="Every record as written: events, corrections, retractions, metadata.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -227,7 +239,7 @@ def import_(store: str, stream: str, file: str, expected_version: int, recorded_
 @_STREAM
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "yaml"]), default="jsonl", show_default=True,
               help="jsonl: every record (the full history); yaml: a scenario file of the events as understood.")
-@click.option("--at", "at", type=_DATE, help="yaml: only events that happened by this date.")
+@click.option("--at", "-a", "at", type=_DATE, help="yaml: only events that happened by this date.")
 @click.option("--known-at", metavar="WHEN", help="yaml: the stream as recorded by then.")
 def export(store: str, stream: str, fmt: str, at: date | None, known_at: str | None) -> None:
     """Write a stream to stdout: JSON Lines (lossless) or a scenario file (YAML)."""
@@ -317,9 +329,10 @@ def verify(store: str, heads: tuple[str, ...], signature: str | None, public_key
 @log.command()
 @_STORE
 @_STREAM
-@click.option("--version", "-v", "version", type=click.IntRange(min=1), required=True, metavar="N",
+@click.option("--target", "-t", "version", type=click.IntRange(min=1), required=True, metavar="N",
               help="The stream version of the event to correct (see 'log show').")
-@click.option("--at", "at", type=_DATE, help="Correct the date the event happened.")
+@old_spelling("--version", "-v", now="--target", dest="version")
+@click.option("--at", "-a", "at", type=_DATE, help="Correct the date the event happened.")
 @_SOURCES
 @_FIELDS
 @_EXPECTED
@@ -333,7 +346,7 @@ def correct(store: str, stream: str, version: int, at: date | None, sources: tup
 
     \b
     Example:
-      impasse log correct crisis.db -s kh-2013 --version 7 -f present=68 --source "NEC, 24 Sep 2013"
+      impasse log correct crisis.db -s kh-2013 --target 7 -f present=68 --source "NEC, 24 Sep 2013"
     """
     if not (at or sources or fields):
         msg = "a correction needs at least one of --field, --at or --source"
@@ -349,8 +362,9 @@ def correct(store: str, stream: str, version: int, at: date | None, sources: tup
 @log.command()
 @_STORE
 @_STREAM
-@click.option("--version", "-v", "version", type=click.IntRange(min=1), required=True, metavar="N",
-              help="The stream version of the event to retract.")
+@click.option("--target", "-t", "version", type=click.IntRange(min=1), required=True, metavar="N",
+              help="The stream version of the event to retract (see 'log show').")
+@old_spelling("--version", "-v", now="--target", dest="version")
 @click.option("--reason", help="Why it should not have been recorded.")
 @_SOURCES
 @_EXPECTED

@@ -93,7 +93,7 @@ def cli() -> None:
       impasse quorum "more than 1/2 of all members" --members 123 --present 68
       impasse majority "at least 2/3 of all members" --members 123 --yes 73
     See the rules in force, and rival readings of them:
-      impasse rules kh --on 2013-09-23 --interpretation opposition-120-to-open
+      impasse rules kh --at 2013-09-23 --interpretation opposition-120-to-open
 
     Thresholds read like constitution text: 'more than 1/2 of all members', 'at least 120
     members present', 'at least 1/2 of all members plus 1', combined with 'and' / 'or'.

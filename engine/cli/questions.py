@@ -10,16 +10,19 @@ from typing import TYPE_CHECKING
 import click
 
 from engine.cli.params import COUNT, FORMAT, THRESHOLD
+from engine.cli.vocabulary import old_spelling
 
 if TYPE_CHECKING:
     from engine.rules.thresholds import Threshold
 
 __all__ = ["majority", "quorum"]
 
-_SITTING = click.option("--sitting", "--in-office", "-s", "sitting", type=COUNT,
+_SITTING = click.option("--sitting", "--in-office", "sitting", type=COUNT,
                         help="Seats filled (members in office), if fewer than all members.")
-_MEMBERS = click.option("--members", "-n", type=click.IntRange(min=1), required=True,
+_MEMBERS = click.option("--members", "-m", type=click.IntRange(min=1), required=True,
                         help="Statutory size of the body (all members).")
+_OLD_SITTING = old_spelling("-s", now="--sitting", dest="sitting")
+_OLD_MEMBERS = old_spelling("-n", now="--members", dest="members")
 
 
 @click.command()
@@ -28,6 +31,8 @@ _MEMBERS = click.option("--members", "-n", type=click.IntRange(min=1), required=
 @click.option("--present", "-p", type=COUNT, required=True, help="Members present.")
 @_SITTING
 @FORMAT
+@_OLD_MEMBERS
+@_OLD_SITTING
 def quorum(expr: Threshold, members: int, present: int, sitting: int | None, fmt: str) -> None:
     """Is a quorum EXPR met with PRESENT of MEMBERS?
 
@@ -58,6 +63,8 @@ def quorum(expr: Threshold, members: int, present: int, sitting: int | None, fmt
 @click.option("--present", "-p", type=COUNT, help="Members present (needed for 'of members present').")
 @_SITTING
 @FORMAT
+@_OLD_MEMBERS
+@_OLD_SITTING
 def majority(expr: Threshold, members: int, yes: int | None, no: int, abstain: int, blank: int, invalid: int,
              present: int | None, sitting: int | None, fmt: str) -> None:
     """Is a decision by majority EXPR adopted with these votes?

@@ -9,8 +9,10 @@ from pathlib import Path
 
 import click
 
+from engine.cli.completion import complete_events, complete_readings
 from engine.cli.crises import _LAW_AS_OF, _crisis, _store_options
 from engine.cli.params import DATE, SCENARIO, CliError
+from engine.cli.vocabulary import old_spelling
 
 __all__ = ["explain", "report"]
 
@@ -20,12 +22,14 @@ __all__ = ["explain", "report"]
 @_store_options
 @click.option("--output", "-o", "output", type=click.Path(dir_okay=False, writable=True), required=True,
               metavar="PATH", help="The HTML file to write (one file: CSS and diagrams inline, opens offline).")
-@click.option("--interpretation", "-i", "interpretations", multiple=True,
+@click.option("--interpretation", "-i", "interpretations", multiple=True, metavar="READING",
+              shell_complete=complete_readings,
               help="Judge under this reading only (repeatable); default: the readings the scenario lists.")
-@click.option("--until", type=DATE, help="Stop after this date (YYYY-MM-DD). Default: as impasse replay.")
+@click.option("--at", "-a", "at", type=DATE, help="Stop after this date (YYYY-MM-DD). Default: as impasse replay.")
 @_LAW_AS_OF
+@old_spelling("--until", now="--at", dest="at")
 def report(file: str | None, store: str | None, stream: str | None, known_at: str | None, output: str,
-           interpretations: tuple[str, ...], until: date | None, law_as_of: date | None) -> None:
+           interpretations: tuple[str, ...], at: date | None, law_as_of: date | None) -> None:
     """Write the replay of FILE as an HTML report: verdicts explained down to their sources, charts.
 
     \b
@@ -38,7 +42,7 @@ def report(file: str | None, store: str | None, stream: str | None, known_at: st
     from engine.report.view import timeline_view
 
     scenario = _crisis(file, store, stream, known_at)
-    timeline = replay_scenario(scenario, until=until, interpretations=interpretations or None, law_as_of=law_as_of)
+    timeline = replay_scenario(scenario, until=at, interpretations=interpretations or None, law_as_of=law_as_of)
     view = timeline_view(scenario, timeline, reversals(scenario, timeline))
     page = report_html(view, timeline.law, datetime.now(UTC), source=_provenance(file, scenario.path))
     try:
@@ -51,8 +55,9 @@ def report(file: str | None, store: str | None, stream: str | None, known_at: st
 
 @click.command()
 @click.argument("file", type=SCENARIO, metavar="FILE")
-@click.argument("event_id", metavar="EVENT_ID")
-@click.option("--interpretation", "-i", "interpretations", multiple=True,
+@click.argument("event_id", metavar="EVENT_ID", shell_complete=complete_events)
+@click.option("--interpretation", "-i", "interpretations", multiple=True, metavar="READING",
+              shell_complete=complete_readings,
               help="Explain under this reading only (repeatable); default: the readings the scenario lists.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text for people, json for programs (docs/report.md).")

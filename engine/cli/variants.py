@@ -9,7 +9,9 @@ from collections.abc import Callable
 
 import click
 
+from engine.cli.completion import complete_events, complete_readings, event_prefix
 from engine.cli.params import FORMAT_MARKDOWN, SCENARIO, CliError
+from engine.cli.vocabulary import old_spelling
 
 __all__ = ["simulate", "whatif"]
 
@@ -21,10 +23,12 @@ _MAX_WORKERS = _PER_CORE * (os.cpu_count() or 1)
 
 @click.command()
 @click.argument("file", type=SCENARIO, metavar="FILE")
-@click.option("--drop", "drops", multiple=True, metavar="ID", help="Leave this event out.")
-@click.option("--set", "sets", multiple=True, metavar="ID.FIELD=VALUE",
+@click.option("--drop", "drops", multiple=True, metavar="ID", shell_complete=complete_events,
+              help="Leave this event out.")
+@click.option("--set", "sets", multiple=True, metavar="ID.FIELD=VALUE", shell_complete=event_prefix("."),
               help="Change a field of an event (VALUE read as YAML: 120, true, 2013-09-30).")
-@click.option("--shift", "shifts", multiple=True, metavar="ID=+Nd", help="Move an event N days later (or -N earlier).")
+@click.option("--shift", "shifts", multiple=True, metavar="ID=+Nd", shell_complete=event_prefix("="),
+              help="Move an event N days later (or -N earlier).")
 @click.option("--rule", "rules_", multiple=True, metavar="[READING:]RULE=THRESHOLD",
               help="Replace a rule's threshold for the run (in every reading, or in one); "
                    "'none' for no requirement.")
@@ -32,7 +36,8 @@ _MAX_WORKERS = _PER_CORE * (os.cpu_count() or 1)
               help="Add an event, written as in a scenario file: '{type: boycott_ended, at: 2013-09-20, party: CNRP}'. "
                    "'source' may be left out; 'before: ID' puts it just before that event, on its day (otherwise it "
                    "comes after the events of its day).")
-@click.option("--interpretation", "-i", "interpretations", multiple=True,
+@click.option("--interpretation", "-i", "interpretations", multiple=True, metavar="READING",
+              shell_complete=complete_readings,
               help="Judge under this reading only (repeatable).")
 @FORMAT_MARKDOWN
 def whatif(file: str, drops: tuple[str, ...], sets: tuple[str, ...], shifts: tuple[str, ...],
@@ -72,16 +77,18 @@ def whatif(file: str, drops: tuple[str, ...], sets: tuple[str, ...], shifts: tup
 @click.argument("file", type=SCENARIO, metavar="FILE")
 @click.option("--runs", "-n", type=click.IntRange(min=1, max=_MAX_RUNS), default=1000, show_default=True,
               help=f"Number of runs (at most {_MAX_RUNS:,}: each run's result is kept in memory).")
-@click.option("--seed", "-s", type=int, default=0, show_default=True,
+@click.option("--seed", type=int, default=0, show_default=True,
               help="Seed: the same seed gives the same ensemble, whatever --workers is.")
 @click.option("--workers", "-w", type=click.IntRange(min=1, max=_MAX_WORKERS), default=1, show_default=True,
               help=f"Worker processes: at most {_PER_CORE} per CPU core ({_MAX_WORKERS} here), and no more are "
                    "started than the runs need (one per 250 runs).")
-@click.option("--interpretation", "-i", "interpretations", multiple=True,
+@click.option("--interpretation", "-i", "interpretations", multiple=True, metavar="READING",
+              shell_complete=complete_readings,
               help="Judge under this reading only (repeatable).")
 @click.option("--plot", type=click.Path(dir_okay=False, writable=True),
               help="Write a figure (PNG or SVG; needs matplotlib).")
 @FORMAT_MARKDOWN
+@old_spelling("-s", now="--seed", dest="seed")
 def simulate(file: str, runs: int, seed: int, workers: int, interpretations: tuple[str, ...], plot: str | None,
              fmt: str) -> None:
     """Run a seeded ensemble of FILE's uncertain elements and print outcome probabilities.

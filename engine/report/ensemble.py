@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import textwrap
+from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["ensemble_text", "interval_text"]
+__all__ = ["ensemble_text", "fallback_text", "interval_text"]
 
 
 def ensemble_text(data: dict[str, Any], names: dict[Any, str]) -> str:
@@ -31,10 +33,34 @@ def ensemble_text(data: dict[str, Any], names: dict[Any, str]) -> str:
         for low, high, n in data["histogram"]:
             bar = "#" * round(40 * n / top)
             out.append(f"  {low:>4}-{high:<4} days {n:>6}  {bar}")
+    fallback = fallback_text(data)
+    if fallback:
+        out += ["", textwrap.fill(fallback, width=len(head), subsequent_indent="  ")]
     out.append("")
     out.append(f"Mean defections per run: {data['defections']['mean']:.2f}; events skipped per run (could not "
                f"happen in that history): {data['skipped_events']['mean']:.2f}")
     return "\n".join(out)
+
+
+def fallback_text(data: Mapping[str, Any], dash: str = "-") -> str | None:
+    """The labelled line naming the runs that fell back on the recorded history (no resolution of
+    their own: a recorded event ended their impasse), so that their bar of the histogram is not read
+    as an outcome of the model. None when no run did."""
+    fallback = data.get("recorded_fallback")
+    if not fallback or not fallback["runs"]:
+        return None
+    parts = []
+    for event in fallback["events"]:
+        low, high = event["days"]
+        days = f"day {low}" if low == high else f"days {low}{dash}{high}"
+        bars = [f"{b_low}{dash}{b_high}" for b_low, b_high, _ in data.get("histogram", ())
+                if b_low <= high and low <= b_high]
+        where = f", in the {' and '.join(bars)} days bar{'s' if len(bars) > 1 else ''}" if bars else ""
+        runs = f"{event['runs']} run{'s' if event['runs'] != 1 else ''}"
+        parts.append(f"{event['event']} on {days} ({runs}{where})")
+    return (f"Fallback to the recorded history: {fallback['runs']} of {data['runs']} runs "
+            f"({_percent(fallback['p'])} %) reached no resolution of their own and end as recorded, "
+            f"with {'; '.join(parts)}.")
 
 
 def interval_text(cell: dict[str, Any]) -> str:

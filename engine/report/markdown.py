@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from engine.report.ensemble import fallback_text
 from engine.report.text import MARK, final_text, formation_lines, short, yes_no
 from engine.report.view import PACK_READING, StateView, StepView, TimelineView
 
@@ -205,6 +206,9 @@ def ensemble_markdown(data: Mapping[str, Any], names: Mapping[str | None, str]) 
     if data.get("histogram"):
         out += ["", "| days to resolution | runs |", "|---|---|"]
         out += [f"| {low}–{high} | {n} |" for low, high, n in data["histogram"]]
+    fallback = fallback_text(data, dash="–")
+    if fallback:
+        out += ["", fallback]
     out += ["", f"Mean defections per run: {data['defections']['mean']:.2f}; events skipped per run (could not "
                 f"happen in that history): {data['skipped_events']['mean']:.2f}.", ""]
     return "\n".join(out)

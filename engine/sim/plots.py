@@ -69,6 +69,12 @@ def plot_ensemble(data: dict[str, Any], path: str) -> None:
     hist = data.get("histogram") or []
     right.bar([(lo + hi) / 2 for lo, hi, _ in hist], [n for _, _, n in hist],
               width=[hi - lo + 1 for lo, hi, _ in hist] or 1, edgecolor="white")
+    fallback = _fallback_bars(data)
+    if fallback:
+        right.bar([(lo + hi) / 2 for lo, hi, _ in fallback], [n for _, _, n in fallback],
+                  width=[hi - lo + 1 for lo, hi, _ in fallback], color="none", edgecolor="black", hatch="//",
+                  label="no way out in the run: ended as recorded")
+        right.legend(fontsize=7)
     right.set_xlabel("days from the poll to resolution")
     right.set_ylabel("runs")
     fig.suptitle(f"{data['scenario']}: {data['runs']} runs, seed {data['seed']}")
@@ -80,3 +86,16 @@ def plot_ensemble(data: dict[str, Any], path: str) -> None:
         raise ImpasseError(msg) from None
     finally:
         plt.close(fig)
+
+
+def _fallback_bars(data: dict[str, Any]) -> list[tuple[int, int, int]]:
+    """The part of each histogram bar made of runs that fell back on the recorded history, as
+    ``(low, high, runs)``: an event whose runs all ended on one day lies in one bar, and is drawn
+    hatched over it; one spread over several days is left to the text, which names its bars."""
+    bars = []
+    for low, high, _ in data.get("histogram") or []:
+        runs = sum(e["runs"] for e in (data.get("recorded_fallback") or {}).get("events", ())
+                   if e["days"][0] == e["days"][1] and low <= e["days"][0] <= high)
+        if runs:
+            bars.append((low, high, runs))
+    return bars

@@ -66,6 +66,9 @@ class Simulator:
         #: the recorded events after the cut as (day, index, event), as they are when nothing is uncertain
         self._recorded = [(e.at.toordinal() - origin, i, e) for i, e in enumerate(self.rest)]
         self._as_recorded = [(day, e) for day, _, e in self._recorded]
+        #: the ids of the recorded events a run feeds: a run whose impasse one of them resolves fell
+        #: back on the recorded history (``RunResult.resolved_by``)
+        self.recorded_ids = frozenset(e.id for e in self.rest if e.id)
         self.memo = StepMemo()
         self.poll = next((e.at for e in events if e.TYPE == "election_held"), events[0].at)
         #: deadlines that an opening sitting meets: "opened by the deadline" means none of them expired
@@ -98,6 +101,7 @@ class Simulator:
             run.resolved_days,
             sum(run.defected.values()),
             clock.skipped,
+            run.resolved_by,
         )
 
     def _draw_events(self, rng: random.Random) -> list[tuple[int, Event]]:

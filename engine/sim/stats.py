@@ -84,7 +84,21 @@ class Ensemble:
         return {"scenario": self.scenario, "seed": self.seed, "runs": self.runs, "outcomes": outcomes,
                 "impasse_days": summary, "histogram": _histogram(lengths),
                 "defections": {"mean": sum(r.defected for r in self.results) / max(1, self.runs)},
-                "skipped_events": {"mean": sum(r.skipped for r in self.results) / max(1, self.runs)}}
+                "skipped_events": {"mean": sum(r.skipped for r in self.results) / max(1, self.runs)},
+                "recorded_fallback": self.fallback()}
+
+    def fallback(self) -> dict[str, Any]:
+        """The runs that reached no resolution of their own and ended as the history did: a recorded
+        event resolved their impasse. Their lengths are the history's, not an outcome of the model,
+        and they gather in one bar of the histogram; per event, how many runs and on which days."""
+        days: dict[str, list[int]] = {}
+        for r in self.results:
+            if r.resolved_by is not None and r.impasse_days is not None:
+                days.setdefault(r.resolved_by, []).append(r.impasse_days)
+        ranked = sorted(days.items(), key=lambda item: (-len(item[1]), item[0]))
+        events = [{"event": event, "runs": len(found), "days": [min(found), max(found)]} for event, found in ranked]
+        runs = sum(len(found) for found in days.values())
+        return {"runs": runs, "p": runs / self.runs if self.runs else 0.0, "events": events}
 
 
 def _histogram(values: list[int], bins: int = 10) -> list[tuple[int, int, int]]:

@@ -53,7 +53,7 @@ class TestNewcomer:
     def test_record_correct_and_replay_as_known_on_two_days(self, runner: CliRunner, db: Path) -> None:
         """Record, correct the opening's attendance two days later, and the stream (and its replay)
         differs between what was known on 24 and on 25 September."""
-        out = ok(runner, "correct", db, "-s", "kh-2013", "--version", "4", "-f", "present=68",
+        out = ok(runner, "correct", db, "-s", "kh-2013", "--target", "4", "-f", "present=68",
                  "--source", "Cambodia Daily", "--recorded-at", "2013-09-25").stdout
         assert out == "corrected version 4 of kh-2013: correction recorded as version 5\n"
         before = ok(runner, "show", db, "-s", "kh-2013", "--known-at", "2013-09-24").stdout
@@ -72,7 +72,7 @@ class TestNewcomer:
 
     def test_history_shows_every_record(self, runner: CliRunner, db: Path) -> None:
         """--history lists metadata, events and the correction, with their transaction times."""
-        ok(runner, "correct", db, "-s", "kh-2013", "-v", "4", "-f", "present=68", "--recorded-at", "2013-09-25")
+        ok(runner, "correct", db, "-s", "kh-2013", "-t", "4", "-f", "present=68", "--recorded-at", "2013-09-25")
         out = ok(runner, "show", db, "-s", "kh-2013", "--history").stdout.splitlines()
         assert [line.split()[0] for line in out] == ["v1", "v2", "v3", "v4", "v5"]
         assert out[4].split()[1:4] == ["2013-09-25T00:00:00Z", "correction", "of"]
@@ -157,25 +157,25 @@ class TestAppend:
 
 class TestCorrectRetract:
     def test_retract(self, runner: CliRunner, db: Path) -> None:
-        out = ok(runner, "retract", db, "-s", "kh-2013", "-v", "2", "--reason", "wrong day").stdout
+        out = ok(runner, "retract", db, "-s", "kh-2013", "-t", "2", "--reason", "wrong day").stdout
         assert out == "retracted version 2 of kh-2013: retraction recorded as version 5\n"
         shown = ok(runner, "show", db, "-s", "kh-2013").stdout
         assert "election_held" not in shown
-        assert fails(runner, "retract", db, "-s", "kh-2013", "-v", "2") == \
+        assert fails(runner, "retract", db, "-s", "kh-2013", "-t", "2") == \
             "Error: the event at version 2 of stream 'kh-2013' was retracted"
 
     def test_correct_checks_the_result(self, runner: CliRunner, db: Path) -> None:
         """A correction that makes an invalid event, or names no event, is refused."""
         assert "not a valid parliament_convened event" in fails(
-            runner, "correct", db, "-s", "kh-2013", "-v", "4", "-f", "present=-1")
-        assert "extra fields" in fails(runner, "correct", db, "-s", "kh-2013", "-v", "4", "-f", "presnt=68")
-        assert "no event at version 9" in fails(runner, "correct", db, "-s", "kh-2013", "-v", "9", "-f", "present=6")
-        assert "version 1 is a metadata record" in fails(runner, "correct", db, "-s", "kh-2013", "-v", "1",
+            runner, "correct", db, "-s", "kh-2013", "-t", "4", "-f", "present=-1")
+        assert "extra fields" in fails(runner, "correct", db, "-s", "kh-2013", "-t", "4", "-f", "presnt=68")
+        assert "no event at version 9" in fails(runner, "correct", db, "-s", "kh-2013", "-t", "9", "-f", "present=6")
+        assert "version 1 is a metadata record" in fails(runner, "correct", db, "-s", "kh-2013", "-t", "1",
                                                          "--at", "2013-01-01")
-        assert "needs at least one of" in fails(runner, "correct", db, "-s", "kh-2013", "-v", "4")
+        assert "needs at least one of" in fails(runner, "correct", db, "-s", "kh-2013", "-t", "4")
 
     def test_correct_the_date(self, runner: CliRunner, db: Path) -> None:
-        ok(runner, "correct", db, "-s", "kh-2013", "-v", "2", "--at", "2013-07-27")
+        ok(runner, "correct", db, "-s", "kh-2013", "-t", "2", "--at", "2013-07-27")
         data = json.loads(ok(runner, "show", db, "-s", "kh-2013", "--format", "json").stdout)
         assert (data["events"][0]["at"], data["events"][0]["corrected_by"]) == ("2013-07-27", 5)
 

@@ -140,7 +140,7 @@ class TestFromAStore:
         shown = json.loads(_invoke("log", "show", store, "--stream", "kh", "--format", "json").stdout)
         events = shown["events"] if isinstance(shown, dict) else shown
         version = next(e["version"] for e in events if e.get("id") == "opening-sitting")
-        result = _invoke("log", "correct", store, "-s", "kh", "--version", str(version),
+        result = _invoke("log", "correct", store, "-s", "kh", "--target", str(version),
                          "-f", "present_by_party={CPP: 68, CNRP: 52}", "-f", "boycotters_present=52", "--source", "test",
                          "--recorded-at", "2013-10-01")
         assert result.exit_code == 0, result.stderr

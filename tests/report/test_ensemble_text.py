@@ -6,8 +6,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.report.ensemble import interval_text
-from engine.sim.stats import wilson
+from engine.report.ensemble import ensemble_text, fallback_text, interval_text
+from engine.report.markdown import ensemble_markdown
+from engine.sim.runs import RunResult
+from engine.sim.stats import Ensemble, wilson
 
 
 def _cell(successes: int, runs: int) -> dict[str, float]:
@@ -36,3 +38,32 @@ def test_only_an_exact_0_or_100_is_written_so(runs: int, data: st.DataObject) ->
     numbers = interval_text(cell).replace("%", " ").replace("[", " ").replace("]", " ").replace(",", " ").split()
     for written, value in zip(numbers, (cell["p"], cell["low"], cell["high"]), strict=True):
         assert (float(written) in (0, 100)) == (100 * value in (0, 100)), (written, value)
+
+
+def _ensemble(resolved: list[tuple[int | None, str | None]]) -> dict:
+    results = tuple(RunResult(i, (True,), (True,), (True,), days, 0, 0, by) for i, (days, by) in enumerate(resolved))
+    return Ensemble("s", 1, (None,), results).to_dict()
+
+
+class TestFallback:
+    def test_a_labelled_line_names_the_event_its_day_and_its_bar(self) -> None:
+        """Runs a recorded event resolved are named as such under the histogram, in text and Markdown."""
+        data = _ensemble([(10, None), (20, None), (100, "agreement"), (100, "agreement")])
+        line = ("Fallback to the recorded history: 2 of 4 runs (50.0 %) reached no resolution of their own and "
+                "end as recorded, with agreement on day 100 (2 runs, in the 100-109 days bar).")
+        assert fallback_text(data) == line
+        assert " ".join(ensemble_text(data, {None: "the pack's reading"}).split()).count(line) == 1
+        assert line.replace("100-109", "100–109") in ensemble_markdown(data, {None: "the pack's reading"})
+
+    def test_days_that_differ_and_two_events(self) -> None:
+        """A delayed recorded event ends runs on several days; two events are listed, the more frequent first."""
+        data = _ensemble([(10, "b"), (50, "a"), (60, "a"), (70, None)])
+        text = fallback_text(data)
+        assert text is not None and "with a on days 50-60 (2 runs, in the 45-51 and 52-58 and 59-65 days bars); " \
+            "b on day 10 (1 run, in the 10-16 days bar)." in text
+
+    def test_no_line_without_fallback(self) -> None:
+        data = _ensemble([(10, None), (None, None)])
+        assert data["recorded_fallback"] == {"runs": 0, "p": 0.0, "events": []}
+        assert fallback_text(data) is None
+        assert "Fallback" not in ensemble_text(data, {})

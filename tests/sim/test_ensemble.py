@@ -36,7 +36,7 @@ class TestRunResult:
     @given(st.builds(RunResult, index=st.integers(0), opened_by_deadline=st.tuples(st.booleans(), st.booleans()),
                      opened_ever=st.tuples(st.booleans()), government_lawful=st.tuples(st.booleans(), st.booleans()),
                      impasse_days=st.none() | st.integers(0, 5000), defected=st.integers(0, 200),
-                     skipped=st.integers(0, 50)))
+                     skipped=st.integers(0, 50), resolved_by=st.none() | st.text(max_size=20)))
     def test_survives_the_trip_from_a_worker(self, result: RunResult) -> None:
         """A result pickled in a worker loads in the parent equal to itself, field by field."""
         loaded = pickle.loads(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
@@ -106,6 +106,28 @@ class TestEnsembles:
                                "uncertain:\n  talks:\n    - {parties: [CPP, CNRP], weekly: 1, from: 2013-09-14}\n")
         sim = Simulator(load_scenario(path))
         assert {sim.run(1, i).impasse_days for i in range(5)} == {55}  # 21 Sep 2013, 55 days after the poll
+        assert {sim.run(1, i).resolved_by for i in range(5)} == {None}  # the run's own talks: no fallback
+
+    def test_runs_without_a_way_out_fall_back_on_the_recorded_agreement(self, tmp_path: Path) -> None:
+        """With no defection and no talks, nothing of the run's own ends the impasse: every run ends with
+        the recorded agreement of 22 July 2014, 359 days after the poll, and the summary says so."""
+        path = _with_uncertain(tmp_path, "uncertain:\n  defection:\n    - {party: CNRP, weekly: 0}\n")
+        ensemble = simulate(load_scenario(path), 20, 3)
+        assert {(r.resolved_by, r.impasse_days) for r in ensemble.results} == {("july-agreement", 359)}
+        fallback = ensemble.to_dict()["recorded_fallback"]
+        assert fallback == {"runs": 20, "p": 1.0, "events": [{"event": "july-agreement", "runs": 20,
+                                                               "days": [359, 359]}]}
+
+    def test_the_bundled_ensemble_tells_its_fallback_apart(self) -> None:
+        """In the bundled ensemble, the runs counted as fallback are those the agreement ended (day 359);
+        every other resolved run ended earlier, by a defection or by talks."""
+        ensemble = simulate(load_scenario("scenarios/cambodia-2013.yaml"), 300, 1)
+        fell_back = [r for r in ensemble.results if r.resolved_by]
+        own = [r for r in ensemble.results if not r.resolved_by and r.impasse_days is not None]
+        assert fell_back and own
+        assert {(r.resolved_by, r.impasse_days) for r in fell_back} == {("july-agreement", 359)}
+        assert all(r.impasse_days < 359 for r in own)
+        assert ensemble.to_dict()["recorded_fallback"]["runs"] == len(fell_back)
 
 
 class TestUncertainSection:
@@ -215,6 +237,17 @@ class TestCommand:
         out = tmp_path / "f.png"
         result = runner.invoke(cli, ["simulate", "scenarios/cambodia-2013.yaml", "--runs", "20", "--plot", str(out)])
         assert result.exit_code == 0 and out.stat().st_size > 1000
+
+    def test_the_figure_hatches_the_fallback_in_its_bar(self) -> None:
+        """The runs that ended as recorded on one day are drawn over their bar; an event spread over
+        several days is not split between bars (the text names them)."""
+        from engine.sim.plots import _fallback_bars
+
+        data = {"histogram": [(0, 9, 5), (10, 19, 7)],
+                "recorded_fallback": {"events": [{"event": "a", "runs": 4, "days": [12, 12]},
+                                                 {"event": "b", "runs": 2, "days": [3, 15]}]}}
+        assert _fallback_bars(data) == [(10, 19, 4)]
+        assert _fallback_bars({"histogram": [(0, 9, 5)]}) == []
 
     @pytest.mark.parametrize(("args", "fragment"), [
         (["--plot", "no/such/folder/f.png"], "--plot: cannot write 'no/such/folder/f.png': there is no folder"),
