@@ -15,7 +15,7 @@ __all__ = ["test"]
 @click.argument("files", type=SCENARIO, nargs=-1, required=True, metavar="FILE...")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: one line an expectation and a summary; json: one object with every outcome.")
-@click.option("--failures", "-x", "failures_only", is_flag=True,
+@click.option("--failures", "failures_only", is_flag=True,
               help="Print only the expectations that fail (and the summary).")
 def test(files: tuple[str, ...], fmt: str, failures_only: bool) -> None:
     """Replay each scenario FILE and check what its 'expect:' section says the replay reaches.
