@@ -266,7 +266,7 @@ class VoteHeld(Event):
     invalid: int | None = attrs.field(default=0, validator=_nonneg)
     blank: int | None = attrs.field(default=0, validator=_nonneg)
     not_voting: int | None = attrs.field(default=None, validator=_nonneg)
-    present: int | None = attrs.field(default=None, validator=_votes_fit)
+    present: int | None = attrs.field(default=None, validator=_votes_fit, metadata={"minimum": 0})
     outcome: str = attrs.field(default="adopted", validator=_one_of(OUTCOMES))
     subject: str | None = None
     method: str | None = None
