@@ -56,7 +56,7 @@ def scenario_schema() -> dict[str, Any]:
     props = doc["properties"]
     # the two keys the table leaves to the loader's own code: parties (an id or a mapping) and events (by type)
     props["parties"] = {**props["parties"], "type": "array",
-                        "items": {"anyOf": [_TEXT, {"$ref": "#/definitions/party"}]}}
+                        "items": {"anyOf": [{"type": "string"}, {"$ref": "#/definitions/party"}]}}
     props["events"] = {**props["events"], "type": "array", "minItems": 1, "items": {"$ref": "#/definitions/event"}}
     props["expect"] = expect_schema()
     return doc

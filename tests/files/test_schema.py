@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from jsonschema import Draft7Validator
 
@@ -140,19 +140,27 @@ class TestRefusals:
         with pytest.raises(ScenarioError):
             parse_scenario(json.dumps(data), str(path))
 
-    @given(section=st.sampled_from(sorted(s for s in SECTIONS if s in ("pack", "body", "rule", "version"))),
+    @given(section=st.sampled_from(["pack", "body", "size", "rule"]),
            key=st.text(alphabet="abcdefghijklmnopqrstuvwxyz_", min_size=1, max_size=12))
     def test_an_unknown_key_is_refused_by_both(self, section: str, key: str) -> None:
-        """A key no table lists, added to a pack's top, a body or a rule, is refused by loader and schema."""
-        if key in names(SECTIONS[section]) or key in names(SECTIONS["rule"]):
-            return
+        """A key the table does not list, added to a pack's top, a body, a size or a rule, is refused by the
+        loader and by the schema."""
+        assume(key not in names(SECTIONS[section]))
         data = copy.deepcopy(_data(ROOT / "engine" / "constitutions" / "pt.yaml"))
-        target = {"pack": data, "body": data["bodies"][0], "rule": data["rules"][0],
-                  "version": data["rules"][1]}[section]
+        target = {"pack": data, "body": data["bodies"][0], "size": data["bodies"][0]["sizes"][0],
+                  "rule": data["rules"][1]}[section]
         target[key] = "x"
         assert _errors(PACK, data) != []
         with pytest.raises(PackError):
             parse_pack(json.dumps(data), "pt.yaml")
+
+    def test_a_party_is_text_or_a_mapping(self) -> None:
+        """A party given as a number is refused by both (the loader reads text or a mapping)."""
+        data = copy.deepcopy(_data(ROOT / "scenarios" / "portugal-2015.yaml"))
+        data["parties"].append(5)
+        assert _errors(SCENARIO, data) != []
+        with pytest.raises(ScenarioError):
+            parse_scenario(json.dumps(data), "scenarios/portugal-2015.yaml")
 
     @given(data=st.data())
     def test_a_missing_required_field_is_refused_by_both(self, data: st.DataObject) -> None:
