@@ -16,11 +16,12 @@ from hypothesis import strategies as st
 from jsonschema import Draft7Validator
 
 from engine.errors import PackError, ScenarioError
-from engine.files.keys import SECTIONS, names
+from engine.files.keys import DEADLINE, DECISION, SECTIONS, names
 from engine.files.located_yaml import load_located
 from engine.files.packs import parse_pack
 from engine.files.scenarios import parse_scenario
 from engine.files.schema import event_fields_schema, expect_schema, pack_schema, scenario_schema
+from engine.files.starters import pack_starter
 from engine.report.jsontext import dumps
 from engine.timeline.events import RECORDABLE_TYPES, REGISTRY
 
@@ -128,6 +129,18 @@ BAD_SCENARIOS = [
 ]
 
 
+#: a value of another kind, for each kind of value a table key may take
+_WRONG: dict[str, Any] = {"day": "someday", "whole": "many", "flag": "maybe", "choice": "zzz", "period": "ten",
+                          "chain": "x", "threshold": 5, "texts": {"a": 1}, "text": ["a"], "event": "no_such_event",
+                          "events": "no_such_event"}
+#: the keys only a decision rule reads
+_DECISION_ONLY = (*names(DECISION), "effect", "direction", "attempts", "attempts_article")
+#: (section, key) of every pack key whose kind of value the loader checks
+_TYPED = [(section, k.name) for section in ("pack", "body", "size", "amendment", "rule", "consequence",
+                                            "interpretation")
+          for k in SECTIONS[section] if k.value in _WRONG]
+
+
 class TestRefusals:
     @pytest.mark.parametrize("change", BAD_SCENARIOS)
     def test_schema_refuses_what_the_loader_refuses(self, change: Any) -> None:
@@ -153,6 +166,25 @@ class TestRefusals:
         assert _errors(PACK, data) != []
         with pytest.raises(PackError):
             parse_pack(json.dumps(data), "pt.yaml")
+
+    @pytest.mark.parametrize("place", _TYPED, ids="-".join)
+    def test_a_value_of_the_wrong_kind_is_refused_by_both(self, place: tuple[str, str]) -> None:
+        """The kind of value the table gives a key is the loader's: a value of another kind, put on a rule
+        that reads the key (the starter pack has one of each kind), is refused by the loader and the schema."""
+        section, key = place
+        data = load_located(pack_starter("xx", "pack.schema.json"), "xx.yaml", PackError).data
+        data["amendments"] = [{"id": "a", "title": "t", "in_force": "2000-01-01"}]
+        kind = next(k for k in SECTIONS[section] if k.name == key)
+        rules = {r["kind"]: r for r in data["rules"]}
+        owner = ("deadline" if key in names(DEADLINE) else "decision" if key in _DECISION_ONLY
+                 else "convocation" if key == "convened_by" else "quorum")
+        target = {"pack": data, "body": data["bodies"][0], "size": data["bodies"][0]["sizes"][0],
+                  "amendment": data["amendments"][0], "rule": rules[owner], "consequence": data["consequences"][0],
+                  "interpretation": data["interpretations"][0]}[section]
+        target[key] = _WRONG[kind.value]
+        assert _errors(PACK, data) != []
+        with pytest.raises(PackError):
+            parse_pack(json.dumps(data), "xx.yaml")
 
     def test_a_party_is_text_or_a_mapping(self) -> None:
         """A party given as a number is refused by both (the loader reads text or a mapping)."""
