@@ -45,6 +45,10 @@ bodies:
         seats: 100                # REPLACE: the number of seats
         source: "REPLACE: where the number of seats is given"
 
+# an amendment that made a new version of a rule (see the commented versions of 'investiture' below):
+# amendments:
+#   - {id: REPLACE-amendment-id, title: "REPLACE: what it changed", in_force: 2006-03-02, source: "REPLACE"}
+
 rules:
   # quorum: who must be present for a sitting to be held. 'seats_filled' is a convening condition:
   # the share of the seats that must be filled before the body may sit at all (leave it out if none).
@@ -157,13 +161,13 @@ events:                           # in date order; types: docs/scenarios.md, "Ev
     at: @D2@
     sitting: opening
     convened_by: @CONVENER@
-    present: @SEATS@                  # REPLACE: members present, or leave out if not reported
+    present: @SEATS@   # REPLACE: members present, or leave out if not reported
     source: "REPLACE: a report of the sitting"
 
   - type: vote
     at: @D3@
     motion: investiture
-    yes: @A@                        # REPLACE: the tally (null for a count not reported)
+    yes: @A@   # REPLACE: the tally (null for a count not reported)
     no: @B@
     present: @SEATS@
     outcome: adopted              # what the chamber declared: adopted or rejected

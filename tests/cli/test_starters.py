@@ -57,6 +57,18 @@ class TestNewPack:
         assert [o.id for i in pack.interpretations for o in i.overrides] == ["opening-quorum"]
         assert pack.missing and pack.source
 
+    def test_the_commented_examples_load_once_uncommented(self) -> None:
+        """The amendment and the versions the starter shows in comments are a pack's own keys: uncommented,
+        the rule has two versions, the second made by the amendment."""
+        text = pack_starter("xx", "pack.schema.json")
+        text = text.replace("\n# amendments:", "\namendments:").replace("\n#   - {id:", "\n  - {id:")
+        text = text.replace("    # versions:", "    versions:").replace("    #   - {since", "      - {since")
+        from engine.files.packs import parse_pack
+
+        versions = [r for r in parse_pack(text).rules if r.id == "investiture"]
+        assert [(str(v.since), v.amendment) for v in versions] == [("1990-01-01", None),
+                                                                   ("2006-03-02", "REPLACE-amendment-id")]
+
     def test_every_value_to_write_is_marked(self, starters: tuple[Path, Path]) -> None:
         """Names, titles, articles and sources are all placeholders marked REPLACE."""
         pack = load_pack(str(starters[0]))
