@@ -224,14 +224,14 @@ SCENARIO_META = (
     Key("interpretations", "texts", "the pack's readings to judge under"),
     Key("sources", "texts", "sources for the whole scenario"),
     Key("notes", "texts", "what the sources lack, and the choices made"),
-    Key("description", "text", "a longer description"),
+    Key("description", "text", "a longer description (kept for readers; the engine does not read it)"),
 )
 SCENARIO_PARTY = (
     Key("id", "text", "the party's id, as events name it", required=True),
     Key("name", "text", "its name"),
     Key("role", "text", "its role"),
     _NOTE,
-    _SOURCE,
+    Key("source", "texts", "where the party's facts come from (kept for readers; the engine does not read it)"),
 )
 UNCERTAIN = (
     Key("horizon", "day", "the last day simulated"),

@@ -132,13 +132,22 @@ BAD_SCENARIOS = [
 #: a value of another kind, for each kind of value a table key may take
 _WRONG: dict[str, Any] = {"day": "someday", "whole": "many", "flag": "maybe", "choice": "zzz", "period": "ten",
                           "chain": "x", "threshold": 5, "texts": {"a": 1}, "text": ["a"], "event": "no_such_event",
-                          "events": "no_such_event"}
+                          "events": "no_such_event", "probability": 1.5, "names": "CPP",
+                          "days": ["2013-09-01"]}
 #: the keys only a decision rule reads
 _DECISION_ONLY = (*names(DECISION), "effect", "direction", "attempts", "attempts_article")
 #: (section, key) of every pack key whose kind of value the loader checks
 _TYPED = [(section, k.name) for section in ("pack", "body", "size", "amendment", "rule", "consequence",
                                             "interpretation")
           for k in SECTIONS[section] if k.value in _WRONG]
+
+#: keys the scenario loader allows and keeps out of the engine without reading them: the schema says what
+#: they hold (text), the loader takes any value
+_UNREAD = (("scenario_meta", "description"), ("party", "source"))
+#: the same for the scenario's mappings
+_SCENARIO_TYPED = [(section, k.name) for section in ("scenario_meta", "party", "uncertain", "defection", "happens",
+                                                     "delay", "delay_days", "talks")
+                   for k in SECTIONS[section] if k.value in _WRONG and (section, k.name) not in _UNREAD]
 
 
 class TestRefusals:
@@ -185,6 +194,22 @@ class TestRefusals:
         assert _errors(PACK, data) != []
         with pytest.raises(PackError):
             parse_pack(json.dumps(data), "xx.yaml")
+
+    @pytest.mark.parametrize("place", _SCENARIO_TYPED, ids="-".join)
+    def test_a_scenario_value_of_the_wrong_kind_is_refused_by_both(self, place: tuple[str, str]) -> None:
+        """Likewise for the scenario's own mappings: its metadata, a party, and each part of ``uncertain:``."""
+        section, key = place
+        data = copy.deepcopy(_data(ROOT / "scenarios" / "cambodia-2013.yaml"))
+        data["uncertain"]["delay"] = [{"event": "opening-sitting", "days": {"min": 0, "max": 3}}]
+        uncertain = data["uncertain"]
+        target = {"scenario_meta": data["scenario"], "party": data["parties"][0], "uncertain": uncertain,
+                  "defection": uncertain["defection"][0], "happens": uncertain["happens"][0],
+                  "delay": uncertain["delay"][0], "delay_days": uncertain["delay"][0]["days"],
+                  "talks": uncertain["talks"][0]}[section]
+        target[key] = _WRONG[next(k for k in SECTIONS[section] if k.name == key).value]
+        assert _errors(SCENARIO, data) != []
+        with pytest.raises(ScenarioError):
+            parse_scenario(json.dumps(data), str(ROOT / "scenarios" / "cambodia-2013.yaml"))
 
     def test_a_party_is_text_or_a_mapping(self) -> None:
         """A party given as a number is refused by both (the loader reads text or a mapping)."""
