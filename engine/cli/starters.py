@@ -15,7 +15,8 @@ __all__ = ["new", "schema"]
 #: the schemas ``impasse schema`` prints, by name
 SCHEMAS = ("pack", "scenario", "replay", "state")
 _OUTPUT = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=None,
-                       help="Write to this file (never over an existing one); default: print.")
+                       help="Write to this file, never over an existing one (paths in it are made relative to "
+                            "it); default: print.")
 
 
 @click.group(cls=OneLineErrors)
