@@ -66,7 +66,9 @@ def expect_schema() -> dict[str, Any]:
     """The ``expect:`` section of a scenario: what its replay must show.
 
     The one place the expectations' own schema is plugged in: the loader of ``expect:`` lives in its
-    own module, and this fragment stands for it until it is merged (then: return its ``EXPECT_SCHEMA``).
+    own module, and this fragment stands for it until it is merged (then: return its ``EXPECT_SCHEMA``,
+    and list ``Key("expect", "any", ...)`` in :data:`engine.files.keys.SCENARIO`, where the scenario
+    loader reads its allowed keys from).
     """
     return {"type": "object", "description": "what the replay must show: checked by 'impasse test'"}
 
