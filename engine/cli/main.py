@@ -20,6 +20,7 @@ from engine.cli.crises import check, replay, state
 from engine.cli.params import OneLineErrors
 from engine.cli.questions import majority, quorum
 from engine.cli.reports import explain, report
+from engine.cli.starters import new, schema
 from engine.cli.variants import simulate, whatif
 
 __all__ = ["cli", "main"]
@@ -102,7 +103,7 @@ def cli() -> None:
 
 
 for _command in (quorum, majority, rules, replay, state, check, whatif, simulate, packs_command, report,
-                 explain):
+                 explain, new, schema):
     cli.add_command(_command)
 
 

@@ -6,14 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from engine.errors import ThresholdSyntaxError
+from engine.files.keys import CONDITION, names
 from engine.files.located_yaml import Located
 from engine.rules.constitution import Rule, RuleKind
 from engine.rules.thresholds import parse_threshold
 
 __all__ = ["CONDITION_KEYS", "read_conditions"]
 
-#: the keys this module reads, on a version, a rule or an override
-CONDITION_KEYS = ("seats_filled",)
+#: the keys this module reads, on a version, a rule or an override (their table: engine/files/keys.py)
+CONDITION_KEYS = names(CONDITION)
 
 
 def read_conditions(d: Located, pick: Any, kind: RuleKind, base: Rule | None) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from engine.errors import PackError
+from engine.files.keys import CONSEQUENCE, DEADLINE, names
 from engine.files.located_yaml import Located, Path
 from engine.rules.constitution import (
     ANCHOR_DAYS,
@@ -33,11 +34,10 @@ from engine.timeline.events import RECORDABLE_TYPES, REGISTRY, Event
 
 __all__ = ["CONSEQUENCE_KEYS", "DEADLINE_KEYS", "DeadlineReader"]
 
-#: the keys only a deadline rule has (``after`` a consequence has too)
-DEADLINE_KEYS = ("days", "period", "anchor_day", "month_end", "anchor", "restart", "after", "met_by", "not_before",
-                 "exact_day")
+#: the keys only a deadline rule has (``after`` a consequence has too); their table: engine/files/keys.py
+DEADLINE_KEYS = names(DEADLINE)
 #: the keys only a consequence rule has
-CONSEQUENCE_KEYS = ("when", "count", "derive")
+CONSEQUENCE_KEYS = names(CONSEQUENCE)
 #: a day to build a derived event on when the pack is read, to check that the rule can make it
 _SOME_DAY = date(2000, 1, 1)
 #: fields every event has: a deadline's filter may not ask for them

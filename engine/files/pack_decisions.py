@@ -7,6 +7,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from engine.files.keys import DECISION, names
 from engine.files.located_yaml import Located, Path
 from engine.rules.constitution import Rule, RuleKind
 from engine.rules.threshold_nodes import Threshold
@@ -14,8 +15,8 @@ from engine.rules.vocabulary import CONTESTS, MAJORITY, PLURALITY, SOLE_CANDIDAT
 
 __all__ = ["DECISION_KEYS", "read_decision"]
 
-#: the keys this module reads, on a version, a rule or an override
-DECISION_KEYS = ("contest", "runoff", "chambers", "prevails", "ballot")
+#: the keys this module reads, on a version, a rule or an override (their table: engine/files/keys.py)
+DECISION_KEYS = names(DECISION)
 
 
 def read_decision(d: Located, pick: Any, kind: RuleKind, threshold: Threshold | None, body: str,

@@ -16,10 +16,23 @@ from typing import Any
 import attrs
 
 from engine.errors import PackError, ThresholdSyntaxError, UnknownNameError
+from engine.files.keys import (
+    AMENDMENT,
+    BODY,
+    CONSEQUENCE_RULE,
+    INTERPRETATION,
+    OVERRIDE,
+    PACK,
+    RULE,
+    SIZE,
+    VERSION,
+    names,
+    required,
+)
 from engine.files.located_yaml import Located, Path, load_located, read_file
-from engine.files.pack_conditions import CONDITION_KEYS, read_conditions
-from engine.files.pack_deadlines import CONSEQUENCE_KEYS, DEADLINE_KEYS, DeadlineReader
-from engine.files.pack_decisions import DECISION_KEYS, read_decision
+from engine.files.pack_conditions import read_conditions
+from engine.files.pack_deadlines import DeadlineReader
+from engine.files.pack_decisions import read_decision
 from engine.rules.constitution import (
     Amendment,
     Body,
@@ -35,18 +48,16 @@ from engine.rules.vocabulary import ADOPT, CONFIRMS_GOVERNMENT, DIRECTIONS, EFFE
 
 __all__ = ["builtin_packs", "load_pack", "parse_pack"]
 
-_TOP = ("id", "name", "country", "source", "missing", "bodies", "amendments", "rules", "consequences",
-        "interpretations")
-_BODY = ("id", "name", "minimum", "article", "source", "sizes")
-_SIZE = ("since", "seats", "legislature", "source", "note")
-_AMENDMENT = ("id", "title", "adopted", "in_force", "articles", "source", "note")
-_VERSION = ("since", "until", "threshold", "article", "text", "source", "note", *DEADLINE_KEYS, *CONSEQUENCE_KEYS,
-            "convened_by", "amendment", "applies_to", "effect", "direction", "attempts", "attempts_article",
-            *DECISION_KEYS, *CONDITION_KEYS)
-_RULE = ("id", "kind", "body", "title", "versions", *_VERSION)
-_CONSEQUENCE = ("id", "body", "title", "versions", *_VERSION)
-_INTERP = ("id", "name", "holder", "claim", "source", "note", "overrides")
-_OVERRIDE = ("rule", "kind", "body", "title", "versions", *_VERSION)
+# the keys of each mapping, from the tables the schema is written from (engine/files/keys.py)
+_TOP = names(PACK)
+_BODY = names(BODY)
+_SIZE = names(SIZE)
+_AMENDMENT = names(AMENDMENT)
+_VERSION = names(VERSION)
+_RULE = names(RULE)
+_CONSEQUENCE = names(CONSEQUENCE_RULE)
+_INTERP = names(INTERPRETATION)
+_OVERRIDE = names(OVERRIDE)
 
 
 def builtin_packs() -> tuple[str, ...]:
@@ -112,7 +123,7 @@ class _PackReader:
 
     def read(self) -> Constitution:
         d = self.doc
-        d.mapping((), _TOP, required=("id", "name", "country", "bodies", "rules"))
+        d.mapping((), _TOP, required=required(PACK))
         bodies = tuple(self.body(("bodies", i)) for i in range(len(d.items(("bodies",)))))
         body_ids = [b.id for b in bodies]
         self.unique(body_ids, "bodies")
@@ -123,13 +134,13 @@ class _PackReader:
         rule_ids: list[str] = []
         for i in range(len(d.items(("rules",)))):
             where = ("rules", i)
-            d.mapping(where, _RULE, required=("id", "kind", "body", "title"))
+            d.mapping(where, _RULE, required=required(RULE))
             rule_ids.append(d.text((*where, "id")))  # type: ignore[arg-type]
             rules.extend(self.rule(where, body_ids, amendment_ids, base=None))
         self.unique(rule_ids, "rules")
         for i in range(len(d.items(("consequences",)))):  # what the law brings about: rules of their own kind
             where = ("consequences", i)
-            d.mapping(where, _CONSEQUENCE, required=("id", "body", "title"))
+            d.mapping(where, _CONSEQUENCE, required=required(CONSEQUENCE_RULE))
             if d.text((*where, "id")) in rule_ids:
                 raise d.fail((*where, "id"), f"id {d.text((*where, 'id'))!r} is used twice in rules and consequences")
             rule_ids.append(d.text((*where, "id")))  # type: ignore[arg-type]
@@ -172,11 +183,11 @@ class _PackReader:
 
     def body(self, where: Path) -> Body:
         d = self.doc
-        d.mapping(where, _BODY, required=("id", "name"))
+        d.mapping(where, _BODY, required=required(BODY))
         sizes = []
         for i in range(len(d.items((*where, "sizes")))):
             w = (*where, "sizes", i)
-            d.mapping(w, _SIZE, required=("since", "seats"))
+            d.mapping(w, _SIZE, required=required(SIZE))
             sizes.append(BodySize(
                 since=d.day((*w, "since")),  # type: ignore[arg-type]
                 seats=d.integer((*w, "seats"), minimum=1),  # type: ignore[arg-type]
@@ -200,7 +211,7 @@ class _PackReader:
 
     def amendment(self, where: Path) -> Amendment:
         d = self.doc
-        d.mapping(where, _AMENDMENT, required=("id", "title", "in_force"))
+        d.mapping(where, _AMENDMENT, required=required(AMENDMENT))
         return Amendment(
             id=d.text((*where, "id")),  # type: ignore[arg-type]
             title=d.text((*where, "title")),  # type: ignore[arg-type]
@@ -400,7 +411,7 @@ class _PackReader:
     def interpretation(self, where: Path, rules: dict[str, Rule], bodies: list[str],
                        amendments: set[str]) -> Interpretation:
         d = self.doc
-        d.mapping(where, _INTERP, required=("id", "name", "holder", "claim"))
+        d.mapping(where, _INTERP, required=required(INTERPRETATION))
         interp_id = d.text((*where, "id"))
         source = d.texts((*where, "source"))
         if not source:
@@ -408,7 +419,7 @@ class _PackReader:
         overrides: list[Rule] = []
         for i in range(len(d.items((*where, "overrides")))):
             ow = (*where, "overrides", i)
-            d.mapping(ow, _OVERRIDE, required=("rule",))
+            d.mapping(ow, _OVERRIDE, required=required(OVERRIDE))
             rule_id = d.text((*ow, "rule")) or ""
             base = rules.get(rule_id)
             if base is None and d.get(ow).get("kind") is None:

@@ -17,6 +17,15 @@ import cattrs
 
 from engine.errors import ImpasseError, ScenarioError
 from engine.files.expectations import Expectation, parse_expectations
+from engine.files.keys import (
+    SCENARIO,
+    SCENARIO_META,
+    SCENARIO_PARTY,
+    SECTIONS,
+    UNCERTAIN,
+    names,
+    required,
+)
 from engine.files.located_yaml import Located, Path, load_located, read_file
 from engine.files.packs import load_pack
 from engine.files.uncertain import Defection, Delay, Happens, Talks, Uncertainty
@@ -32,9 +41,10 @@ from engine.timeline.events import (
 
 __all__ = ["Party", "Scenario", "dump_scenario", "load_scenario", "parse_event", "parse_scenario"]
 
-_TOP = ("scenario", "parties", "events", "uncertain", "expect")
-_META = ("id", "title", "country", "constitution", "body", "interpretations", "sources", "notes", "description")
-_PARTY = ("id", "name", "role", "note", "source")
+# the keys of each mapping, from the tables the schema is written from (engine/files/keys.py)
+_TOP = names(SCENARIO)
+_META = names(SCENARIO_META)
+_PARTY = names(SCENARIO_PARTY)
 _NOTHING_UNCERTAIN = Uncertainty()  # frozen, so every scenario without an 'uncertain:' section can share it
 
 
@@ -137,8 +147,8 @@ class _Reader:
             # some other file: named, and none of it echoed (its keys may be anything)
             msg = "is not a scenario file: a scenario is a YAML mapping with 'scenario', 'parties' and 'events'"
             raise ScenarioError(msg, path=d.path)
-        d.mapping((), _TOP, required=("scenario", "events"))
-        d.mapping(("scenario",), _META, required=("id", "title", "country", "constitution"))
+        d.mapping((), _TOP, required=required(SCENARIO))
+        d.mapping(("scenario",), _META, required=required(SCENARIO_META))
         pack_name = d.text(("scenario", "constitution"))
         try:
             pack = load_pack(pack_name) if not _is_path(pack_name) else load_pack(self._relative(pack_name))  # type: ignore[arg-type]
@@ -209,7 +219,7 @@ class _Reader:
         if d.get(()).get("uncertain") is None:
             return Uncertainty()
         top = ("uncertain",)
-        d.mapping(top, ("horizon", "defection", "happens", "delay", "talks"))
+        d.mapping(top, names(UNCERTAIN))
 
         def prob(where: Path) -> float:
             value = d.lookup(where)
@@ -234,12 +244,12 @@ class _Reader:
         defection = []
         for i in range(len(d.items((*top, "defection")))):
             w = (*top, "defection", i)
-            d.mapping(w, ("party", "weekly", "from"), required=("party", "weekly"))
+            d.mapping(w, *_keys("defection"))
             defection.append(Defection(party((*w, "party")), prob((*w, "weekly")), d.day((*w, "from"), required=False)))
         happens = []
         for i in range(len(d.items((*top, "happens")))):
             w = (*top, "happens", i)
-            d.mapping(w, ("event", "probability", "window"), required=("event", "probability"))
+            d.mapping(w, *_keys("happens"))
             window = None
             if d.get(w).get("window") is not None:
                 raw = d.items((*w, "window"))
@@ -253,8 +263,8 @@ class _Reader:
         delay = []
         for i in range(len(d.items((*top, "delay")))):
             w = (*top, "delay", i)
-            d.mapping(w, ("event", "days"), required=("event", "days"))
-            d.mapping((*w, "days"), ("min", "max", "mode"), required=("min", "max"))
+            d.mapping(w, *_keys("delay"))
+            d.mapping((*w, "days"), *_keys("delay_days"))
             low = d.integer((*w, "days", "min"), minimum=None)
             high = d.integer((*w, "days", "max"), minimum=None)
             mode = d.integer((*w, "days", "mode"), required=False, minimum=None)
@@ -272,12 +282,12 @@ class _Reader:
         talks = []
         for i in range(len(d.items((*top, "talks")))):
             w = (*top, "talks", i)
-            d.mapping(w, ("parties", "weekly", "from", "ends_dispute"), required=("parties", "weekly"))
-            names = tuple(party((*w, "parties", j)) for j in range(len(d.items((*w, "parties")))))
+            d.mapping(w, *_keys("talks"))
+            talkers = tuple(party((*w, "parties", j)) for j in range(len(d.items((*w, "parties")))))
             ends = d.get(w).get("ends_dispute", True)
             if not isinstance(ends, bool):
                 raise d.fail((*w, "ends_dispute"), f"must be true or false (got {ends!r})")
-            talks.append(Talks(names, prob((*w, "weekly")), d.day((*w, "from"), required=False), ends))
+            talks.append(Talks(talkers, prob((*w, "weekly")), d.day((*w, "from"), required=False), ends))
         return Uncertainty(tuple(defection), tuple(happens), tuple(delay), tuple(talks),
                            d.day((*top, "horizon"), required=False))
 
@@ -294,7 +304,7 @@ class _Reader:
             if isinstance(d.get(where), str):
                 out.append(Party(id=d.get(where), name=d.get(where)))
                 continue
-            d.mapping(where, _PARTY, required=("id",))
+            d.mapping(where, _PARTY, required=required(SCENARIO_PARTY))
             party = Party(
                 id=d.text((*where, "id")),  # type: ignore[arg-type]
                 name=d.text((*where, "name"), required=False) or d.text((*where, "id")),  # type: ignore[arg-type]
@@ -355,6 +365,11 @@ class _Reader:
             for name, _ in getattr(event, field, ()) or ():
                 if name not in parties and name.lower() not in ("others", "other"):
                     raise bad(name, field, name)
+
+
+def _keys(section: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The keys a section of ``uncertain:`` allows and those it requires (engine/files/keys.py)."""
+    return names(SECTIONS[section]), required(SECTIONS[section])
 
 
 def _is_path(name: str | None) -> bool:

@@ -52,7 +52,8 @@ class CourtRuling(Event):
 
     TYPE: ClassVar[str] = "court_ruling"
     court: str
-    effect: str = attrs.field(validator=_effect_needs)
+    # the metadata says what the validator checks, for the files' JSON Schema (engine/files/schema.py)
+    effect: str = attrs.field(validator=_effect_needs, metadata={"one_of": EFFECTS})
     # the validator above reads these: they are declared before it runs (attrs validates after __init__)
     seats: Tally = attrs.field(default=(), converter=_pairs, validator=_tally)
     constituencies: tuple[str, ...] = attrs.field(default=(), converter=_texts)

@@ -10,7 +10,7 @@ from typing import Any
 
 import attrs
 
-__all__ = ["BOYCOTT_TARGETS", "OUTCOMES", "RULINGS", "STAGES", "STATUSES", "Tally"]
+__all__ = ["BOYCOTT_TARGETS", "OUTCOMES", "RULINGS", "STAGES", "STATUSES", "AtLeast", "OneOf", "Tally"]
 
 STAGES = ("preliminary", "official", "final")
 STATUSES = ("planned", "held", "cancelled")
@@ -19,10 +19,36 @@ RULINGS = ("rejected", "upheld", "partly_upheld", "dismissed")
 OUTCOMES = ("adopted", "rejected")
 
 
-def _nonneg(instance: Any, attribute: attrs.Attribute, value: int | None) -> None:
-    if value is not None and value < 0:
-        msg = f"'{attribute.name}' must be >= 0 (got {value})"
-        raise ValueError(msg)
+@attrs.frozen
+class AtLeast:
+    """An attrs validator: a number, if given, is at least ``minimum`` (kept, for the files' JSON Schema)."""
+
+    minimum: int
+
+    def __call__(self, instance: Any, attribute: attrs.Attribute, value: int | None) -> None:
+        if value is not None and value < self.minimum:
+            msg = f"'{attribute.name}' must be >= {self.minimum} (got {value})"
+            raise ValueError(msg)
+
+
+@attrs.frozen
+class OneOf:
+    """An attrs validator: a word, if given, is one of ``options`` (kept, for the files' JSON Schema)."""
+
+    options: tuple[str, ...]
+
+    def __call__(self, instance: Any, attribute: attrs.Attribute, value: str | None) -> None:
+        if value is not None and value not in self.options:
+            import difflib
+
+            hint = difflib.get_close_matches(str(value), self.options, n=1)
+            extra = f"; did you mean {hint[0]!r}?" if hint else ""
+            msg = f"'{attribute.name}' must be one of {', '.join(self.options)} (got {value!r}){extra}"
+            raise ValueError(msg)
+
+
+_nonneg = AtLeast(0)
+_one_of = OneOf
 
 
 def _count_range(instance: Any, attribute: attrs.Attribute, value: int | None) -> None:
@@ -31,19 +57,6 @@ def _count_range(instance: Any, attribute: attrs.Attribute, value: int | None) -
         msg = (f"'{attribute.name}' ({value}) needs a 'count' no larger ({instance.count}): the sources' "
                "lowest count is 'count', their highest 'count_max'")
         raise ValueError(msg)
-
-
-def _one_of(options: tuple[str, ...]):
-    def check(instance: Any, attribute: attrs.Attribute, value: str | None) -> None:
-        if value is not None and value not in options:
-            import difflib
-
-            hint = difflib.get_close_matches(str(value), options, n=1)
-            extra = f"; did you mean {hint[0]!r}?" if hint else ""
-            msg = f"'{attribute.name}' must be one of {', '.join(options)} (got {value!r}){extra}"
-            raise ValueError(msg)
-
-    return check
 
 
 def _tally(instance: Any, attribute: attrs.Attribute, value: tuple[tuple[str, int], ...]) -> None:
@@ -58,8 +71,6 @@ def _pairs(value: Any) -> tuple[tuple[str, int], ...]:
     if isinstance(value, dict):
         return tuple(sorted(value.items()))
     return tuple(sorted(tuple(p) for p in value))
-
-
 
 
 Tally = tuple[tuple[str, int], ...]

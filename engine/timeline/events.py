@@ -112,7 +112,8 @@ class ComplaintFiled(Event):
     by: str
     to: str
     count: int | None = attrs.field(default=None, validator=_nonneg)
-    count_max: int | None = attrs.field(default=None, validator=_count_range)  # conflicting sources: count..count_max
+    # conflicting sources: the lowest count as 'count', the highest as 'count_max'
+    count_max: int | None = attrs.field(default=None, validator=_count_range, metadata={"minimum": 0})
     about: str | None = None
 
 
@@ -270,7 +271,7 @@ class VoteHeld(Event):
     invalid: int | None = attrs.field(default=0, validator=_nonneg)
     blank: int | None = attrs.field(default=0, validator=_nonneg)
     not_voting: int | None = attrs.field(default=None, validator=_nonneg)
-    present: int | None = attrs.field(default=None, validator=_votes_fit)
+    present: int | None = attrs.field(default=None, validator=_votes_fit, metadata={"minimum": 0})
     boycotters_present: int | None = attrs.field(default=None, validator=_nonneg)  # counted in present
     outcome: str = attrs.field(default="adopted", validator=_one_of(OUTCOMES))
     subject: str | None = None

@@ -19,12 +19,16 @@ def _rank(instance: Any, attribute: attrs.Attribute, value: int) -> None:
         raise ValueError(msg)
 
 
+#: what ``_rank`` checks, for the files' JSON Schema (engine/files/schema.py)
+_RANK = {"minimum": 1}
+
+
 @attrs.frozen(kw_only=True, cache_hash=True)
 class MandateGiven(Event):
     """A mandate to form a government given by ``by`` to ``to`` of ``party``; ``rank``: 1st, 2nd... since the poll."""
 
     TYPE: ClassVar[str] = "mandate_given"
-    rank: int = attrs.field(validator=_rank)
+    rank: int = attrs.field(validator=_rank, metadata=_RANK)
     to: str | None = None
     party: str | None = None
     by: str | None = None
@@ -35,7 +39,7 @@ class MandateReturned(Event):
     """The mandate of ``rank`` handed back unfulfilled (``deemed``: the law holds it returned)."""
 
     TYPE: ClassVar[str] = "mandate_returned"
-    rank: int = attrs.field(validator=_rank)
+    rank: int = attrs.field(validator=_rank, metadata=_RANK)
     deemed: bool = False
 
 
@@ -44,7 +48,7 @@ class MandateExtended(Event):
     """The mandate of ``rank`` given more time: its period now ends on ``until``."""
 
     TYPE: ClassVar[str] = "mandate_extended"
-    rank: int = attrs.field(validator=_rank)
+    rank: int = attrs.field(validator=_rank, metadata=_RANK)
     until: date
     by: str | None = None
 

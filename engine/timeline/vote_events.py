@@ -9,6 +9,7 @@ import attrs
 
 from engine.rules.vocabulary import MOTIONS
 from engine.timeline.event_base import Event, texts
+from engine.timeline.event_fields import AtLeast
 
 __all__ = ["Candidates", "ContestHeld", "candidate_pairs", "structure_candidates"]
 
@@ -35,10 +36,7 @@ def structure_candidates(value: Any, _: Any = None) -> Candidates:
     return candidate_pairs(value)
 
 
-def _count(instance: Any, attribute: attrs.Attribute, value: int | None) -> None:
-    if value is not None and value < 0:
-        msg = f"'{attribute.name}' must be >= 0 (got {value})"
-        raise ValueError(msg)
+_count = AtLeast(0)
 
 
 def _counts(instance: Any, attribute: attrs.Attribute, value: Candidates) -> None:
@@ -80,7 +78,8 @@ class ContestHeld(Event):
     """
 
     TYPE: ClassVar[str] = "contest"
-    motion: str = attrs.field(validator=_motion)
+    # the metadata says what the validator checks, for the files' JSON Schema (engine/files/schema.py)
+    motion: str = attrs.field(validator=_motion, metadata={"one_of": MOTIONS})
     candidates: Candidates = attrs.field(default=(), converter=candidate_pairs, validator=_counts)
     nominated: tuple[str, ...] = attrs.field(default=(), converter=texts)
     winner: str | None = None
