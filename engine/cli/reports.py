@@ -21,7 +21,7 @@ __all__ = ["explain", "report"]
 @click.argument("file", type=SCENARIO, metavar="[FILE]", required=False)
 @_store_options
 @click.option("--output", "-o", "output", type=click.Path(dir_okay=False, writable=True), required=True,
-              metavar="PATH", help="The HTML file to write (one file: CSS and diagrams inline, opens offline).")
+              metavar="FILE", help="The HTML file to write (one file: CSS and diagrams inline, opens offline).")
 @click.option("--interpretation", "-i", "interpretations", multiple=True, metavar="READING",
               shell_complete=complete_readings,
               help="Judge under this reading only (repeatable); default: the readings the scenario lists.")
