@@ -179,8 +179,12 @@ events:                           # in date order; types: docs/scenarios.md, "Ev
     parties: [PARTY-A]
     source: "REPLACE: a report of the government taking office"
 
-# What the replay must show can be written down in an 'expect:' section and checked with
-# 'impasse test' (docs/writing-a-country.md, "Expectations").
+# What the replay must show, checked by 'impasse test THIS-FILE' (docs/scenarios.md, "Expected
+# verdicts"): REPLACE with what the sources and the articles lead you to expect, by event id, by date
+# or at the end, per reading where the readings differ.
+expect:
+  end:
+    state: {phase: government formed, government_lawful: true}
 """
 
 

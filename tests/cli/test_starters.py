@@ -49,6 +49,13 @@ class TestNewPack:
         assert replay["final"]["phase"] == "government formed"
         assert [r["id"] for r in replay["interpretations"]] == ["strict-quorum"]
 
+    def test_the_scenario_expectations_hold_for_the_new_pack(self, starters: tuple[Path, Path],
+                                                             runner: CliRunner) -> None:
+        """The scenario's example 'expect:' section holds for the pack made beside it: 'impasse test' passes
+        (placeholder values, but a starter that fails its own test would teach the wrong thing)."""
+        result = _ok(runner, "test", str(starters[1]))
+        assert result.stdout.rstrip().endswith("2 passed, 0 failed, 2 expectations in 1 file")
+
     def test_one_rule_of_each_kind(self, starters: tuple[Path, Path]) -> None:
         """The pack has a rule of every kind, a convening condition and an interpretation's override."""
         pack = load_pack(str(starters[0]))
