@@ -149,9 +149,8 @@ def check(files: tuple[str, ...]) -> None:
     naming file, line and field.
     """
     from engine.crisis import replay_scenario
-    from engine.files.scenarios import load_scenario
-
     from engine.files.packs import load_pack
+    from engine.files.scenarios import load_scenario
 
     bad = 0
     for path in files:
