@@ -23,6 +23,7 @@ __all__ = [
     "EngineError",
     "ImpasseError",
     "InputError",
+    "NotAScenarioError",
     "PackError",
     "ScenarioError",
     "StaleVersionError",
@@ -100,6 +101,10 @@ class ScenarioError(InputError):
 
     The scenario loader lets no other exception escape: any byte string either loads or raises this.
     """
+
+
+class NotAScenarioError(ScenarioError):
+    """Raised when a file given as a scenario is a constitution pack: ``impasse check`` then checks it as one."""
 
 
 class CountsError(ImpasseError, ValueError):

@@ -13,7 +13,7 @@ import click
 from engine.cli.completion import complete_readings, complete_streams
 from engine.cli.params import DATE, FORMAT_MARKDOWN, SCENARIO
 from engine.cli.vocabulary import old_spelling
-from engine.errors import ImpasseError
+from engine.errors import ImpasseError, NotAScenarioError
 
 if TYPE_CHECKING:
     from engine.files.scenarios import Scenario
@@ -150,12 +150,13 @@ def state(file: str | None, store: str | None, stream: str | None, known_at: str
 @click.command()
 @click.argument("files", type=SCENARIO, nargs=-1, required=True, metavar="FILE...")
 def check(files: tuple[str, ...]) -> None:
-    """Validate scenario files without printing timelines.
+    """Validate scenario files (and constitution packs) without printing timelines.
 
     Exit code 0 if every file loads and replays, 2 otherwise; each error is one line on stderr,
     naming file, line and field.
     """
     from engine.crisis import replay_scenario
+    from engine.files.packs import load_pack
     from engine.files.scenarios import load_scenario
 
     bad = 0
@@ -163,6 +164,15 @@ def check(files: tuple[str, ...]) -> None:
         try:
             scenario = load_scenario(path)
             timeline = replay_scenario(scenario)
+        except NotAScenarioError:  # a constitution pack: load it, which checks it whole
+            try:
+                pack = load_pack(path)
+            except ImpasseError as exc:
+                bad += 1
+                click.echo(f"impasse: error: {exc}", err=True)
+                continue
+            click.echo(f"ok: {path}: constitution pack {pack.id}, {len(pack.rules)} rule versions")
+            continue
         except ImpasseError as exc:
             bad += 1
             click.echo(f"impasse: error: {exc}", err=True)

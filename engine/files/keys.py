@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import attrs
 
-from engine.rules.constitution import ANCHOR_DAYS, MONTH_ENDS, RESTARTS, RuleKind
+from engine.rules.constitution import ANCHOR_DAYS, EXPIRIES, MONTH_ENDS, RESTARTS, RuleKind
 from engine.rules.vocabulary import CONTESTS, DIRECTIONS, EFFECTS
 
 __all__ = [
@@ -134,11 +134,12 @@ DEADLINE = (
     Key("met_by", "events", "the event (or any of the events) that meets it"),
     Key("not_before", "period", "the act may not come before this part of the period"),
     Key("exact_day", "flag", "the act is due on the period's last day"),
+    Key("expiry", "choice", "what the period's end is: a deadline missed, or a term that lapses", options=EXPIRIES),
 )
 #: the keys only a consequence rule has
 CONSEQUENCE = (
     Key("when", "event", "the event that brings it about"),
-    Key("count", "whole", "the Nth event matching 'when'", minimum=1),
+    Key("count", "whole", "the Nth event matching 'when' (a consequence) or 'anchor' (a deadline)", minimum=1),
     Key("derive", "events", "the events the law brings about"),
 )
 #: a decision rule's contest, chamber and ballot keys

@@ -22,6 +22,7 @@ from engine.files.located_yaml import Located, Path
 from engine.rules.constitution import (
     ANCHOR_DAYS,
     CHAIN_ON,
+    EXPIRIES,
     MONTH_ENDS,
     RESTARTS,
     UNITS,
@@ -114,6 +115,7 @@ class DeadlineReader:
         if exact_day and not_before is not None:
             raise d.fail(exact_at, "give 'exact_day' (the act on the last day) or 'not_before' (a window), not both")
         restart = choice("restart", RESTARTS, inherit.restart if inherit else RESTARTS[0])
+        expiry = choice("expiry", EXPIRIES, inherit.expiry if inherit else EXPIRIES[0])
         after = self.after(pick("after")[0]) if pick("after")[1] is not None else None
         anchor_at, anchor_raw = pick("anchor")
         if after is not None and anchor_raw is not None:
@@ -134,6 +136,10 @@ class DeadlineReader:
             met_filter = self.event_filter(met_at)
         elif inherit is not None:
             met_filter, also = inherit.met_filter, inherit.also_met_by
+        count_at, count_raw = pick("count")
+        count = d.integer(count_at, minimum=1) if count_raw is not None else (inherit.count if inherit else 1)
+        if count != 1 and anchor_filter is None:
+            raise d.fail(count_at, "'count' goes with 'anchor': the Nth event that matches it starts the deadline")
         if (anchor_filter is None and after is None) or met_filter is None:
             raise d.fail(vp, "a deadline rule needs 'anchor' (the event that starts it) or 'after' "
                              "(the deadline it follows), and 'met_by' (the event that meets it)")
@@ -151,16 +157,18 @@ class DeadlineReader:
         return {"days": period.amount if period.unit == "days" else None, "period": period,
                 "anchor": None if anchor_filter is None else anchor_filter.type, "anchor_filter": anchor_filter,
                 "met_by": met_filter.type, "met_filter": met_filter, "restart": restart, "after": after,
-                "not_before": not_before, "exact_day": exact_day, "applies_to": applies, "also_met_by": also}
+                "not_before": not_before, "exact_day": exact_day, "applies_to": applies, "also_met_by": also,
+                "count": count, "expiry": expiry}
 
     def check_keys(self, kind: RuleKind, pick: Any) -> None:
         """A rule of another kind gives none of a deadline's or a consequence's keys (they'd be ignored)."""
         for key in (*DEADLINE_KEYS, *CONSEQUENCE_KEYS):
             if pick(key)[1] is None or (kind is RuleKind.CONSEQUENCE and key in ("after", *CONSEQUENCE_KEYS)):
                 continue
-            if kind is RuleKind.DEADLINE and key not in CONSEQUENCE_KEYS:
+            if kind is RuleKind.DEADLINE and (key not in CONSEQUENCE_KEYS or key == "count"):
                 continue
-            owner = "consequence" if key in CONSEQUENCE_KEYS else "deadline"
+            owner = "deadline or a consequence" if key == "count" else (
+                "consequence" if key in CONSEQUENCE_KEYS else "deadline")
             raise self.doc.fail(pick(key)[0], f"only a {owner} rule has '{key}'")
         if kind is RuleKind.CONSEQUENCE:
             for key in ("threshold", "applies_to", "convened_by"):

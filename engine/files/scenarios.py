@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 import cattrs
 
-from engine.errors import ImpasseError, ScenarioError
+from engine.errors import ImpasseError, NotAScenarioError, ScenarioError
 from engine.files.expectations import Expectation, parse_expectations
 from engine.files.keys import (
     SCENARIO,
@@ -143,6 +143,10 @@ class _Reader:
         d = self.doc
         if not isinstance(d.data, dict):
             raise d.fail((), "a scenario must be a mapping with 'scenario', 'parties' and 'events'", field="(top)")
+        if not {"scenario", "events"} & set(d.data) and {"bodies", "rules"} <= set(d.data):
+            msg = ("is a constitution pack, not a scenario: 'impasse check' and 'impasse rules FILE' check it "
+                   "(docs/constitutions.md)")
+            raise NotAScenarioError(msg, path=d.path)
         if not {"scenario", "events"} & set(d.data):
             # some other file: named, and none of it echoed (its keys may be anything)
             msg = "is not a scenario file: a scenario is a YAML mapping with 'scenario', 'parties' and 'events'"

@@ -92,6 +92,12 @@ def _deadline_missed(f: Finding, law: Law) -> str:
             f"(Art. {f.article})")
 
 
+def _deadline_lapsed(f: Finding, law: Law) -> str:
+    start, due = f.detail("start"), f.detail("due")
+    return (f"term ran out: {f.detail('title')}; it ended {_iso(due)} ({(due - start).days} days after {_iso(start)}) "
+            f"(Art. {f.article})")
+
+
 def _deadline_met(f: Finding, law: Law) -> str:
     return (f"deadline met: {f.detail('title')}; {f.count} days after {_iso(f.detail('start'))}, "
             f"due by {_iso(f.detail('due'))} (Art. {f.article})")
@@ -212,6 +218,7 @@ CODES: dict[str, Callable[[Finding, Law], str]] = {
                                                         f"{_under(f, law)}"),
     # deadlines
     "deadline.missed": _deadline_missed,
+    "deadline.lapsed": _deadline_lapsed,
     "deadline.met": _deadline_met,
     "deadline.done_late": lambda f, law: f"done late: {f.detail('title')} (Art. {f.article})",
     "deadline.too_early": _deadline_too_early,

@@ -17,7 +17,7 @@ import attrs
 
 from engine.report import sentences
 from engine.report.describe import describe
-from engine.timeline.events import unstructure_event
+from engine.timeline.events import DeadlineExpired, unstructure_event
 from engine.timeline.state import get
 
 if TYPE_CHECKING:
@@ -332,7 +332,11 @@ def _step_view(step: Step, scenario: Scenario, law: Law, names: dict[Reading, st
 
 
 def _summary(step: Step) -> str:
-    """The event's line; one the law derived (not an expiry, whose line says so) says it was derived."""
+    """The event's line; one the law derived (not an expiry, whose line says so) says it was derived.
+    An expiry whose rule is a term (``expiry: lapse``) says the term ran out: no act was missed."""
+    event = step.event
+    if isinstance(event, DeadlineExpired) and any(f.code == "deadline.lapsed" for f in step.findings):
+        return f"TERM RAN OUT: {event.rule} (ended {event.due.isoformat()})"
     line = describe(step.event)
     return f"{line} (derived)" if step.derived and step.event.TYPE != "deadline_expired" else line
 

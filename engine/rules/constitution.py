@@ -50,6 +50,9 @@ ANCHOR_DAYS = ("excluded", "included")
 MONTH_ENDS = ("last_day", "next_day")
 #: Whether only the ``first`` matching event starts a deadline or ``each`` one restarts it.
 RESTARTS = ("first", "each")
+#: What a deadline's expiry is: a ``violation`` (an act was due and did not come) or a ``lapse`` (a term
+#: the constitution lets run out, with what it attaches to the end: nobody broke a rule).
+EXPIRIES = ("violation", "lapse")
 #: What of another deadline a chained deadline starts from: its expiry or the act that met it.
 CHAIN_ON = ("expires", "met")
 
@@ -248,6 +251,9 @@ class Rule:
     not_before: Period | None = None
     #: the act is due on the period's last day exactly ("on the Nth day"), not before it
     exact_day: bool = False
+    #: what the deadline's expiry is (``EXPIRIES``): ``violation``, reported missed and overdue; ``lapse``,
+    #: a term run out (``deadline.lapsed``, info), neither missed nor overdue
+    expiry: str = "violation"
     #: a decision rule's direction (``engine.rules.vocabulary.DIRECTIONS``): ``adopt``, the motion needs
     #: the threshold; ``reject``, it stands unless the threshold is reached against it
     direction: str = "adopt"
@@ -260,7 +266,8 @@ class Rule:
     also_met_by: tuple[EventFilter, ...] = ()
     #: a consequence: the events that trigger it (with ``after``: the expiry or fulfilment of a deadline)
     when: EventFilter | None = None
-    #: a consequence: it follows the ``count``-th event matching ``when`` since the last election
+    #: a consequence: it follows the ``count``-th event matching ``when`` since the last election; a
+    #: deadline: the ``count``-th event matching its anchor since the last election starts it, once
     count: int = 1
     #: a consequence: the events the law derives, each a type with the values of some of its fields
     derive: tuple[EventFilter, ...] = ()
@@ -326,7 +333,8 @@ class Rule:
             return f"{trigger} brings about {' and '.join(map(str, self.derive))}"
         if self.kind is RuleKind.DEADLINE:
             act = " or ".join(map(str, (self.met_filter or self.met_by or "the act", *self.also_met_by)))
-            start = f"{self.after[0]} {self.after[1]}" if self.after else (self.anchor_filter or self.anchor)
+            nth = "" if self.count == 1 else {2: "the 2nd ", 3: "the 3rd "}.get(self.count, f"the {self.count}th ")
+            start = f"{self.after[0]} {self.after[1]}" if self.after else f"{nth}{self.anchor_filter or self.anchor}"
             if self.exact_day:
                 return f"{act} on the last day of {self.counted} from {start}"
             window = f"not before {self.not_before} and " if self.not_before else ""

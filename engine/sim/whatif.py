@@ -301,6 +301,8 @@ def _deadline_outcomes(t: Timeline) -> dict[str | None, str]:
                 out[f.rule] = f"met on {step.event.at.isoformat()}"
             elif f.code == "deadline.missed":
                 out[f.rule] = f"missed (expired {step.event.at.isoformat()})"
+            elif f.code == "deadline.lapsed":
+                out[f.rule] = f"lapsed (ran out {step.event.at.isoformat()})"
     return out
 
 

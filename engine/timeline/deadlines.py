@@ -3,7 +3,7 @@ it, and its expiry (a ``deadline_expired`` event made by the clock) is a finding
 start when another expires or is met. Consequences: the events the law derives from an expiry or
 from the Nth event of a kind, returned as data for the clock to apply.
 
-Per (rule, event) one finding at most: met, too early, done late or missed. A dissolution ends the
+Per (rule, event) one finding at most: met, too early, done late, missed or (a term) lapsed. A dissolution ends the
 legislature's running deadlines; an election answers the missed ones it meets, then starts afresh.
 The counting of a period (units, the anchor's day, month ends) is
 :class:`engine.rules.constitution.Period`'s.
@@ -96,12 +96,17 @@ def _deadline_expired(event: DeadlineExpired, state: State, memo: LawMemo) -> Re
         msg = f"no deadline {event.rule!r} is running"
         raise EngineError(msg, event, "rule")
     d = running[0]
+    day = memo.day(event.at)
+    # the deadlines chained `after: RULE expires` start, counted from its last day; what else the
+    # expiry brings about is a consequence (`consequences`, below)
+    follow = _chained(day, d.rule, "expires", d.due, event)
+    deadlines = (*(x for x in state.deadlines if x.rule != event.rule), *follow)
+    rule = day.deadlines.get(d.rule)
+    if rule is not None and rule.expiry == "lapse":  # a term run out: nothing was due, nothing is overdue
+        lapsed = Finding(Verdict.INFO, "deadline.lapsed", d.rule, d.article, details=_details(d))
+        return state.replace(deadlines=deadlines), [lapsed]
     finding = Finding(Verdict.VIOLATION, "deadline.missed", d.rule, d.article, details=_details(d))
     overdue = state.overdue if d.rule in state.overdue else (*state.overdue, d.rule)
-    # The seam for what an expiry brings about (a deemed dissolution, an election due: issue 15,
-    # item 2): today only the deadlines chained `after: RULE expires`, counted from its last day.
-    follow = _chained(memo.day(event.at), d.rule, "expires", d.due, event)
-    deadlines = (*(x for x in state.deadlines if x.rule != event.rule), *follow)
     return state.replace(deadlines=deadlines, missed=(*state.missed, event.rule), overdue=overdue), [finding]
 
 
@@ -121,7 +126,9 @@ def meet_and_start(state: State, event: Event, day: Day) -> Result:
     One finding per rule at most: an act that meets a running deadline also answers the same rule's
     earlier missed period (no "done late" besides "met"). A rule with ``restart: first`` is started
     by a matching event only when it is neither running nor missed and still undone, and never by
-    the event that just met it; with ``restart: each`` every matching event starts it afresh.
+    the event that just met it; with ``restart: each`` every matching event starts it afresh. A rule
+    with ``count: N`` is started by the Nth matching event since the election only (tallied in the
+    state, which an election makes afresh).
     """
     anchored = day.anchored.get(event.TYPE, ())
     if not (state.deadlines or state.overdue or anchored):
@@ -157,9 +164,15 @@ def meet_and_start(state: State, event: Event, day: Day) -> Result:
         running, overdue = [], []
     elif isinstance(event, ElectionHeld):
         overdue = []  # a new legislature: the old one's missed acts were answered above, or never will be
+    tallies = state.tallies
     for rule in anchored:
         if not starts(rule, event):
             continue
+        if rule.count != 1:  # only the Nth matching event since the election starts it, once
+            n = get(tallies, f"anchor:{rule.id}", 0) + 1
+            tallies = put(tallies, f"anchor:{rule.id}", n)
+            if n != rule.count:
+                continue
         if rule.restart == "first" and (rule.id in done or rule.id in overdue
                                         or any(d.rule == rule.id for d in running)):
             continue
@@ -170,6 +183,8 @@ def meet_and_start(state: State, event: Event, day: Day) -> Result:
         changes["deadlines"] = tuple(running)
     if overdue != list(state.overdue):
         changes["overdue"] = tuple(overdue)
+    if tallies is not state.tallies:
+        changes["tallies"] = tallies
     return (state.replace(**changes) if changes else state), findings
 
 

@@ -195,11 +195,16 @@ def _convening(rule: Rule, state: State, event: ParliamentConvened, reading: Rea
 
 
 def _motion_tabled(event: MotionTabled, state: State, memo: LawMemo) -> Result:
-    """A motion put before the body: it changes nothing but the deadlines its tabling meets."""
+    """A motion put before the body: it meets the deadlines that name its tabling, and, being a new
+    proposal (a new candidate), starts the ballots on its motion afresh: its first vote is ballot 1
+    (Spain, Art. 99(4): successive proposals are voted on as the first was)."""
     if state.sittings == 0 or state.phase is Phase.DISSOLVED:
         msg = "can't table a motion when parliament has not convened (record a parliament_convened event first)"
         raise EngineError(msg, event, "type")
-    return state, []
+    key = (event.body or memo.law.body, event.motion)
+    if get(state.ballots, key) is None:
+        return state, []
+    return state.replace(ballots=tuple(p for p in state.ballots if p[0] != key)), []
 
 
 # --------------------------------------------------------------------------- votes

@@ -220,7 +220,8 @@ class State:
     had_impasse: bool = False
     mandate: Mandate | None = None  # the mandate to form a government running, if any
     mandates: int = 0  # the rank of the last mandate given since the election
-    #: (consequence rule, events that matched its ``when`` since the election), for an Nth-event trigger
+    #: (consequence rule, or ``anchor:`` and a deadline rule, events that matched its ``when`` or its
+    #: ``anchor`` since the election), for an Nth-event trigger
     tallies: tuple[tuple[str, int], ...] = ()
     #: per reading judged, where the forming of a government stands (derived, as ``impasse`` is)
     formation: tuple[tuple[Reading, Formation], ...] = ()

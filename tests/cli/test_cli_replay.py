@@ -97,6 +97,19 @@ class TestCheckAndErrors:
         assert len(lines) == 1 and lines[0].startswith(f"impasse: error: {bad}:20:")
         assert "Did you mean 'rally'?" in lines[0]
 
+    def test_check_takes_constitution_packs_too(self, tmp_path: Path) -> None:
+        """A pack given to ``check`` is checked as a pack (it used to be refused as 'not a scenario');
+        a bad one is one line at its line, exit 2, and ``replay`` says what the file is."""
+        assert _invoke("check", "engine/constitutions/es.yaml").stdout.startswith(
+            "ok: engine/constitutions/es.yaml: constitution pack es, ")
+        bad = tmp_path / "pack.yaml"
+        bad.write_text('id: x\nname: X\ncountry: Y\nbodies: [{id: h, name: H}]\nrules:\n'
+                       '  - {id: q, kind: quorum, body: h, title: Q, threshold: more than half, article: "1", source: s}\n')
+        result = _invoke("check", str(bad))
+        assert result.exit_code == 2 and result.stderr.startswith(f"impasse: error: {bad}:6:")
+        replayed = _invoke("replay", str(bad))
+        assert replayed.exit_code == 2 and "is a constitution pack, not a scenario" in replayed.stderr
+
     def test_replay_error(self, tmp_path: Path) -> None:
         bad = tmp_path / "bad.yaml"
         bad.write_text(scenario_text("  - {type: vote, at: 2013-09-24, source: s, motion: vote_of_confidence, "

@@ -71,6 +71,14 @@ def test_a_deadline_sentence_counts_its_days() -> None:
     assert finding_text(f, law) == "deadline missed: First sitting; due 2013-09-26 (60 days after 2013-07-28) (Art. 82)"
 
 
+def test_a_lapsed_term_says_it_ran_out_not_that_it_was_missed() -> None:
+    """deadline.lapsed (a pack's ``expiry: lapse``) states the same dates as a term, not a breach."""
+    law = Law(load_scenario(SCENARIOS[0]).constitution)
+    f = Finding(Verdict.INFO, "deadline.lapsed", "d", "99(5)",
+                details=(("title", "Two months"), ("start", date(2016, 3, 2)), ("due", date(2016, 5, 2))))
+    assert finding_text(f, law) == "term ran out: Two months; it ended 2016-05-02 (61 days after 2016-03-02) (Art. 99(5))"
+
+
 def test_every_impasse_reason_the_machine_gives_has_a_sentence() -> None:
     """The impasse's reasons are data too; each code the machine uses is worded."""
     made = set(re.findall(r'Reason\("([a-z]+)"', (TIMELINE / "impasse.py").read_text()))

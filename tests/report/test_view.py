@@ -101,3 +101,13 @@ def test_every_format_takes_a_finding_text_from_sentences(monkeypatch: pytest.Mo
     assert all(t in full and t in doc for t in texts)
     real = sentences.CODES["quorum.below"]
     assert all(real(f, timeline.law) not in full for f in timeline.findings if f.code == "quorum.below")
+
+
+def test_a_term_that_ran_out_is_not_summarised_as_missed() -> None:
+    """Spain's two months (``expiry: lapse``) end in a step that says the term ran out; a duty's
+    expiry (Cambodia 2003's 60 days) still says DEADLINE MISSED."""
+    es = load_scenario("scenarios/spain-2016.yaml")
+    summaries = [s.summary for s in timeline_view(es, replay_scenario(es)).steps if s.id.startswith("deadline_expired")]
+    assert summaries == ["TERM RAN OUT: investiture-two-months (ended 2016-05-02)"]
+    kh = load_scenario("scenarios/cambodia-2003.yaml")
+    assert any(s.summary.startswith("DEADLINE MISSED:") for s in timeline_view(kh, replay_scenario(kh)).steps)

@@ -47,6 +47,16 @@ class TestCompare:
         assert deadline["rule"] == "first-session-deadline" and deadline["variant"].startswith("missed")
 
 
+def test_a_term_that_runs_out_reads_lapsed_not_missed() -> None:
+    """Spain 2016 cut after the June election: the two months of Art. 99(5) (``expiry: lapse``) read
+    "lapsed" in the variant, against the baseline's term met by Rajoy's investiture."""
+    es = load_scenario("scenarios/spain-2016.yaml")
+    later = tuple(e.id for e in es.events if e.id is not None and e.at >= es.event("constitutive-session-2016").at)
+    deadlines = {d["rule"]: d for d in compare(es, parse_variant(drops=later)).deadlines}
+    term = deadlines["investiture-two-months"]
+    assert (term["baseline"], term["variant"]) == ("met on 2016-10-29", "lapsed (ran out 2016-05-03)")
+
+
 class TestErrors:
     @pytest.mark.parametrize(("kwargs", "match"), [
         ({"sets": ("nope.present=1",)}, "no event 'nope'"),

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from engine.files.packs import parse_pack
 from engine.report.sentences import finding_text
 from engine.rules.constitution import Rule, RuleKind
-from engine.timeline.events import GovernmentFormed, LegislatureInOffice, VoteHeld
+from engine.timeline.events import GovernmentFormed, LegislatureInOffice, MotionTabled, VoteHeld
 from engine.timeline.machine import Law, Verdict, initial_state, transition
 from engine.timeline.parliament import for_ballot
 
@@ -87,6 +87,40 @@ class TestBallots:
         steps = _fold(_vote(1, 100, 200, "rejected"), GovernmentFormed(at=START + timedelta(days=2), source="s"),
                       _vote(3, 170, 111))
         assert steps[3].findings[0].rule == "investiture-first"
+
+
+    def test_a_new_proposal_tabled_starts_the_ballots_afresh(self) -> None:
+        """Spain 2016: Rajoy fails twice (31 August, 2 September); his new proposal, tabled in October,
+        is voted on as the first was (Art. 99(4)): its first vote needs the absolute majority again."""
+        steps = _fold(_vote(30, 170, 180, "rejected"), _vote(32, 170, 180, "rejected"),
+                      MotionTabled(at=START + timedelta(days=80), source="s", motion="investiture"),
+                      _vote(87, 170, 180, "rejected"), _vote(89, 170, 111))
+        assert [(s.findings[0].rule, s.findings[0].detail("ballot"), s.findings[0].required)
+                for s in steps if s.findings and s.findings[0].rule] == [
+            ("investiture-first", 1, 176), ("investiture-later", 2, 181),
+            ("investiture-first", 1, 176), ("investiture-later", 2, 112)]
+
+    def test_tabling_another_motion_leaves_the_count_alone(self) -> None:
+        steps = _fold(_vote(1, 100, 200, "rejected"),
+                      MotionTabled(at=START + timedelta(days=2), source="s", motion="programme"), _vote(3, 170, 111))
+        assert steps[3].findings[0].rule == "investiture-later"
+
+
+@given(st.lists(st.sampled_from(["rejected", "adopted", "tabled"]), max_size=12))
+def test_a_vote_is_the_ballot_its_failures_since_the_last_proposal_make_it(acts: list[str]) -> None:
+    """Each vote's ballot is one more than the failed votes since the last proposal tabled or the
+    last vote adopted, whatever the order of votes and proposals."""
+    events, expected, failed = [], [], 0
+    for day, act in enumerate(acts, start=1):
+        if act == "tabled":
+            events.append(MotionTabled(at=START + timedelta(days=day), source="s", motion="investiture"))
+            failed = 0
+            continue
+        events.append(_vote(day, 100, 200, "rejected") if act == "rejected" else _vote(day, 200, 100))
+        expected.append(failed + 1)
+        failed = failed + 1 if act == "rejected" else 0
+    steps = _fold(*events)
+    assert [s.findings[0].detail("ballot") for s in steps[1:] if s.event.TYPE == "vote"] == expected
 
 
 def _rule(ballot: int | None) -> Rule:

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from engine.errors import PackError
 from engine.files.packs import parse_pack
 from engine.rules.constitution import Period
 from engine.timeline.events import (
@@ -259,3 +260,142 @@ def _counted(period: Period | None, start: date) -> date:
     year, month = divmod(start.month - 1 + period.amount * (12 if period.unit == "years" else 1), 12)
     year, month = start.year + year, month + 1
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+#: an extraordinary election within three months of the fourth rejected proposal (Sweden's ch. 6)
+FOURTH_REJECTION = """\
+  - id: extraordinary-election
+    kind: deadline
+    body: house
+    title: An election within three months of the fourth rejected proposal
+    period: 3 months
+    anchor: {type: vote, motion: investiture, outcome: rejected}
+    count: 4
+    met_by: {type: election_held, kind: [general, repeat]}
+    article: "6:3"
+    source: s
+"""
+
+
+class TestCount:
+    def test_only_the_fourth_rejection_starts_it(self) -> None:
+        """Three rejections start nothing; the fourth, on 1 April, starts three months to 1 July."""
+        votes = [_vote(at) for at in ("2027-01-10", "2027-02-01", "2027-03-01", "2027-04-01", "2027-05-01")]
+        timeline = replay([*_poll(), *votes], _law(FOURTH_REJECTION), until=_day("2027-06-30"))
+        assert [(d.start, d.due) for d in timeline.final.deadlines] == [(_day("2027-04-01"), _day("2027-07-01"))]
+        early = replay([*_poll(), *votes[:3]], _law(FOURTH_REJECTION), until=_day("2027-03-31"))
+        assert early.final.deadlines == ()
+
+    def test_an_election_counts_afresh(self) -> None:
+        """Three rejections, an election, then three more: never four in one legislature, nothing starts."""
+        before = [_vote(at) for at in ("2027-01-10", "2027-02-01", "2027-03-01")]
+        after = [_vote(at) for at in ("2027-07-10", "2027-08-01", "2027-09-01")]
+        again = _poll("2027-05-01")
+        events = [*_poll(), *before, *again, *after]
+        timeline = replay(events, _law(FOURTH_REJECTION), run_on=True)
+        assert _judged(timeline.steps, "extraordinary-election") == []
+        assert timeline.final.deadlines == ()
+
+    def test_count_needs_an_anchor(self) -> None:
+        """A deadline chained ``after`` another has no events to count: ``count`` there is an error."""
+        text = FOURTH_REJECTION.replace("    anchor: {type: vote, motion: investiture, outcome: rejected}\n",
+                                        "    after: formation expires\n")
+        with pytest.raises(PackError, match="'count' goes with 'anchor'"):
+            _law(FORMATION, text)
+
+    def test_the_rule_reads_the_nth_anchor(self) -> None:
+        (rule,) = [r for r in _law(FOURTH_REJECTION).constitution.rules if r.id == "extraordinary-election"]
+        assert rule.requirement == ("election_held (kind general or repeat) within 3 months of the 4th "
+                                    "vote (motion investiture, outcome rejected)")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 6), st.lists(st.sampled_from(["rejected", "adopted"]), min_size=0, max_size=10))
+def test_the_nth_matching_event_alone_starts_a_counted_deadline(n: int, outcomes: list[str]) -> None:
+    """With ``count: N`` the deadline starts at the Nth rejected vote since the election, from that
+    vote's day, and at no other: adopted votes neither count nor start it."""
+    law = _law(FOURTH_REJECTION.replace("count: 4", f"count: {n}"))
+    day = _day("2027-01-01")
+    votes = [_vote((day + timedelta(days=10 * i)).isoformat(), o, 40 if o == "rejected" else 60)
+             for i, o in enumerate(outcomes)]
+    timeline = replay([*_poll(), *votes], law, until=day + timedelta(days=10 * len(outcomes)))
+    rejected = [v.at for v in votes if v.outcome == "rejected"]
+    expected = [rejected[n - 1]] if len(rejected) >= n else []
+    started = [d.start for s in timeline.steps for d in s.state.deadlines]
+    assert sorted(set(started)) == expected
+
+
+LAPSING = FORMATION.replace("    article:", "    expiry: lapse\n    article:")
+
+
+class TestLapse:
+    def test_a_term_runs_out_without_a_violation(self) -> None:
+        """Declared ``expiry: lapse``, the two months end in ``deadline.lapsed`` (info), not missed, not
+        overdue, and a vote adopted later is not "done late"."""
+        events = [*_poll(), _vote("2027-01-10"), _vote("2027-03-15", "adopted", 60)]
+        timeline = replay(events, _law(LAPSING))
+        assert _judged(timeline.steps, "formation") == [("2027-03-11", "deadline.lapsed")]
+        (lapsed,) = [f for s in timeline.steps for f in s.findings if f.rule == "formation"]
+        assert lapsed.verdict is Verdict.INFO
+        assert timeline.final.missed == () and timeline.final.overdue == ()
+
+    def test_what_an_expiry_brings_about_follows_a_lapse_too(self) -> None:
+        """A consequence ``after: formation expires`` is derived on the lapse as on a miss."""
+        from tests.timeline.test_consequences import DISSOLVE_ON_EXPIRY
+
+        law = Law(parse_pack(HEAD + LAPSING + DISSOLVE_ON_EXPIRY, "t.yaml"), body="house")
+        timeline = replay([*_poll(), _vote("2027-01-10")], law, run_on=True)
+        assert [(s.event.at.isoformat(), s.event.type) for s in timeline.steps if s.derived] == [
+            ("2027-03-11", "deadline_expired"), ("2027-03-11", "assembly_dissolved")]
+
+    def test_expiry_is_checked(self) -> None:
+        with pytest.raises(PackError, match="expiry"):
+            _law(FORMATION.replace("    article:", "    expiry: lapsed\n    article:"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(_acts)
+def test_a_lapsing_term_runs_out_when_a_duty_is_missed_but_is_never_a_violation(acts: list[tuple[int, str]]) -> None:
+    """Whatever happens, the same rule as a term runs out first on the day the duty is first missed,
+    is never a violation, and never leaves the rule missed or overdue."""
+    start = date(2026, 10, 1)
+    events = _events(start, acts)
+    until = events[-1].at + timedelta(days=70)
+    duty = _judged(replay(events, _law(FORMATION), until=until).steps, "formation")
+    term_steps = replay(events, _law(LAPSING), until=until).steps
+    term = _judged(term_steps, "formation")
+    first_miss = next((day for day, code in duty if code == "deadline.missed"), None)
+    first_lapse = next((day for day, code in term if code == "deadline.lapsed"), None)
+    assert first_miss == first_lapse
+    assert not any(code in ("deadline.missed", "deadline.done_late") for _, code in term)
+    assert not [f for s in term_steps for f in s.findings if f.rule == "formation" and f.verdict is Verdict.VIOLATION]
+    assert all("formation" not in s.state.missed and "formation" not in s.state.overdue for s in term_steps)
+
+
+
+def test_a_period_from_a_failed_first_vote_is_not_started_by_an_adopted_one() -> None:
+    """An anchor on any investiture vote starts "two months from the first vote" with a vote adopted at
+    once, and the period is then missed though nothing was due; anchored on a *rejected* vote (what
+    docs/constitutions.md advises), the adopted vote starts nothing."""
+    events = [*_poll(), _vote("2027-01-10", "adopted", 60)]
+    assert _judged(replay(events, _law(FORMATION), run_on=True).steps, "formation") == [
+        ("2027-03-11", "deadline.missed")]
+    failed_first = FORMATION.replace("anchor: {type: vote, motion: investiture}",
+                                     "anchor: {type: vote, motion: investiture, outcome: rejected}")
+    timeline = replay(events, _law(failed_first), run_on=True)
+    assert _judged(timeline.steps, "formation") == [] and timeline.final.deadlines == ()
+
+
+def test_count_on_a_rule_of_another_kind_names_who_has_it() -> None:
+    quorum = """\
+  - id: q
+    kind: quorum
+    body: house
+    title: Quorum
+    threshold: more than 1/2 of all members
+    count: 2
+    article: "1"
+    source: s
+"""
+    with pytest.raises(PackError, match="only a deadline or a consequence rule has 'count'"):
+        _law(quorum)
