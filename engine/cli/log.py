@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from engine.cli.follow import follow
 from engine.cli.params import DATE, OneLineErrors
 from engine.crisis import check_stream_pack, scenario_from_store, scenario_metadata
 from engine.errors import InputError, ScenarioError, StoreError
@@ -356,6 +357,9 @@ def retract(store: str, stream: str, version: int, reason: str | None, sources: 
         new = opened.retract(stream, version, reason=reason, source=sources, expected_version=expected,
                              recorded_at=recorded_at)
     click.echo(f"retracted version {version} of {stream}: retraction recorded as version {new}")
+
+
+log.add_command(follow)
 
 
 # --------------------------------------------------------------------------- helpers

@@ -16,7 +16,7 @@ from engine.errors import StoreError
 from engine.store.interface import EventStore
 from engine.store.opening import open_store
 from engine.store.postgres import CHANNEL, PostgresStore
-from tests.store.conftest import PostgresDatabase
+from tests.postgres import PostgresDatabase
 from tests.store.store_contract import EventStoreContract, sitting, talks
 
 

@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from engine.store.opening import open_store
-from tests.store.conftest import PostgresDatabase
+from tests.postgres import PostgresDatabase
 
 WRITER = str(Path(__file__).with_name("store_writer.py"))
 ROOT = Path(__file__).resolve().parents[2]

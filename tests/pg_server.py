@@ -6,7 +6,7 @@ The server's binaries are found on ``PATH`` or in Debian's ``/usr/lib/postgresql
 ``initdb`` refuses to run as root, and CI runs as root: there the server runs as the ``postgres``
 user (which Debian's package makes), or ``nobody``, through ``runuser``, owning the folder.
 
-Not a test module: ``tests/store/conftest.py`` starts one server per session from here.
+Not a test module: ``tests/postgres.py`` starts one server per session from here.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The PostgreSQL server the store tests share: one per session, started by the tests themselves.
+"""The PostgreSQL server the tests share (the ``postgres`` fixture, registered in tests/conftest.py): one
+per session, started by the tests themselves (tests/pg_server.py).
 
 Where the server can't be started (no PostgreSQL binaries, no psycopg) the PostgreSQL tests skip,
 saying why, on a developer's machine; in CI (``CI=true``, as ``.ci/run`` runs) they fail instead:
@@ -14,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.store import pg_server
+from tests import pg_server
 
 _schemas = itertools.count()
 

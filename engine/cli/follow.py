@@ -1,0 +1,60 @@
+"""``impasse log follow``: print a stream's new events as they are appended, with the findings each
+draws and the deadlines running, until interrupted (docs/scale.md).
+
+The store waits (:meth:`engine.store.interface.EventStore.wait`: LISTEN/NOTIFY on PostgreSQL, a look
+at the stream's version every 0.2 s on SQLite); :class:`engine.report.follow.Follower` replays and
+words. Ctrl-C ends it quietly, exit code 0.
+"""
+
+from __future__ import annotations
+
+import click
+
+from engine.errors import StoreError
+
+__all__ = ["follow"]
+
+#: how long one wait lasts before the loop looks again (it wakes at once when a record comes)
+_WAIT = 5.0
+
+
+@click.command()
+@click.option("--store", "store", metavar="STORE",
+              help="The store: a SQLite file or a postgresql:// URL. Default: $IMPASSE_STORE.")
+@click.option("--stream", "-s", required=True, metavar="ID", help="The stream to follow.")
+@click.option("--from-start", is_flag=True,
+              help="First print every event the stream holds, judged; default: only a summary of where it stands.")
+def follow(store: str | None, stream: str, from_start: bool) -> None:
+    """Follow a stream live: print each event appended, the findings it draws and the deadlines running.
+
+    Starts with where the stream stands (its version, the impasse, the deadlines running; every event
+    with --from-start), then waits. An event appended from anywhere is printed within a second: at
+    once on PostgreSQL (LISTEN/NOTIFY), within 0.2 s on SQLite (which is polled). A correction, a
+    retraction or an event dated before the last replays the stream from the start. Ctrl-C stops.
+
+    \b
+    Examples:
+      impasse log follow --store crisis.db --stream kh-2013
+      impasse log follow --store postgresql://desk@db.example/crisis --stream kh-2013 --from-start
+    """
+    from engine.report.follow import Follower
+    from engine.store.opening import ENV, open_store, store_location
+
+    location = store_location(store)
+    if location is None:
+        msg = f"give the store to follow: --store STORE, or set {ENV}"
+        raise StoreError(msg)
+    try:
+        with open_store(location) as opened:
+            follower = Follower(opened, stream)
+            _echo(follower.start(from_start=from_start))
+            while True:
+                opened.wait(stream, follower.seen, _WAIT)
+                _echo(follower.update())
+    except KeyboardInterrupt:  # Ctrl-C: the way to stop following, not an error
+        return
+
+
+def _echo(lines: list[str]) -> None:
+    for line in lines:
+        click.echo(line)
