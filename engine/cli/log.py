@@ -104,7 +104,7 @@ def init(store: str, stream: str | None, recorded_at: str | None, **meta: Any) -
         msg = "stream metadata (--constitution, --interpretation, …) needs --stream ID"
         raise StoreError(msg)
     with _open(store, create=True) as opened:
-        click.echo(f"event store {store}: {len(opened.streams())} stream(s)")
+        click.echo(f"event store {opened.name}: {len(opened.streams())} stream(s)")  # a URL without its password
         if stream and metadata:
             merged = {**opened.metadata(stream), **metadata}
             check_stream_pack(merged)
@@ -297,6 +297,7 @@ def verify(store: str, heads: tuple[str, ...]) -> None:
     with _open(store) as opened:
         problems = opened.verify(published)
         versions = opened.versions()
+        store = opened.name  # a URL without its password
     if problems:
         for problem in problems:
             click.echo(f"{store}: {problem}")

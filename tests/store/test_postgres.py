@@ -137,7 +137,8 @@ class TestOpening:
         with open_store(url, create=True) as store:
             assert store.version("a") == 3
 
-    def test_no_server_is_one_line_without_the_password(self, tmp_path: Path) -> None:
+    def test_no_server_is_one_line_without_the_password(self, postgres: PostgresDatabase, tmp_path: Path) -> None:
+        # (the fixture: psycopg is there, or the test skips as every PostgreSQL test does, and fails in CI)
         url = f"postgresql://desk:s3cret@/crisis?host={tmp_path}"
         with pytest.raises(StoreError, match="cannot connect to PostgreSQL") as info:
             open_store(url)
@@ -181,3 +182,30 @@ def test_without_psycopg_the_url_names_the_extra(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setitem(sys.modules, "psycopg", None)  # import psycopg now raises ImportError
     with pytest.raises(StoreError, match=r"needs psycopg, which is not installed: pip install 'impasse-engine\[postgres\]'"):
         open_store("postgresql://desk@db.example/crisis")
+
+
+def test_the_command_line_moves_a_stream_between_storages(postgres: PostgresDatabase, tmp_path: Path) -> None:
+    """``log export`` from SQLite, ``log import`` into PostgreSQL: ``log head`` prints the same head on
+    both, and ``log verify --head`` accepts it there."""
+    from click.testing import CliRunner
+
+    from engine.cli.log import log
+
+    runner, db, url = CliRunner(), str(tmp_path / "crisis.db"), postgres.url()
+    scenario = str(Path(__file__).resolve().parents[2] / "scenarios" / "cambodia-2013.yaml")
+
+    def ok(*args: str) -> str:
+        result = runner.invoke(log, list(args))
+        assert result.exit_code == 0, (result.output, result.stderr)
+        return result.stdout
+
+    ok("init", db)
+    ok("import", db, "-s", "kh-2013", scenario)
+    ok("retract", db, "-s", "kh-2013", "--version", "20", "--reason", "duplicate")
+    exported = tmp_path / "kh.jsonl"
+    exported.write_text(ok("export", db, "-s", "kh-2013"), encoding="utf-8")
+    assert ok("init", url) == f"event store {url}: 0 stream(s)\n"
+    ok("import", url, "-s", "kh-2013", str(exported))
+    head = ok("head", db, "-s", "kh-2013")
+    assert ok("head", url, "-s", "kh-2013") == head
+    assert ok("verify", url, "--head", "=".join(head.split())).startswith(f"ok: {url}: 1 stream(s), 31 record(s)")
