@@ -7,9 +7,10 @@ Decisions made once:
   ``?options=-c%20search_path%3Dkh``), so that one database may hold several stores;
 * the database enforces what matters, whoever connects: the primary key ``(stream, version)`` lets
   only one of two writers take a version (optimistic concurrency: the loser's transaction fails
-  whole and its stale expected version is refused), a trigger refuses a version that does not
-  follow the stream's last, and triggers refuse every ``UPDATE``, ``DELETE`` and ``TRUNCATE``;
-* a batch is one ``INSERT`` statement in one transaction, committed with PostgreSQL's default
+  whole and its stale expected version is refused), a trigger refuses versions that do not
+  follow the stream's last (checked once per statement), and triggers refuse every ``UPDATE``,
+  ``DELETE`` and ``TRUNCATE``;
+* a batch is one ``COPY`` statement in one transaction, committed with PostgreSQL's default
   ``synchronous_commit = on``: an append that returned is in the server's write-ahead log on disk;
 * a statement trigger ``NOTIFY``\\ s channel ``impasse_records`` with each stream appended to, so a
   follower (``impasse log follow``) wakes at once instead of polling;
@@ -72,15 +73,19 @@ BEGIN
     RAISE EXCEPTION 'event store records are append-only: no %', TG_OP USING ERRCODE = 'restrict_violation';
 END $$;
 CREATE OR REPLACE FUNCTION impasse_next_version() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE last integer;
+DECLARE bad record;
 BEGIN
-    EXECUTE format('SELECT max(version) FROM %I.%I WHERE stream = $1', TG_TABLE_SCHEMA, TG_TABLE_NAME)
-        INTO last USING NEW.stream;
-    IF NEW.version <> coalesce(last, 0) + 1 THEN
-        RAISE EXCEPTION 'stream % is at version %: version % does not follow', NEW.stream, coalesce(last, 0),
-            NEW.version USING ERRCODE = 'unique_violation';
-    END IF;
-    RETURN NEW;
+    -- once per statement: each stream's new versions run on from its last before them, without a gap
+    FOR bad IN EXECUTE format(
+        'SELECT * FROM (SELECT a.stream, a.first, a.last, a.n, coalesce((SELECT max(r.version) FROM %I.%I AS r '
+        'WHERE r.stream = a.stream AND r.version < a.first), 0) AS before FROM (SELECT stream, min(version) AS first, '
+        'max(version) AS last, count(*) AS n FROM added GROUP BY stream) AS a) AS c '
+        'WHERE c.first <> c.before + 1 OR c.n <> c.last - c.first + 1', TG_TABLE_SCHEMA, TG_TABLE_NAME)
+    LOOP
+        RAISE EXCEPTION 'stream % is at version %: version % does not follow', bad.stream, bad.before, bad.first
+            USING ERRCODE = 'unique_violation';
+    END LOOP;
+    RETURN NULL;
 END $$;
 CREATE OR REPLACE FUNCTION impasse_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -93,8 +98,8 @@ CREATE OR REPLACE TRIGGER records_no_delete BEFORE DELETE ON impasse_records
     FOR EACH ROW EXECUTE FUNCTION impasse_refuse_change();
 CREATE OR REPLACE TRIGGER records_no_truncate BEFORE TRUNCATE ON impasse_records
     FOR EACH STATEMENT EXECUTE FUNCTION impasse_refuse_change();
-CREATE OR REPLACE TRIGGER records_contiguous BEFORE INSERT ON impasse_records
-    FOR EACH ROW EXECUTE FUNCTION impasse_next_version();
+CREATE OR REPLACE TRIGGER records_contiguous AFTER INSERT ON impasse_records
+    REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION impasse_next_version();
 CREATE OR REPLACE TRIGGER records_notify AFTER INSERT ON impasse_records
     REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION impasse_notify();
 """
@@ -104,10 +109,7 @@ _TRIGGERS = {"records_no_update": "changed", "records_no_delete": "deleted", "re
              "records_contiguous": "written out of order", "records_notify": "appended unseen by followers"}
 
 _COLUMNS = "stream, version, kind, type, schema, valid, recorded_at, target, payload, checksum"
-_INSERT = (f"INSERT INTO impasse_records ({_COLUMNS}) "
-           "SELECT s, v, k, ty, sc, va, ra, ta, pa, ch FROM unnest("
-           "%s::text[], %s::int[], %s::text[], %s::text[], %s::int[], %s::text[], %s::text[], %s::int[], "
-           "%s::text[], %s::text[]) WITH ORDINALITY AS t(s, v, k, ty, sc, va, ra, ta, pa, ch, n) ORDER BY n")
+_COPY = f"COPY impasse_records ({_COLUMNS}) FROM STDIN"
 _BATCH = 512  # rows fetched at a time by a read
 _IDLE = 4  # read connections kept open between reads
 _RETRIES = 50  # appends without an expected version retried when another writer took the version
@@ -225,10 +227,11 @@ class PostgresStore(EventStore):
                     if expected_version is not None and expected_version != current:
                         raise StaleVersionError(stream, expected_version, current)
                     records = self._seal(stream, drafts, last, lambda version: self._kind(stream, version))
-                    if records:
-                        columns = list(zip(*[(r.stream, r.version, r.kind, r.type, r.schema, r.valid, r.recorded_at,
-                                              r.target, r.payload, r.checksum) for r in records], strict=True))
-                        self._db.execute(_INSERT, [list(c) for c in columns])
+                    if records:  # one COPY: one statement, so the statement triggers run once for the batch
+                        with self._db.cursor() as cursor, cursor.copy(_COPY) as copy:
+                            for r in records:
+                                copy.write_row((r.stream, r.version, r.kind, r.type, r.schema, r.valid,
+                                                r.recorded_at, r.target, r.payload, r.checksum))
                 return records[-1].version if records else current
             except pg.errors.UniqueViolation:
                 # another writer took the version between our read and our insert: the database refused
