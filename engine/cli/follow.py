@@ -3,10 +3,13 @@ draws and the deadlines running, until interrupted (docs/scale.md).
 
 The store waits (:meth:`engine.store.interface.EventStore.wait`: LISTEN/NOTIFY on PostgreSQL, a look
 at the stream's version every 0.2 s on SQLite); :class:`engine.report.follow.Follower` replays and
-words. Ctrl-C ends it quietly, exit code 0.
+words. Ctrl-C ends it quietly, exit code 0, as does the reader of its output going away.
 """
 
 from __future__ import annotations
+
+import os
+import sys
 
 import click
 
@@ -53,6 +56,9 @@ def follow(store: str | None, stream: str, from_start: bool) -> None:
                 _echo(follower.update())
     except KeyboardInterrupt:  # Ctrl-C: the way to stop following, not an error
         return
+    except BrokenPipeError:  # the reader went away (follow … | head): stop as quietly
+        # nothing more reaches the closed pipe, not even the interpreter's last flush
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def _echo(lines: list[str]) -> None:

@@ -115,3 +115,21 @@ def test_errors_are_one_line(runner: CliRunner, tmp_path: Path, monkeypatch: pyt
     result = runner.invoke(log, ["follow", "--store", str(tmp_path / "none.db"), "--stream", "kh"])
     assert result.exit_code == 2 and "no event store at" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_reader_going_away_ends_it_quietly(location: str) -> None:
+    """``impasse log follow … | head -1``: the pipe closes, the follower stops, exit 0, no traceback."""
+    proc = subprocess.Popen([sys.executable, "-m", "engine", "log", "follow", "--store", location, "--stream", "kh"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        assert proc.stdout.readline().startswith("kh: version 3")  # type: ignore[union-attr]
+        proc.stdout.close()  # type: ignore[union-attr]  # as head does after its line
+        with open_store(location) as store:  # the next lines it writes meet a closed pipe
+            store.append("kh", [ParliamentConvened(at=date(2013, 9, 23), source=("wire",), sitting="opening",
+                                                   present=68)])
+        assert proc.wait(timeout=30) == 0
+        assert proc.stderr.read() == ""  # type: ignore[union-attr]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
