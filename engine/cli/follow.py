@@ -9,7 +9,9 @@ words. Ctrl-C ends it quietly, exit code 0, as does the reader of its output goi
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 
 import click
 
@@ -17,8 +19,9 @@ from engine.errors import StoreError
 
 __all__ = ["follow"]
 
-#: how long one wait lasts before the loop looks again (it wakes at once when a record comes)
-_WAIT = 5.0
+#: how long one wait lasts before the loop looks again (it wakes at once when a record comes): also how
+#: long Ctrl-C may take to be heard while nothing is appended
+_WAIT = 0.5
 
 
 @click.command()
@@ -47,18 +50,26 @@ def follow(store: str | None, stream: str, from_start: bool) -> None:
     if location is None:
         msg = f"give the store to follow: --store STORE, or set {ENV}"
         raise StoreError(msg)
+    stop: list[int] = []
+    # Ctrl-C is the way to stop following, not an error: it is noted, and heard between two calls to the
+    # store, never in the middle of one (a transaction cut short would leave the driver complaining)
+    installed = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, lambda number, frame: stop.append(number)) if installed else None
     try:
         with open_store(location) as opened:
             follower = Follower(opened, stream)
             _echo(follower.start(from_start=from_start))
-            while True:
-                opened.wait(stream, follower.seen, _WAIT)
-                _echo(follower.update())
-    except KeyboardInterrupt:  # Ctrl-C: the way to stop following, not an error
+            while not stop:
+                if opened.wait(stream, follower.seen, _WAIT) > follower.seen and not stop:
+                    _echo(follower.update())
+    except KeyboardInterrupt:  # where no handler could be set (not the main thread)
         return
     except BrokenPipeError:  # the reader went away (follow … | head): stop as quietly
         # nothing more reaches the closed pipe, not even the interpreter's last flush
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    finally:
+        if installed:
+            signal.signal(signal.SIGINT, previous)
 
 
 def _echo(lines: list[str]) -> None:
