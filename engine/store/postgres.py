@@ -40,7 +40,7 @@ from engine.errors import StaleVersionError, StoreError
 from engine.store.interface import EventStore
 from engine.store.records import SCHEMAS, Draft, Problem, Record, Schemas
 
-__all__ = ["CHANNEL", "PostgresStore", "is_url", "redact"]
+__all__ = ["CHANNEL", "PostgresStore", "redact"]
 
 FORMAT = "impasse-event-store"
 FORMAT_VERSION = "1"
@@ -114,11 +114,6 @@ _BATCH = 512  # rows fetched at a time by a read
 _IDLE = 4  # read connections kept open between reads
 _RETRIES = 50  # appends without an expected version retried when another writer took the version
 _LOCK = zlib.crc32(b"impasse-event-store")  # the advisory lock that serialises two inits of one database
-
-
-def is_url(location: object) -> bool:
-    """Whether a store location names a PostgreSQL database (``postgresql://`` or ``postgres://``)."""
-    return isinstance(location, str) and location.startswith(("postgresql://", "postgres://"))
 
 
 def redact(url: str) -> str:
@@ -243,6 +238,10 @@ class PostgresStore(EventStore):
                         raise StoreError(msg) from None
                     raise StaleVersionError(stream, expected_version, now) from None
             except pg.Error as exc:
+                if self._db.broken:  # the connection went: a commit already sent may have landed
+                    msg = (f"{self.name}: the connection was lost during an append to {stream!r} "
+                           f"({_first_line(exc)}): read the stream's version before appending again")
+                    raise StoreError(msg) from None
                 msg = f"{self.name}: append to {stream!r} failed, nothing written: {_first_line(exc)}"
                 raise StoreError(msg) from None
         msg = f"{self.name}: append to {stream!r} lost the race for a version {_RETRIES} times; nothing written"
@@ -256,7 +255,18 @@ class PostgresStore(EventStore):
     # --- reading ------------------------------------------------------------------
 
     def versions(self) -> dict[str, int]:
-        return dict(self._query("SELECT stream, max(version) FROM impasse_records GROUP BY stream", ()))
+        # a skip-scan over the primary key: one index probe per stream, however long the streams are
+        query = """
+            WITH RECURSIVE s(name) AS (
+                (SELECT stream FROM impasse_records ORDER BY stream LIMIT 1)
+                UNION ALL
+                SELECT (SELECT r.stream FROM impasse_records AS r WHERE r.stream > s.name ORDER BY r.stream LIMIT 1)
+                FROM s WHERE s.name IS NOT NULL
+            )
+            SELECT name, (SELECT max(version) FROM impasse_records AS r WHERE r.stream = s.name)
+            FROM s WHERE name IS NOT NULL
+        """
+        return dict(self._query(query, ()))
 
     def version(self, stream: str) -> int:
         rows = list(self._query("SELECT max(version) FROM impasse_records WHERE stream = %s", (stream,)))
@@ -301,18 +311,28 @@ class PostgresStore(EventStore):
         return chain.from_iterable(self._batches(sql, args))
 
     def _batches(self, sql: str, args: Sequence[object]) -> Iterator[list[tuple]]:
-        """Like :meth:`_query`, in lists of up to ``_BATCH`` rows, through a server-side cursor."""
-        with self._reader() as db:
-            try:
-                with db.transaction():
-                    cursor = db.cursor(name="impasse_read")
-                    cursor.execute(sql, args)
-                    while rows := cursor.fetchmany(_BATCH):
-                        yield rows
-                    cursor.close()
-            except self._pg.Error as exc:
-                msg = f"{self.name}: read failed: {_first_line(exc)}"
-                raise StoreError(msg) from None
+        """Like :meth:`_query`, in lists of up to ``_BATCH`` rows, through a server-side cursor.
+
+        A pooled connection the server dropped meanwhile (a restart) is found broken on first use: the
+        read is tried once more on a new one, before any row was handed out.
+        """
+        for attempt in (1, 2):
+            yielded = False
+            with self._reader() as db:
+                try:
+                    with db.transaction():
+                        cursor = db.cursor(name="impasse_read")
+                        cursor.execute(sql, args)
+                        while rows := cursor.fetchmany(_BATCH):
+                            yielded = True
+                            yield rows
+                        cursor.close()
+                    return
+                except self._pg.Error as exc:
+                    if attempt == 1 and db.broken and not yielded:
+                        continue
+                    msg = f"{self.name}: read failed: {_first_line(exc)}"
+                    raise StoreError(msg) from None
 
     @contextmanager
     def _reader(self) -> Iterator[Any]:

@@ -209,3 +209,19 @@ def test_the_command_line_moves_a_stream_between_storages(postgres: PostgresData
     head = ok("head", db, "-s", "kh-2013")
     assert ok("head", url, "-s", "kh-2013") == head
     assert ok("verify", url, "--head", "=".join(head.split())).startswith(f"ok: {url}: 1 stream(s), 31 record(s)")
+
+
+def test_a_dropped_connection_is_said_and_then_replaced(url: str, postgres: PostgresDatabase) -> None:
+    """The server drops the store's connections (a restart, a network cut): a read goes on with a new
+    connection; the append in flight is one line saying its fate is unknown; the next one connects anew."""
+    with open_store(url) as store:
+        assert store.version("a") == 3  # a pooled read connection now exists
+        pids = [db.info.backend_pid for db in (store._db, *store._idle)]  # type: ignore[attr-defined]
+        with _raw(postgres.server.url()) as admin:
+            for pid in pids:
+                admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+        assert store.version("a") == 3
+        with pytest.raises(StoreError, match=r"connection was lost during an append to 'a'.*read the stream's version"):
+            store.append("a", [talks(5)], 3)
+        assert store.append("a", [talks(5)], 3) == 4
+        assert store.verify() == ()
