@@ -80,7 +80,8 @@ def start() -> Server:
         if owner is None:
             msg = "running as root and no 'postgres' or 'nobody' user to run the PostgreSQL server as"
             raise RuntimeError(msg)
-    folder = Path(tempfile.mkdtemp(prefix="impasse-pg-"))
+    # as root, the folder goes in /tmp itself: the server's user must reach it, and TMPDIR may be root's own
+    folder = Path(tempfile.mkdtemp(prefix="impasse-pg-", dir="/tmp" if owner is not None else None))
     if owner is not None:
         entry = pwd.getpwnam(owner)
         os.chown(folder, entry.pw_uid, entry.pw_gid)
