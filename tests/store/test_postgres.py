@@ -179,9 +179,19 @@ class TestAcrossStorages:
 
 def test_without_psycopg_the_url_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     """Without psycopg installed, a postgresql:// store is one line saying what to install."""
+    from click.testing import CliRunner
+
+    from engine.cli.main import cli
+
     monkeypatch.setitem(sys.modules, "psycopg", None)  # import psycopg now raises ImportError
     with pytest.raises(StoreError, match=r"needs psycopg, which is not installed: pip install 'impasse-engine\[postgres\]'"):
         open_store("postgresql://desk@db.example/crisis")
+    for args in (["log", "show", "postgresql://desk@db.example/crisis"],
+                 ["log", "follow", "--store", "postgres://desk@db.example/crisis", "--stream", "kh"]):
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 2
+        assert result.stderr == ("impasse: error: a PostgreSQL store needs psycopg, which is not installed: "
+                                 "pip install 'impasse-engine[postgres]'\n")
 
 
 def test_the_command_line_moves_a_stream_between_storages(postgres: PostgresDatabase, tmp_path: Path) -> None:
