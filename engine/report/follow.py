@@ -21,7 +21,6 @@ from datetime import date
 import attrs
 
 from engine.crisis import law_for, scenario_from_store
-from engine.errors import StoreError
 from engine.files.scenarios import Scenario
 from engine.report.describe import describe
 from engine.report.text import MARK
@@ -98,7 +97,8 @@ class Follower:
             return self._steps_text(self._feed(events, [r.version for r in records])) + self._now_text()
         # the past changed (or no pack was known): replay the whole stream, show what the new records touch
         lines = [_record_line(r) for r in records if r.kind != EVENT]
-        touched = {r.version for r in records} | {r.target for r in records if r.target is not None}
+        touched: set[int | None] = {r.version for r in records}
+        touched |= {r.target for r in records if r.target is not None}
         had_pack = self._scenario is not None
         steps = self._replay()
         if self._scenario is None:
@@ -106,6 +106,9 @@ class Follower:
         if had_pack:
             lines.append(f"{_INDENT}the stream is judged again from the start: "
                          + ("an event dated before the last" if len(events) == len(records) else "the past changed"))
+        else:  # a pack at last: every event, shown unjudged until now, is judged
+            lines.append(f"{_INDENT}the stream is judged from the start, by pack {self._scenario.constitution.id}")
+            touched = {self._version(s.event) for s in steps}
         lines += self._steps_text([s for s in steps if self._version(s.event) in touched])
         return lines + self._now_text()
 
@@ -117,14 +120,11 @@ class Follower:
         self._ids, self._suffixes, self._versions = set(), {}, {}
         if not self.store.version(self.stream):
             return []
-        try:
-            scenario = scenario_from_store(self.store, self.stream)
-        except StoreError as exc:
-            if "no constitution pack" not in str(exc):
-                raise
+        if not self.store.metadata(self.stream).get("constitution"):
             self._unjudged = ("events are shown unjudged: the stream has no constitution pack yet "
                               "(impasse log init STORE --stream ID --constitution PACK)")
             return []
+        scenario = scenario_from_store(self.store, self.stream)
         self._scenario = attrs.evolve(scenario, events=(), lines=())
         return self._feed(list(scenario.events), [v or 0 for v in scenario.lines])
 

@@ -122,4 +122,6 @@ def test_a_stream_without_a_pack_is_shown_unjudged(tmp_path: Path) -> None:
         store.set_metadata("kh", {"constitution": "kh"})
         lines = follower.update()
         assert lines[0].startswith("v2") and "metadata: constitution kh" in lines[0]
+        assert lines[1].strip() == "the stream is judged from the start, by pack kh"
+        assert lines[2].startswith("v1    2013-07-28  election held")
         assert any(line.strip().startswith("now: phase") for line in lines)
