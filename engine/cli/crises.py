@@ -31,7 +31,8 @@ def _store_options(command: _F) -> _F:
     command = click.option("--stream", "-s", metavar="ID", shell_complete=complete_streams,
                            help="With --store: the stream to read.")(command)
     command = click.option("--store", "store", type=click.Path(dir_okay=False), metavar="STORE",
-                           help="Read the events from an event store (impasse log) instead of FILE.")(command)
+                           help="Read the events from an event store (impasse log) instead of FILE: a SQLite "
+                                "file or a postgresql:// URL. Default, with --stream: $IMPASSE_STORE.")(command)
     return command
 
 
@@ -43,7 +44,11 @@ _LAW_AS_OF = click.option(
 
 def _crisis(file: str | None, store: str | None, stream: str | None, known_at: str | None,
             at: date | None = None) -> Scenario:
-    """The scenario from FILE, or from a store's stream."""
+    """The scenario from FILE, or from a store's stream (``--store``, or ``IMPASSE_STORE`` with ``--stream``)."""
+    if store is None and file is None and stream:
+        from engine.store.opening import store_location
+
+        store = store_location(None)
     if store is None:
         if file is None:
             msg = "give a scenario FILE, or --store STORE --stream ID"

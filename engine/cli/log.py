@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from engine.cli.completion import complete_packs, complete_readings, complete_streams
+from engine.cli.follow import follow
 from engine.cli.log_keys import check_signature, keygen, signature_for
 from engine.cli.params import DATE, OneLineErrors
 from engine.cli.vocabulary import old_spelling
@@ -115,7 +116,7 @@ def init(store: str, stream: str | None, recorded_at: str | None, **meta: Any) -
         msg = "stream metadata (--constitution, --interpretation, …) needs --stream ID"
         raise StoreError(msg)
     with _open(store, create=True) as opened:
-        click.echo(f"event store {store}: {len(opened.streams())} stream(s)")
+        click.echo(f"event store {opened.name}: {len(opened.streams())} stream(s)")  # a URL without its password
         if stream and metadata:
             merged = {**opened.metadata(stream), **metadata}
             check_stream_pack(merged)
@@ -316,6 +317,7 @@ def verify(store: str, heads: tuple[str, ...], signature: str | None, public_key
     with _open(store) as opened:
         problems = opened.verify(published)
         versions = opened.versions()
+        store = opened.name  # a URL without its password
     if problems:
         for problem in problems:
             click.echo(f"{store}: {problem}")
@@ -378,6 +380,9 @@ def retract(store: str, stream: str, version: int, reason: str | None, sources: 
         new = opened.retract(stream, version, reason=reason, source=sources, expected_version=expected,
                              recorded_at=recorded_at)
     click.echo(f"retracted version {version} of {stream}: retraction recorded as version {new}")
+
+
+log.add_command(follow)
 
 
 # --------------------------------------------------------------------------- helpers

@@ -30,6 +30,7 @@ import abc
 import itertools
 import json
 import re
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
@@ -67,6 +68,9 @@ from engine.store.verify import verify_stream
 from engine.timeline.events import Event
 
 __all__ = ["EventStore"]
+
+#: how often :meth:`EventStore.wait` looks at a stream's version, in seconds, where no storage tells it
+POLL = 0.2
 
 _STREAM = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,199}")
 
@@ -110,9 +114,9 @@ class EventStore(abc.ABC):
 
     @abc.abstractmethod
     def _records(self, stream: str, *, known_before: str | None = None,
-                 kinds: tuple[str, ...] | None = None) -> Iterator[Record]:
-        """A stream's records in version order, optionally only some kinds and only those recorded
-        before ``known_before``."""
+                 kinds: tuple[str, ...] | None = None, after: int = 0) -> Iterator[Record]:
+        """A stream's records in version order, optionally only some kinds, only those recorded
+        before ``known_before``, and only those after version ``after``."""
 
     @abc.abstractmethod
     def _record(self, stream: str, version: int) -> Record | None:
@@ -143,6 +147,18 @@ class EventStore(abc.ABC):
     def streams(self) -> tuple[str, ...]:
         """The names of the streams, sorted."""
         return tuple(sorted(self.versions()))
+
+    def wait(self, stream: str, after: int, timeout: float) -> int:
+        """Wait until ``stream`` is past version ``after``, or ``timeout`` seconds have passed; return
+        its version then.
+
+        This storage looks every :data:`POLL` seconds; one that can be told of appends (PostgreSQL's
+        LISTEN/NOTIFY) overrides this and wakes at once.
+        """
+        deadline = time.monotonic() + timeout
+        while (now := self.version(stream)) <= after and (left := deadline - time.monotonic()) > 0:
+            time.sleep(min(POLL, left))
+        return now
 
     def close(self) -> None:  # noqa: B027  # not abstract: a storage holding nothing open has nothing to do
         """Release the store's resources."""
@@ -299,9 +315,15 @@ class EventStore(abc.ABC):
         """Like :meth:`read`, with each event's stream version and the correction applied to it."""
         return self._effective(stream, at, known_at, entries=True)
 
-    def history(self, stream: str, *, known_at: datetime | date | str | None = None) -> Iterator[Record]:
-        """Every record of the stream as written, in version order: events, corrections, retractions, metadata."""
-        return (r.checked() for r in self._records(stream, known_before=known_bound(known_at)))
+    def history(self, stream: str, *, known_at: datetime | date | str | None = None,
+                after: int = 0) -> Iterator[Record]:
+        """Every record of the stream as written, in version order: events, corrections, retractions, metadata.
+
+        Args:
+            known_at: only the records made by then.
+            after: only the records after this version (what a follower has not seen yet).
+        """
+        return (r.checked() for r in self._records(stream, known_before=known_bound(known_at), after=after))
 
     def event(self, stream: str, version: int, *, known_at: datetime | date | str | None = None) -> Event:
         """The event recorded as ``version``, as now understood (its latest correction applied).

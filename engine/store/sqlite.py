@@ -278,7 +278,7 @@ class SQLiteStore(EventStore):
         return Record(*rows[0]) if rows else None
 
     def _records(self, stream: str, *, known_before: str | None = None,
-                 kinds: tuple[str, ...] | None = None) -> Iterator[Record]:
+                 kinds: tuple[str, ...] | None = None, after: int = 0) -> Iterator[Record]:
         sql = f"SELECT {_COLUMNS} FROM records WHERE stream = ?"
         args: list[object] = [stream]
         if kinds is not None:
@@ -287,6 +287,9 @@ class SQLiteStore(EventStore):
                 sql = f"SELECT {_COLUMNS} FROM records INDEXED BY records_notes WHERE stream = ? AND kind <> 'event'"
             sql += f" AND kind IN ({', '.join('?' * len(kinds))})"
             args += kinds
+        if after:
+            sql += " AND version > ?"
+            args.append(after)
         if known_before is not None:
             sql += " AND recorded_at < ?"
             args.append(known_before)

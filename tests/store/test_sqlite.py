@@ -1,17 +1,12 @@
 """The SQLite event store: the contract, then what only SQLite does — WAL, triggers, tampering caught
-by verify(), old schemas upcast, writers killed with SIGKILL, and two processes appending at once."""
+by verify(), old schemas upcast. Writers killed with SIGKILL and two processes appending at once are
+in tests/store/test_processes.py, on both storages."""
 
 from __future__ import annotations
 
 import itertools
 import json
-import os
-import random
-import signal
 import sqlite3
-import subprocess
-import sys
-import time
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,13 +24,9 @@ from engine.store.sqlite import _SCHEMA, SQLiteStore
 from engine.timeline.events import ParliamentConvened, VoteHeld, unstructure_event
 from tests.store.store_contract import Clock, EventStoreContract, sitting, talks
 
-WRITER = str(Path(__file__).with_name("store_writer.py"))
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
 _files = itertools.count()
-
-slow = pytest.mark.skipif(os.environ.get("IMPASSE_SLOW_TESTS") != "1",
-                          reason="slow: run with IMPASSE_SLOW_TESTS=1")
 
 
 class TestSQLiteStore(EventStoreContract):
@@ -348,114 +339,6 @@ class TestScenarios:
                 scenario_from_store(store, "x")
             with pytest.raises(StoreError, match="no stream 'y'"):
                 scenario_from_store(store, "y")
-
-
-# --------------------------------------------------------------------------- processes
-
-
-def _spawn(*args: str) -> subprocess.Popen:
-    proc = subprocess.Popen([sys.executable, WRITER, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, cwd=ROOT)
-    line = proc.stdout.readline()  # type: ignore[union-attr]
-    assert line == "ready\n", proc.stderr.read()  # type: ignore[union-attr]
-    return proc
-
-
-def _fork_writer(path: str) -> tuple[int, Any]:
-    """Fork this process into a writer running ``store_writer.loop`` (cheaper than a new interpreter)."""
-    from tests.store import store_writer
-
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: append until killed, never return into pytest
-        try:
-            os.close(read_end)
-            store_writer.loop(path, "s", os.fdopen(write_end, "w"))
-        finally:
-            os._exit(1)
-    os.close(write_end)
-    out = os.fdopen(read_end)
-    assert out.readline() == "ready\n"
-    return pid, out
-
-
-def _check_after_kill(path: str, output: str, acknowledged: int) -> int:
-    lines = output.split("\n")[:-1]  # the last piece may be a line cut off by the kill
-    if lines:
-        acknowledged = max(acknowledged, int(lines[-1]))
-    with open_store(path) as store:
-        assert store.verify() == ()
-        records = list(store.history("s"))
-    assert [r.version for r in records] == list(range(1, len(records) + 1))
-    assert len(records) >= acknowledged
-    # every event says which version it was written as: none lost, none changed
-    assert all(json.loads(r.payload)["note"] == str(r.version) for r in records)
-    return acknowledged
-
-
-def test_killed_writers_lose_nothing_acknowledged(tmp_path: Path) -> None:
-    """A writer process killed with SIGKILL at random moments, 30 times: each time the store opens,
-    verifies, and holds every event whose append returned."""
-    rng = random.Random(4)
-    path = str(tmp_path / "kill.db")
-    acknowledged = 0
-    for _ in range(30):
-        pid, out = _fork_writer(path)
-        time.sleep(rng.uniform(0.0, 0.1))
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        acknowledged = _check_after_kill(path, out.read(), acknowledged)
-        out.close()
-    assert acknowledged > 30
-
-
-@slow
-def test_killed_writers_many_times(tmp_path: Path) -> None:
-    """The same, 100 times, each writer a fresh interpreter running tests/store/store_writer.py."""
-    rng = random.Random(40)
-    path = str(tmp_path / "kill.db")
-    acknowledged = 0
-    for _ in range(100):
-        proc = _spawn("loop", path, "s")
-        time.sleep(rng.uniform(0.0, 0.2))
-        proc.send_signal(signal.SIGKILL)
-        out, _ = proc.communicate()
-        acknowledged = _check_after_kill(path, out, acknowledged)
-
-
-def _contend(tmp_path: Path, batches: int) -> None:
-    path = tmp_path / "two.db"
-    SQLiteStore(path, create=True).close()
-    go = tmp_path / "go"
-    writers = [_spawn("contend", str(path), "s", name, str(batches), str(go)) for name in ("A", "B")]
-    go.touch()
-    outputs = [proc.communicate(timeout=120) for proc in writers]
-    assert [proc.returncode for proc in writers] == [0, 0], [err for _, err in outputs]
-    landed = {}
-    for name, (out, _) in zip("AB", outputs, strict=True):
-        for line in out.splitlines():
-            if line.startswith("ok"):
-                _, b, first, last = line.split()
-                landed[(name, int(b))] = (int(first), int(last))
-    assert len(landed) == 2 * batches
-    with open_store(path) as store:
-        assert store.verify() == ()
-        notes = {r.version: json.loads(r.payload)["note"] for r in store.history("s")}
-    assert sorted(notes) == list(range(1, 6 * batches + 1))  # contiguous, nothing lost
-    for (name, b), (first, last) in landed.items():  # each batch whole, where its writer was told
-        assert [notes[v] for v in range(first, last + 1)] == [f"{name}.{b}.{i}" for i in range(3)]
-
-
-def test_two_processes_appending_lose_nothing(tmp_path: Path) -> None:
-    """Two processes append 25 batches each to one stream with expected versions: every batch lands
-    whole exactly once, refused ones are retried, versions stay contiguous."""
-    _contend(tmp_path, batches=25)
-
-
-@slow
-def test_two_processes_appending_long(tmp_path: Path) -> None:
-    """The same, 500 batches each."""
-    _contend(tmp_path, batches=500)
 
 
 def test_streaming_read_uses_bounded_memory(tmp_path: Path) -> None:

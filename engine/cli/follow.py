@@ -1,0 +1,77 @@
+"""``impasse log follow``: print a stream's new events as they are appended, with the findings each
+draws and the deadlines running, until interrupted (docs/scale.md).
+
+The store waits (:meth:`engine.store.interface.EventStore.wait`: LISTEN/NOTIFY on PostgreSQL, a look
+at the stream's version every 0.2 s on SQLite); :class:`engine.report.follow.Follower` replays and
+words. Ctrl-C ends it quietly, exit code 0, as does the reader of its output going away.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+
+import click
+
+from engine.errors import StoreError
+
+__all__ = ["follow"]
+
+#: how long one wait lasts before the loop looks again (it wakes at once when a record comes): also how
+#: long Ctrl-C may take to be heard while nothing is appended
+_WAIT = 0.5
+
+
+@click.command()
+@click.option("--store", "store", metavar="STORE",
+              help="The store: a SQLite file or a postgresql:// URL. Default: $IMPASSE_STORE.")
+@click.option("--stream", "-s", required=True, metavar="ID", help="The stream to follow.")
+@click.option("--from-start", is_flag=True,
+              help="First print every event the stream holds, judged; default: only a summary of where it stands.")
+def follow(store: str | None, stream: str, from_start: bool) -> None:
+    """Follow a stream live: print each event appended, the findings it draws and the deadlines running.
+
+    Starts with where the stream stands (its version, the impasse, the deadlines running; every event
+    with --from-start), then waits. An event appended from anywhere is printed within a second: at
+    once on PostgreSQL (LISTEN/NOTIFY), within 0.2 s on SQLite (which is polled). A correction, a
+    retraction or an event dated before the last replays the stream from the start. Ctrl-C stops.
+
+    \b
+    Examples:
+      impasse log follow --store crisis.db --stream kh-2013
+      impasse log follow --store postgresql://desk@db.example/crisis --stream kh-2013 --from-start
+    """
+    from engine.report.follow import Follower
+    from engine.store.opening import ENV, open_store, store_location
+
+    location = store_location(store)
+    if location is None:
+        msg = f"give the store to follow: --store STORE, or set {ENV}"
+        raise StoreError(msg)
+    stop: list[int] = []
+    # Ctrl-C is the way to stop following, not an error: it is noted, and heard between two calls to the
+    # store, never in the middle of one (a transaction cut short would leave the driver complaining)
+    installed = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, lambda number, frame: stop.append(number)) if installed else None
+    try:
+        with open_store(location) as opened:
+            follower = Follower(opened, stream)
+            _echo(follower.start(from_start=from_start))
+            while not stop:
+                if opened.wait(stream, follower.seen, _WAIT) > follower.seen and not stop:
+                    _echo(follower.update())
+    except KeyboardInterrupt:  # where no handler could be set (not the main thread)
+        return
+    except BrokenPipeError:  # the reader went away (follow … | head): stop as quietly
+        # nothing more reaches the closed pipe, not even the interpreter's last flush
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    finally:
+        if installed:
+            signal.signal(signal.SIGINT, previous)
+
+
+def _echo(lines: list[str]) -> None:
+    for line in lines:
+        click.echo(line)
