@@ -28,6 +28,7 @@ __all__ = ["cli", "main"]
 #: lists them by). ``log`` opens the event store, which the other commands never need.
 _LAZY = {
     "log": ("engine.cli.log", "log", "Record a crisis as it unfolds: an append-only event store."),
+    "sweep": ("engine.cli.sweep", "sweep", "One seeded ensemble of FILE per point of a grid of values: a sweep."),
 }
 
 

@@ -75,7 +75,8 @@ class Simulator:
 
     # ------------------------------------------------------------------ one run
 
-    def run(self, seed: int, index: int) -> RunResult:
+    def run(self, seed: int | str, index: int) -> RunResult:
+        """Run ``index`` of the ensemble seeded by ``seed`` (a sweep's point seeds by ``"SEED:POINT"``)."""
         rng = random.Random(f"impasse:{seed}:{index}")
         events = self._draw_events(rng)
         run = RunProcesses(self, rng)

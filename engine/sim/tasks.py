@@ -1,0 +1,95 @@
+"""Tasks that any executor can run: a chunk of one ensemble's runs, carrying everything a worker needs.
+
+A :class:`Task` names its :class:`Job` (the scenario, the readings, the sweep point, and a key that
+identifies all three), the seed its runs draw from and the run indices. A worker builds one
+:class:`~engine.sim.simulator.Simulator` per job and keeps it for the job's later tasks, so a remote
+worker (a Dask cluster's) needs nothing but the engine installed: no scenario file, no initializer.
+A process that prepares tasks registers its own simulators first (:func:`register`), so that it,
+and workers forked from it, use them instead of building new ones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Sequence
+
+import attrs
+
+from engine.files.scenarios import Scenario
+from engine.sim.grid import Point, apply_point
+from engine.sim.runs import RunResult
+from engine.sim.simulator import Simulator
+
+__all__ = ["Job", "Task", "digest_of", "forget", "job_for", "register", "run_task", "simulator_for", "unregister"]
+
+#: the simulators this process holds, by job key; a worker of a long sweep keeps the last few
+_SIMULATORS: dict[str, Simulator] = {}
+_KEPT = 8
+
+
+@attrs.frozen
+class Job:
+    """One ensemble: ``scenario`` at ``point`` (none: as it is), judged under ``interpretations``."""
+
+    key: str  # a digest of the other fields: equal keys, equal simulators
+    scenario: Scenario = attrs.field(eq=False, repr=False)
+    interpretations: tuple[str, ...] | None = None
+    point: Point | None = None
+
+
+@attrs.frozen
+class Task:
+    """Runs ``indices`` of ``job``, each drawing from ``Random(f"impasse:{seed}:{index}")``."""
+
+    job: Job
+    seed: int | str
+    indices: tuple[int, ...]
+
+
+def job_for(scenario: Scenario, interpretations: Sequence[str] | None = None, point: Point | None = None,
+            digest: str | None = None) -> Job:
+    """The job of ``scenario`` at ``point``; its key digests the scenario as pickled (or is ``digest``,
+    :func:`digest_of` it), so two files with one path but different contents (a cluster serving
+    several users) never share a simulator."""
+    interps = tuple(interpretations) if interpretations else None
+    digest = digest or digest_of(scenario, interps)
+    return Job(f"{digest}:{point.label if point else ''}", scenario, interps, point)
+
+
+def digest_of(scenario: Scenario, interpretations: tuple[str, ...] | None) -> str:
+    """A digest of the scenario and the readings, as pickled."""
+    return hashlib.sha256(pickle.dumps((scenario, interpretations))).hexdigest()[:24]
+
+
+def register(job: Job, sim: Simulator) -> None:
+    """Make ``sim`` this process's simulator of ``job`` (and that of the workers forked from it)."""
+    _SIMULATORS[job.key] = sim
+
+
+def unregister(job: Job) -> None:
+    """Drop this process's simulator of ``job`` (its memo holds every state met)."""
+    _SIMULATORS.pop(job.key, None)
+
+
+def simulator_for(job: Job) -> Simulator:
+    """This process's simulator of ``job``, built the first time it is needed."""
+    sim = _SIMULATORS.get(job.key)
+    if sim is None:
+        if len(_SIMULATORS) >= _KEPT:
+            _SIMULATORS.pop(next(iter(_SIMULATORS)))  # the oldest: a sweep's points come in order
+        scenario = apply_point(job.scenario, job.point) if job.point is not None else job.scenario
+        sim = _SIMULATORS[job.key] = Simulator(scenario, job.interpretations)
+    return sim
+
+
+def run_task(task: Task) -> list[RunResult]:
+    """The results of the task's runs, in index order."""
+    sim = simulator_for(task.job)
+    seed = task.seed
+    return [sim.run(seed, i) for i in task.indices]
+
+
+def forget() -> None:
+    """Drop this process's simulators (their memos hold every state met)."""
+    _SIMULATORS.clear()
