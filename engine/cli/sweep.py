@@ -15,6 +15,8 @@ _MAX_POINTS = 10_000
 _MAX_RUNS = 1_000_000  # runs per point: a point's results are kept until it is summed up
 #: the width of piped text when COLUMNS does not say
 _PIPED = 100
+#: the narrowest text laid out (as ``impasse replay``'s): the lines above the tables need it
+_NARROWEST = 60
 
 
 @click.command()
@@ -88,12 +90,12 @@ def sweep(file: str, vary: tuple[str, ...], runs: int, seed: int, workers: int, 
 
 
 def _width() -> int:
-    """The terminal's width on a terminal; when piped, ``COLUMNS`` if set, else 100."""
+    """The terminal's width on a terminal; when piped, ``COLUMNS`` if set, else 100; never below 60."""
     import os
     import shutil
     import sys
 
     if sys.stdout.isatty():
-        return shutil.get_terminal_size((_PIPED, 24)).columns
+        return max(_NARROWEST, shutil.get_terminal_size((_PIPED, 24)).columns)
     columns = os.environ.get("COLUMNS", "").strip()
-    return int(columns) if columns.isdigit() and int(columns) > 0 else _PIPED
+    return max(_NARROWEST, int(columns)) if columns.isdigit() and int(columns) > 0 else _PIPED

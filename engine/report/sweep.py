@@ -46,7 +46,7 @@ def sweep_text(data: dict[str, Any], names: dict[Any, str], width: int = 100) ->
         lead = [max(len(h), *(len(r[k]) for r in rows)) for k, h in enumerate(heads)]
         out += [f"  {h} = {p}" for h, p in zip(heads, paths, strict=True)]
     lead_width = sum(lead) + len(_GAP) * len(lead)
-    out.append("Cells: probability (%) with its 95 % Wilson interval; readings:")
+    out.append("Cells: probability in %, [95 % Wilson interval]; readings:")
     out += [f"  {letter}  {names.get(r, r or 'the pack' + chr(39) + 's reading')}" for letter, r in
             zip(letters, readings, strict=True)]
 
@@ -74,7 +74,7 @@ def sweep_text(data: dict[str, Any], names: dict[Any, str], width: int = 100) ->
             continue
         short = table(outcome, every, False)
         if max(map(len, short)) <= width or len(readings) == 1:
-            out += [f"{words} (intervals in --format json or csv):", *short]
+            out += [f"{words} (intervals: --format json):", *short]
             continue
         for c in every:  # one reading at a time
             out += [f"{words}, reading {letters[c]}:", *table(outcome, [c], lead_width + 24 <= width), ""]

@@ -165,30 +165,22 @@ def apply_point(scenario: Scenario, point: Point) -> Scenario:
     """The scenario at this point: what-if paths set as ``--set`` sets them, ``uncertain.`` paths replaced.
 
     Raises:
-        ScenarioError: an unknown event, field or parameter, or a value it refuses.
+        ScenarioError: an unknown event, field or parameter, or a value it refuses (naming ``--vary PATH``).
     """
-    sets: list[tuple[str, str, object]] = []
     uncertain = scenario.uncertain
     for path, value in point.values:
         if path.startswith("uncertain."):
             uncertain = _set_uncertain(uncertain, path, value)
             continue
-        try:
-            sets.extend(parse_variant(sets=(f"{path}={value_text(value)}",)).sets)
+        try:  # one at a time, so that an error names its path
+            sets = parse_variant(sets=(f"{path}={value_text(value)}",)).sets
+            scenario = apply_variant(scenario, Variant(sets=sets))
         except ScenarioError as exc:
             raise _fail(path, exc.reason) from None
     if uncertain is not scenario.uncertain:
         _check_delays(uncertain)
         scenario = attrs.evolve(scenario, uncertain=uncertain)
-    if not sets:
-        return scenario
-    try:
-        return apply_variant(scenario, Variant(sets=tuple(sets)))
-    except ScenarioError as exc:
-        if exc.field == "--set":
-            where = ", ".join(path for path, _ in point.values)
-            raise _fail(where, exc.reason) from None
-        raise
+    return scenario
 
 
 def check_grid(scenario: Scenario, grid: Grid) -> list[Point]:
