@@ -37,14 +37,11 @@ def sweep_text(data: dict[str, Any], names: dict[Any, str], width: int = 100) ->
     paths = [axis["path"] for axis in data["vary"]]
     rows = [[_value(point["values"][p]) for p in paths] for point in data["points"]]
     out = [f"{data['scenario']}: {len(data['points'])} points, {data['runs']} runs each, seed {data['seed']}"]
-    # the paths head their columns when the table still fits; else x1, x2... stand for them
-    heads = paths
+    # x1, x2... head the columns of the paths, named above the tables (paths are long: a what-if path
+    # is an event id and a field)
+    heads = [f"x{k + 1}" for k in range(len(paths))]
     lead = [max(len(h), *(len(r[k]) for r in rows)) for k, h in enumerate(heads)]
-    cell = 22  # "100.0 % [99.96, 100.0]"
-    if sum(lead) + (len(_GAP) + cell) * len(readings) > width:
-        heads = [f"x{k + 1}" for k in range(len(paths))]
-        lead = [max(len(h), *(len(r[k]) for r in rows)) for k, h in enumerate(heads)]
-        out += [f"  {h} = {p}" for h, p in zip(heads, paths, strict=True)]
+    out += [f"  {h} = {p}" for h, p in zip(heads, paths, strict=True)]
     lead_width = sum(lead) + len(_GAP) * len(lead)
     out.append("Cells: probability in %, [95 % Wilson interval]; readings:")
     out += [f"  {letter}  {names.get(r, r or 'the pack' + chr(39) + 's reading')}" for letter, r in

@@ -56,6 +56,15 @@ def run_on_client(client: Any, tasks: Sequence[Task]) -> Iterator[tuple[int, lis
     futures = client.map(run_task, list(tasks), pure=False)
     try:
         for i, future in enumerate(futures):
-            yield i, future.result()
+            try:
+                found = future.result()
+            except ImpasseError:
+                raise
+            except Exception as exc:  # the cluster's failure (a worker without impasse, a lost worker): one line
+                reason = " ".join(str(exc).split()) or type(exc).__name__
+                msg = (f"--scheduler: the cluster could not run the task ({type(exc).__name__}: {reason}); its "
+                       f"scheduler and workers all need impasse installed: {_NEEDS}")
+                raise ImpasseError(msg) from None
+            yield i, found
     finally:
         client.cancel(futures)
