@@ -5,11 +5,12 @@ Prints figures; it is not a test. Usage:
     python bench/bench_workers.py [--runs 10000] [--repeat 3] [--points 8] [--point-runs 1000]
 
 Each round times, in turn: ``simulate()`` of ``--runs`` runs on one worker (this process), on two
-(this process and one forked after it warmed its memo: ``engine.sim.forkpool``), and on two workers
-of a ``ProcessPoolExecutor`` initialised with ``init_worker`` (the pool ``simulate()`` used before
-issue 19, still what a caller's own executor gets); then ``sweep()`` of ``--points`` points of
-``--point-runs`` runs on one worker and on two. Wall time (start-up of the pool included) is what
-the target is judged on: two workers at least 1.7 times as fast as one on 10,000 runs. CPU time of
+(this process and one forked child: ``engine.sim.forkpool``), on two workers of a
+``ProcessPoolExecutor`` initialised with ``init_worker`` (the pool ``simulate()`` used before issue
+19, still what a caller's own executor gets), and on two with the first chunk run here before the
+fork (``warm=1``: the child inherits a warmer memo, the other core waits meanwhile); then
+``sweep()`` of ``--points`` points of ``--point-runs`` runs on one worker and on two. Wall time
+(start-up of the pool included) is what the target is judged on: two workers at least 1.7 times as fast as one on 10,000 runs. CPU time of
 this process and its workers is printed beside it; on a shared VM it moves less. A fixed
 pure-Python workload is timed alone at the start of each round: it says how fast the host was then.
 """
@@ -64,6 +65,8 @@ def main() -> None:
         "ensemble, 1 worker": lambda: simulate(scenario, args.runs, args.seed),
         "ensemble, 2 workers": lambda: simulate(scenario, args.runs, args.seed, workers=2),
         "ensemble, 2 workers, ProcessPoolExecutor (before)": old_pool,
+        "ensemble, 2 workers, first chunk before the fork": lambda: simulate(scenario, args.runs, args.seed, workers=2,
+                                                                            warm=1),
         "sweep, 1 worker": lambda: sweep(scenario, grid, args.point_runs, args.seed),
         "sweep, 2 workers": lambda: sweep(scenario, grid, args.point_runs, args.seed, workers=2),
     }
@@ -86,12 +89,13 @@ def main() -> None:
             outputs[name] = dumps(result.to_dict())
     for name in cases:
         wall, cpu = statistics.median(walls[name]), statistics.median(cpus[name])
-        print(f"{name + ':':52} wall {wall:6.2f} s [{_spread(walls[name])}]   CPU {cpu:6.2f} s [{_spread(cpus[name])}]"
+        print(f"{name + ':':51} wall {wall:6.2f} s [{_spread(walls[name])}]   CPU {cpu:6.2f} s [{_spread(cpus[name])}]"
               f"   busiest process {statistics.median(busiest[name]):5.2f} s")
     print("ratios, one worker's wall time over two workers' (median; round by round):")
     verdicts = []
     pairs = (("ensemble", "ensemble, 2 workers"),
-             ("ensemble, before", "ensemble, 2 workers, ProcessPoolExecutor (before)"), ("sweep", "sweep, 2 workers"))
+             ("ensemble, before", "ensemble, 2 workers, ProcessPoolExecutor (before)"),
+             ("ensemble, warm=1", "ensemble, 2 workers, first chunk before the fork"), ("sweep", "sweep, 2 workers"))
     for kind, two in pairs:
         one = "sweep, 1 worker" if kind == "sweep" else "ensemble, 1 worker"
         rounds = [a / b for a, b in zip(walls[one], walls[two], strict=True)]

@@ -34,7 +34,7 @@ _init_worker = init_worker  # its name before it was public, which docs/simulati
 def simulate(scenario: Scenario, runs: int, seed: int, *, workers: int = 1,
              interpretations: Sequence[str] | None = None, executor: Executor | None = None,
              progress: Callable[[int], None] | None = None, chunk: int = 250, client: Any = None,
-             warm: int = 1) -> Ensemble:
+             warm: int = 0) -> Ensemble:
     """Run an ensemble of ``runs`` seeded runs.
 
     Args:
@@ -50,7 +50,8 @@ def simulate(scenario: Scenario, runs: int, seed: int, *, workers: int = 1,
         chunk: runs per task sent to a worker.
         client: a Dask ``distributed.Client`` (:func:`engine.sim.cluster.connect`): runs go to its
             cluster, whose workers need no initialisation.
-        warm: tasks this process runs before it forks the other local workers (they inherit its memo).
+        warm: tasks this process runs before it forks the other local workers, which inherit its memo
+            (:mod:`engine.sim.forkpool` says why none is the default).
 
     Returns:
         The :class:`Ensemble`, identical for the same seed whatever ``workers`` is.

@@ -1,12 +1,19 @@
 """The local pool: this process and workers forked from it take tasks from one shared counter.
 
 Why not :class:`concurrent.futures.ProcessPoolExecutor`: with two workers on a 10,000-run ensemble it
-was no faster than one process (issue 19). Each worker started with an empty step memo and ran only
-the slow, cold half of the ensemble while this process sat waiting. Here this process runs the first
-tasks alone (its memo warms), then forks the other workers, which inherit the warm memo, and goes on
-taking tasks beside them: two workers are this process and one child. Tasks are taken in order from
-a counter in shared memory, so a slow core takes fewer; each result goes back with its task's index,
-and the caller puts them in order, so results never depend on scheduling.
+was no faster than one process when measured (issue 19). Two workers were three processes: this one
+sat waiting (yet shared the cores, unpickling results), each task was pickled to a worker, and the
+pool was started for each ensemble. Here two workers are this process and one forked child: tasks
+are not sent but taken, in order, from a counter in shared memory (a slow core takes fewer), the
+child inherits this process's simulator (its scenario, prefix and memo) as it is, and each result
+comes back once, with its task's index, for the caller to put in order: results never depend on
+scheduling.
+
+What remains is the step memo, which each process fills on its own: two processes that each run
+half an ensemble each pay for half an ensemble's cold start. Running ``warm`` tasks here before the
+fork gives the child a warmer memo, but each of them is a task the other core waits for, and the
+two then still learn what follows apart: a model of the cost (each process pays the learning of
+``(runs + warm runs) / 2`` runs) says no warm-up is best, hence the default.
 """
 
 from __future__ import annotations
@@ -47,7 +54,7 @@ def _child(counter: Any, results: Any, tasks: Sequence[Task]) -> None:
         results.put((-1, None, f"{type(exc).__name__}: {exc}"))
 
 
-def run_forked(tasks: Sequence[Task], workers: int, *, warm: int = 1) -> Iterator[tuple[int, list[RunResult]]]:
+def run_forked(tasks: Sequence[Task], workers: int, *, warm: int = 0) -> Iterator[tuple[int, list[RunResult]]]:
     """Each task's index and results, as they finish, from this process and ``workers - 1`` forked ones.
 
     The first ``warm`` tasks run here before any fork. Closing the iterator early stops the children.

@@ -108,10 +108,11 @@ def run_chunks(sim: Simulator, interpretations: tuple[str, ...] | None, seed: in
 
 
 def run_tasks(tasks: Sequence[Task], *, workers: int = 1, client: Any = None,
-              warm: int = 1) -> Iterator[tuple[int, list[RunResult]]]:
+              warm: int = 0) -> Iterator[tuple[int, list[RunResult]]]:
     """Each task's index and results, as they finish: on the Dask cluster of ``client`` if given, else in
     this process (one worker or one task), else on :func:`local_workers` local processes, of which
-    this process is one and the others are forked after it ran the first ``warm`` tasks."""
+    this process is one and the others are forked after it ran the first ``warm`` tasks (none by default;
+    see :mod:`engine.sim.forkpool`)."""
     if client is not None:
         from engine.sim.cluster import run_on_client
 

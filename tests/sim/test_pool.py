@@ -52,7 +52,7 @@ class _Recording:
 def _recording_forks(forked: list[int]) -> Any:
     """A stand-in for run_forked that runs the tasks here and records how many workers it was asked for."""
 
-    def run(tasks: Any, workers: int, *, warm: int = 1) -> Any:
+    def run(tasks: Any, workers: int, *, warm: int = 0) -> Any:
         forked.append(workers)
         return ((i, pool.run_task(task)) for i, task in enumerate(tasks))
 
