@@ -10,9 +10,11 @@ Each round times, in turn: ``simulate()`` of ``--runs`` runs on one worker (this
 19, still what a caller's own executor gets), and on two with the first chunk run here before the
 fork (``warm=1``: the child inherits a warmer memo, the other core waits meanwhile); then
 ``sweep()`` of ``--points`` points of ``--point-runs`` runs on one worker and on two. Wall time
-(start-up of the pool included) is what the target is judged on: two workers at least 1.7 times as fast as one on 10,000 runs. CPU time of
-this process and its workers is printed beside it; on a shared VM it moves less. A fixed
-pure-Python workload is timed alone at the start of each round: it says how fast the host was then.
+(start-up of the pool included) is what the target is judged on: two workers at least 1.7 times as
+fast as one on 10,000 runs. CPU time of this process and its workers is printed beside it, and the
+busiest process's CPU time (what the wall time would be on two idle cores); on a shared VM they
+move less. A fixed pure-Python workload is timed alone at the start of each round: it says how fast
+the host was then.
 """
 
 from __future__ import annotations
