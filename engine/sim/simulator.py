@@ -32,9 +32,16 @@ class Simulator:
     """Runs of one scenario; build once per process, then call :meth:`run` for each index."""
 
     def __init__(self, scenario: Scenario, interpretations: Sequence[str] | None = None,
-                 uncertainty: Uncertainty | None = None) -> None:
+                 uncertainty: Uncertainty | None = None, *, law: Law | None = None,
+                 memo: StepMemo | None = None) -> None:
+        """Prepare the runs of ``scenario``.
+
+        ``law`` and ``memo`` let simulators whose law is equal share one step memo (a sweep's points
+        that change events or ``uncertain:`` parameters but not the pack): ``law`` must equal
+        ``law_for(scenario, interpretations)``, and ``memo`` serve that very object.
+        """
         self.scenario = scenario
-        self.rules: Law = law_for(scenario, interpretations)
+        self.rules: Law = law if law is not None else law_for(scenario, interpretations)
         self.readings: tuple[Reading, ...] = self.rules.readings
         self.u = scenario.uncertain if uncertainty is None else uncertainty
         events = scenario.events
@@ -66,7 +73,7 @@ class Simulator:
         #: the recorded events after the cut as (day, index, event), as they are when nothing is uncertain
         self._recorded = [(e.at.toordinal() - origin, i, e) for i, e in enumerate(self.rest)]
         self._as_recorded = [(day, e) for day, _, e in self._recorded]
-        self.memo = StepMemo()
+        self.memo = memo if memo is not None else StepMemo()
         self.poll = next((e.at for e in events if e.TYPE == "election_held"), events[0].at)
         #: deadlines that an opening sitting meets: "opened by the deadline" means none of them expired
         self.opening_deadlines = frozenset(

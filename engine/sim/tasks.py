@@ -16,16 +16,23 @@ from collections.abc import Sequence
 
 import attrs
 
+from engine.crisis import law_for
 from engine.files.scenarios import Scenario
 from engine.sim.grid import Point, apply_point
 from engine.sim.runs import RunResult
 from engine.sim.simulator import Simulator
+from engine.timeline.law import Law
+from engine.timeline.replay import StepMemo
 
 __all__ = ["Job", "Task", "digest_of", "forget", "job_for", "register", "run_task", "simulator_for", "unregister"]
 
 #: the simulators this process holds, by job key; a worker of a long sweep keeps the last few
 _SIMULATORS: dict[str, Simulator] = {}
 _KEPT = 8
+#: the step memos of this process's sweep points, one per law: points that change events or
+#: ``uncertain:`` parameters judge by an equal law, and ``transition`` is pure, so a step made for one
+#: point is the step of any other point that meets the same state and event (the last few laws kept)
+_MEMOS: list[tuple[Law, StepMemo]] = []
 
 
 @attrs.frozen
@@ -78,9 +85,25 @@ def simulator_for(job: Job) -> Simulator:
     if sim is None:
         if len(_SIMULATORS) >= _KEPT:
             _SIMULATORS.pop(next(iter(_SIMULATORS)))  # the oldest: a sweep's points come in order
-        scenario = apply_point(job.scenario, job.point) if job.point is not None else job.scenario
-        sim = _SIMULATORS[job.key] = Simulator(scenario, job.interpretations)
+        if job.point is None:
+            sim = Simulator(job.scenario, job.interpretations)
+        else:
+            scenario = apply_point(job.scenario, job.point)
+            law, memo = _memo_of(law_for(scenario, job.interpretations))
+            sim = Simulator(scenario, job.interpretations, law=law, memo=memo)
+        _SIMULATORS[job.key] = sim
     return sim
+
+
+def _memo_of(law: Law) -> tuple[Law, StepMemo]:
+    """The law equal to ``law`` that this process met first, and its step memo (new if none is equal)."""
+    for known, memo in _MEMOS:
+        if known == law:
+            return known, memo
+    if len(_MEMOS) >= _KEPT:
+        _MEMOS.pop(0)
+    _MEMOS.append((law, StepMemo()))
+    return _MEMOS[-1]
 
 
 def run_task(task: Task) -> list[RunResult]:
@@ -91,5 +114,6 @@ def run_task(task: Task) -> list[RunResult]:
 
 
 def forget() -> None:
-    """Drop this process's simulators (their memos hold every state met)."""
+    """Drop this process's simulators and memos (they hold every state met)."""
     _SIMULATORS.clear()
+    _MEMOS.clear()

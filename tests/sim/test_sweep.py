@@ -53,6 +53,21 @@ class TestSweep:
         low, high = (p["outcomes"][0]["opened_by_deadline"] for p in data["points"])
         assert low["successes"] == 0 and high["successes"] > 0
 
+    def test_points_with_one_law_share_a_step_memo(self) -> None:
+        """Points that change events or uncertain: parameters judge by an equal law, so a process runs
+        them all with one step memo (the test above checks that this changes no result)."""
+        from engine.sim.tasks import forget, job_for, simulator_for
+
+        scenario = load_scenario(SCENARIO)
+        first, second = parse_vary(VARY).points()[:2]
+        forget()
+        try:
+            one, two = (simulator_for(job_for(scenario, None, p)) for p in (first, second))
+            assert one is not two and one.memo is two.memo and one.rules is two.rules
+            assert one.scenario.uncertain != two.scenario.uncertain
+        finally:
+            forget()
+
     def test_chunk_size(self) -> None:
         """Whole points when there are many; smaller chunks, never under 250 runs, when there are few."""
         assert chunk_size(10_000, 100, 2) == 10_000
