@@ -22,7 +22,7 @@ from engine.sim.grid import Axis, Grid, Point, check_grid, value_json
 from engine.sim.pool import chunked, local_workers, run_tasks
 from engine.sim.runs import RunResult
 from engine.sim.stats import Ensemble
-from engine.sim.tasks import Task, digest_of, job_for
+from engine.sim.tasks import Task, digest_of, forget, job_for
 from engine.timeline.state import Reading
 
 __all__ = ["Sweep", "sweep"]
@@ -100,16 +100,19 @@ def sweep(scenario: Scenario, grid: Grid, runs: int, seed: int, *, workers: int 
     parts: dict[int, dict[int, list[RunResult]]] = {}
     summaries: list[dict[str, Any] | None] = [None] * len(points)
     done = 0
-    for i, results in run_tasks(tasks, workers=workers, client=client):
-        p = owner[i]
-        got = parts.setdefault(p, {})
-        got[i] = results
-        done += len(results)
-        if len(got) == per_point:  # the point's runs are all in: sum it up and let its results go
-            ordered = tuple(r for k in sorted(got) for r in got[k])
-            summaries[p] = Ensemble(scenario.id, seed, readings, ordered).to_dict()
-            del parts[p]
-        if progress:
-            progress(done)
+    try:
+        for i, results in run_tasks(tasks, workers=workers, client=client):
+            p = owner[i]
+            got = parts.setdefault(p, {})
+            got[i] = results
+            done += len(results)
+            if len(got) == per_point:  # the point's runs are all in: sum it up and let its results go
+                ordered = tuple(r for k in sorted(got) for r in got[k])
+                summaries[p] = Ensemble(scenario.id, seed, readings, ordered).to_dict()
+                del parts[p]
+            if progress:
+                progress(done)
+    finally:
+        forget()  # the simulators and memos this process built for the points: they hold every state met
     return Sweep(scenario.id, seed, runs, readings, grid.axes,
                  tuple((point, summary) for point, summary in zip(points, summaries, strict=True) if summary))
