@@ -15,8 +15,8 @@ __all__ = ["SCHEDULER", "connected"]
 
 SCHEDULER = click.option(
     "--scheduler", default="local", show_default=True, metavar="local|tcp://HOST:PORT",
-    help="Where runs go: 'local' processes (--workers), or the Dask scheduler at tcp://HOST:PORT, whose "
-         "workers need impasse installed (pip install 'impasse-engine[cluster]'). Same results either way.")
+    help="Where runs go: 'local' processes (--workers), or the Dask scheduler at tcp://HOST:PORT (it and its "
+         "workers need impasse installed: pip install 'impasse-engine[cluster]'). Same results either way.")
 
 
 @contextmanager
