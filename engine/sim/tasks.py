@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import threading
 from collections.abc import Sequence
 
 import attrs
@@ -26,13 +27,25 @@ from engine.timeline.replay import StepMemo
 
 __all__ = ["Job", "Task", "digest_of", "forget", "job_for", "register", "run_task", "simulator_for", "unregister"]
 
-#: the simulators this process holds, by job key; a worker of a long sweep keeps the last few
-_SIMULATORS: dict[str, Simulator] = {}
-_KEPT = 8
-#: the step memos of this process's sweep points, one per law: points that change events or
-#: ``uncertain:`` parameters judge by an equal law, and ``transition`` is pure, so a step made for one
-#: point is the step of any other point that meets the same state and event (the last few laws kept)
-_MEMOS: list[tuple[Law, StepMemo]] = []
+_KEPT = 8  # simulators, and laws' memos, a thread keeps: a worker of a long sweep keeps the last few
+#: what this thread holds: its simulators by job key, and the step memos of its sweep points, one per
+#: law (points that change events or ``uncertain:`` parameters judge by an equal law, and
+#: ``transition`` is pure, so a step made for one point is the step of any other point that meets
+#: the same state and event). Per thread because simulators and memos serve one thread at a time
+#: (a Dask worker may run tasks in several); a process forked from a thread keeps that thread's.
+_HELD = threading.local()
+
+
+def _simulators() -> dict[str, Simulator]:
+    if not hasattr(_HELD, "simulators"):
+        _HELD.simulators = {}
+    return _HELD.simulators
+
+
+def _memos() -> list[tuple[Law, StepMemo]]:
+    if not hasattr(_HELD, "memos"):
+        _HELD.memos = []
+    return _HELD.memos
 
 
 @attrs.frozen
@@ -71,39 +84,41 @@ def digest_of(scenario: Scenario, interpretations: tuple[str, ...] | None) -> st
 
 def register(job: Job, sim: Simulator) -> None:
     """Make ``sim`` this process's simulator of ``job`` (and that of the workers forked from it)."""
-    _SIMULATORS[job.key] = sim
+    _simulators()[job.key] = sim
 
 
 def unregister(job: Job) -> None:
     """Drop this process's simulator of ``job`` (its memo holds every state met)."""
-    _SIMULATORS.pop(job.key, None)
+    _simulators().pop(job.key, None)
 
 
 def simulator_for(job: Job) -> Simulator:
     """This process's simulator of ``job``, built the first time it is needed."""
-    sim = _SIMULATORS.get(job.key)
+    held = _simulators()
+    sim = held.get(job.key)
     if sim is None:
-        if len(_SIMULATORS) >= _KEPT:
-            _SIMULATORS.pop(next(iter(_SIMULATORS)))  # the oldest: a sweep's points come in order
+        if len(held) >= _KEPT:
+            held.pop(next(iter(held)))  # the oldest: a sweep's points come in order
         if job.point is None:
             sim = Simulator(job.scenario, job.interpretations)
         else:
             scenario = apply_point(job.scenario, job.point)
             law, memo = _memo_of(law_for(scenario, job.interpretations))
             sim = Simulator(scenario, job.interpretations, law=law, memo=memo)
-        _SIMULATORS[job.key] = sim
+        held[job.key] = sim
     return sim
 
 
 def _memo_of(law: Law) -> tuple[Law, StepMemo]:
     """The law equal to ``law`` that this process met first, and its step memo (new if none is equal)."""
-    for known, memo in _MEMOS:
+    memos = _memos()
+    for known, memo in memos:
         if known == law:
             return known, memo
-    if len(_MEMOS) >= _KEPT:
-        _MEMOS.pop(0)
-    _MEMOS.append((law, StepMemo()))
-    return _MEMOS[-1]
+    if len(memos) >= _KEPT:
+        memos.pop(0)
+    memos.append((law, StepMemo()))
+    return memos[-1]
 
 
 def run_task(task: Task) -> list[RunResult]:
@@ -114,6 +129,6 @@ def run_task(task: Task) -> list[RunResult]:
 
 
 def forget() -> None:
-    """Drop this process's simulators and memos (they hold every state met)."""
-    _SIMULATORS.clear()
-    _MEMOS.clear()
+    """Drop this thread's simulators and memos (they hold every state met)."""
+    _simulators().clear()
+    _memos().clear()
