@@ -30,6 +30,7 @@ __all__ = ["cli", "main"]
 _LAZY = {
     "log": ("engine.cli.log", "log", "Record a crisis as it unfolds: an append-only event store."),
     "test": ("engine.cli.testing", "test", "Check scenarios against their own 'expect:' verdicts."),
+    "sweep": ("engine.cli.sweep", "sweep", "One seeded ensemble of FILE per point of a grid of values: a sweep."),
 }
 
 

@@ -12,13 +12,14 @@ import click
 from engine.cli.completion import complete_events, complete_readings, event_prefix
 from engine.cli.params import FORMAT_MARKDOWN, SCENARIO, CliError
 from engine.cli.vocabulary import old_spelling
+from engine.cli.scheduling import SCHEDULER, connected
 
-__all__ = ["simulate", "whatif"]
+__all__ = ["MAX_WORKERS", "PER_CORE", "progress_bar", "simulate", "whatif"]
 
 _MAX_RUNS = 10_000_000  # an ensemble keeps every run's result: about 2 GB at this many
 # engine.sim.pool.WORKERS_PER_CORE, not imported: 'impasse --help' loads nothing of the engine
-_PER_CORE = 4
-_MAX_WORKERS = _PER_CORE * (os.cpu_count() or 1)
+PER_CORE = 4
+MAX_WORKERS = PER_CORE * (os.cpu_count() or 1)
 
 
 @click.command()
@@ -79,18 +80,19 @@ def whatif(file: str, drops: tuple[str, ...], sets: tuple[str, ...], shifts: tup
               help=f"Number of runs (at most {_MAX_RUNS:,}: each run's result is kept in memory).")
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed: the same seed gives the same ensemble, whatever --workers is.")
-@click.option("--workers", "-w", type=click.IntRange(min=1, max=_MAX_WORKERS), default=1, show_default=True,
-              help=f"Worker processes: at most {_PER_CORE} per CPU core ({_MAX_WORKERS} here), and no more are "
+@click.option("--workers", "-w", type=click.IntRange(min=1, max=MAX_WORKERS), default=1, show_default=True,
+              help=f"Worker processes: at most {PER_CORE} per CPU core ({MAX_WORKERS} here), and no more are "
                    "started than the runs need (one per 250 runs).")
 @click.option("--interpretation", "-i", "interpretations", multiple=True, metavar="READING",
               shell_complete=complete_readings,
               help="Judge under this reading only (repeatable).")
 @click.option("--plot", type=click.Path(dir_okay=False, writable=True),
               help="Write a figure (PNG or SVG; needs matplotlib).")
+@SCHEDULER
 @FORMAT_MARKDOWN
 @old_spelling("-s", now="--seed", dest="seed")
 def simulate(file: str, runs: int, seed: int, workers: int, interpretations: tuple[str, ...], plot: str | None,
-             fmt: str) -> None:
+             scheduler: str, fmt: str) -> None:
     """Run a seeded ensemble of FILE's uncertain elements and print outcome probabilities.
 
     The scenario's 'uncertain:' section says what varies: members defecting from a boycott,
@@ -114,12 +116,13 @@ def simulate(file: str, runs: int, seed: int, workers: int, interpretations: tup
         from engine.sim.plots import require
 
         require(plot)
-    progress, finish = _progress(runs)
-    try:
-        ensemble = run_ensemble(scenario, runs, seed, workers=workers, interpretations=interpretations or None,
-                                progress=progress)
-    finally:
-        finish()
+    with connected(scheduler) as client:
+        progress, finish = progress_bar(runs)
+        try:
+            ensemble = run_ensemble(scenario, runs, seed, workers=workers, interpretations=interpretations or None,
+                                    progress=progress, client=client)
+        finally:
+            finish()
     data = ensemble.to_dict()
     if plot:
         from engine.sim.plots import plot_ensemble
@@ -137,7 +140,7 @@ def simulate(file: str, runs: int, seed: int, workers: int, interpretations: tup
         click.echo(ensemble_text(data, names))
 
 
-def _progress(total: int) -> tuple[Callable[[int], None] | None, Callable[[], None]]:
+def progress_bar(total: int) -> tuple[Callable[[int], None] | None, Callable[[], None]]:
     """A rich progress bar on stderr when it is a terminal; otherwise nothing."""
     if not sys.stderr.isatty():
         return None, lambda: None

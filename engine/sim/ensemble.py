@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
+from typing import Any
 
 from engine.files.scenarios import Scenario
-from engine.sim.pool import chunked, init_worker, local_workers, run_chunks
+from engine.sim.pool import chunked, in_order, init_worker, run_chunks, run_tasks
 from engine.sim.runs import RunResult
 from engine.sim.simulator import Simulator
 from engine.sim.stats import Ensemble, Interval, wilson
+from engine.sim.tasks import Task, job_for, register, unregister
 
 __all__ = ["Ensemble", "Interval", "RunResult", "Simulator", "init_worker", "simulate", "wilson"]
 
@@ -31,7 +33,8 @@ _init_worker = init_worker  # its name before it was public, which docs/simulati
 
 def simulate(scenario: Scenario, runs: int, seed: int, *, workers: int = 1,
              interpretations: Sequence[str] | None = None, executor: Executor | None = None,
-             progress: Callable[[int], None] | None = None, chunk: int = 250) -> Ensemble:
+             progress: Callable[[int], None] | None = None, chunk: int = 250, client: Any = None,
+             warm: int = 0) -> Ensemble:
     """Run an ensemble of ``runs`` seeded runs.
 
     Args:
@@ -42,10 +45,13 @@ def simulate(scenario: Scenario, runs: int, seed: int, *, workers: int = 1,
             chunks of runs, nor than :data:`~engine.sim.pool.WORKERS_PER_CORE` per core.
         interpretations: readings to judge instead of the scenario's.
         executor: any :class:`concurrent.futures.Executor` whose workers were initialised with
-            :func:`~engine.sim.pool.init_worker` (a cluster executor can replace the local pool);
-            default: a local pool.
+            :func:`~engine.sim.pool.init_worker`; default: the local pool.
         progress: called with the number of runs finished so far.
         chunk: runs per task sent to a worker.
+        client: a Dask ``distributed.Client`` (:func:`engine.sim.cluster.connect`): runs go to its
+            cluster, whose workers need no initialisation.
+        warm: tasks this process runs before it forks the other local workers, which inherit its memo
+            (:mod:`engine.sim.forkpool` says why none is the default).
 
     Returns:
         The :class:`Ensemble`, identical for the same seed whatever ``workers`` is.
@@ -53,12 +59,15 @@ def simulate(scenario: Scenario, runs: int, seed: int, *, workers: int = 1,
     interps = tuple(interpretations) if interpretations else None
     sim = Simulator(scenario, interps)  # validates, and serves the single-process case
     chunks = chunked(runs, chunk)
-    results: list[RunResult] = []
-    if executor is None and local_workers(workers, len(chunks)) <= 1:  # one chunk needs no pool
-        for part in chunks:
-            results.extend(sim.run(seed, i) for i in part)
-            if progress:
-                progress(len(results))
-    else:
+    results: list[RunResult]
+    if executor is not None:
         results = run_chunks(sim, interps, seed, chunks, workers=workers, executor=executor, progress=progress)
+        return Ensemble(scenario.id, seed, sim.readings, tuple(results))
+    job = job_for(scenario, interps)
+    register(job, sim)  # this process, and the workers forked from it, run with this simulator
+    try:
+        tasks = [Task(job, seed, tuple(part)) for part in chunks]
+        results = in_order(run_tasks(tasks, workers=workers, client=client, warm=warm), len(tasks), progress)
+    finally:
+        unregister(job)
     return Ensemble(scenario.id, seed, sim.readings, tuple(results))

@@ -8,7 +8,7 @@ from typing import Any
 
 from engine.errors import ImpasseError
 
-__all__ = ["plot_ensemble", "require"]
+__all__ = ["plot_ensemble", "plot_sweep", "require"]
 
 
 def require(path: str) -> None:
@@ -99,3 +99,49 @@ def _fallback_bars(data: dict[str, Any]) -> list[tuple[int, int, int]]:
         if runs:
             bars.append((low, high, runs))
     return bars
+
+
+_OUTCOMES = {"opened_by_deadline": "opens lawfully by deadline", "opened_ever": "opens lawfully at all",
+             "government_lawful": "government lawful"}
+
+
+def plot_sweep(data: dict[str, Any], path: str) -> None:
+    """Write a sweep's figure: a panel per outcome, its probability against the first ``--vary`` path,
+    a line per reading (and per value of the other paths), the 95 % interval shaded around it.
+
+    Raises:
+        ImpasseError: matplotlib is not installed, or the suffix is not .png / .svg.
+    """
+    plt = _pyplot(path)
+    first, *others = [axis["path"] for axis in data["vary"]]
+    xs_all = data["vary"][0]["values"]
+    numeric = all(isinstance(x, int | float) for x in xs_all)
+    fig, panels = plt.subplots(1, len(_OUTCOMES), figsize=(5 * len(_OUTCOMES), 4.2), sharey=True)
+    lines: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+    for point in data["points"]:
+        lines.setdefault(tuple(point["values"][p] for p in others), []).append(point)
+    for panel, (outcome, words) in zip(panels, _OUTCOMES.items(), strict=True):
+        for rest, points in lines.items():
+            xs = [point["values"][first] if numeric else xs_all.index(point["values"][first]) for point in points]
+            for r, reading in enumerate(data["interpretations"]):
+                cells = [point["outcomes"][r][outcome] for point in points]
+                label = ", ".join([reading or "pack", *(f"{p}={v}" for p, v in zip(others, rest, strict=True))])
+                drawn = panel.plot(xs, [c["p"] for c in cells], marker=".", label=label)
+                panel.fill_between(xs, [c["low"] for c in cells], [c["high"] for c in cells],
+                                   color=drawn[0].get_color(), alpha=0.15)
+        if not numeric:
+            panel.set_xticks(range(len(xs_all)), [str(x) for x in xs_all], fontsize=8)
+        panel.set_title(words, fontsize=10)
+        panel.set_xlabel(first, fontsize=8)
+        panel.set_ylim(-0.02, 1.02)
+    panels[0].set_ylabel("probability (95 % Wilson interval)")
+    panels[-1].legend(fontsize=6, loc="best")
+    fig.suptitle(f"{data['scenario']}: {len(data['points'])} points, {data['runs']} runs each, seed {data['seed']}")
+    fig.tight_layout()
+    try:
+        fig.savefig(path)
+    except OSError as exc:
+        msg = f"--plot: cannot write {path!r}: {exc.strerror or exc}"
+        raise ImpasseError(msg) from None
+    finally:
+        plt.close(fig)

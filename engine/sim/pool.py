@@ -1,21 +1,28 @@
-"""The executors of an ensemble: worker initialisation, chunks of runs, and the local process pool.
+"""The executors of an ensemble: chunks of runs, where tasks run, and a caller's own executor.
 
-A worker builds one :class:`~engine.sim.simulator.Simulator` and runs chunks of run indices with it.
-Results are collected in submission order, so they never depend on scheduling.
+:func:`run_tasks` runs :class:`~engine.sim.tasks.Task` lists here, on the local forked pool
+(:mod:`engine.sim.forkpool`), on a Dask cluster (:mod:`engine.sim.cluster`) or, where a platform
+cannot fork, on a :class:`~concurrent.futures.ProcessPoolExecutor`. :func:`run_chunks` serves a
+caller's own executor, whose workers ran :func:`init_worker`. Results are put in task order, so they
+never depend on scheduling.
 """
 
 from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
+from typing import Any
 
 from engine.files.scenarios import load_scenario
+from engine.sim.forkpool import fork_available, run_forked
 from engine.sim.runs import RunResult
 from engine.sim.simulator import Simulator
+from engine.sim.tasks import Task, run_task
 
-__all__ = ["WORKERS_PER_CORE", "chunked", "init_worker", "local_workers", "max_workers", "run_chunks"]
+__all__ = ["WORKERS_PER_CORE", "chunked", "in_order", "init_worker", "local_workers", "max_workers", "run_chunks",
+           "run_tasks"]
 
 #: The most worker processes a local pool starts per CPU core: more only take turns on the same
 #: cores, each holding its own simulator in memory (``impasse simulate --workers`` says so too).
@@ -98,3 +105,38 @@ def run_chunks(sim: Simulator, interpretations: tuple[str, ...] | None, seed: in
             pool.shutdown()
             _PARENT.clear()
     return results
+
+
+def run_tasks(tasks: Sequence[Task], *, workers: int = 1, client: Any = None,
+              warm: int = 0) -> Iterator[tuple[int, list[RunResult]]]:
+    """Each task's index and results, as they finish: on the Dask cluster of ``client`` if given, else in
+    this process (one worker or one task), else on :func:`local_workers` local processes, of which
+    this process is one and the others are forked after it ran the first ``warm`` tasks (none by default;
+    see :mod:`engine.sim.forkpool`)."""
+    if client is not None:
+        from engine.sim.cluster import run_on_client
+
+        yield from run_on_client(client, tasks)
+        return
+    count = local_workers(workers, len(tasks))
+    if count <= 1:
+        for i, task in enumerate(tasks):
+            yield i, run_task(task)
+    elif fork_available():
+        yield from run_forked(tasks, count, warm=warm)
+    else:  # spawned workers: each task carries its scenario
+        with ProcessPoolExecutor(max_workers=count) as spawned:
+            yield from enumerate(spawned.map(run_task, tasks))
+
+
+def in_order(found: Iterator[tuple[int, list[RunResult]]], total: int,
+             progress: Callable[[int], None] | None = None) -> list[RunResult]:
+    """The results of ``total`` tasks, found in any order, in task order; ``progress`` gets the runs done."""
+    parts: list[list[RunResult] | None] = [None] * total
+    done = 0
+    for i, results in found:
+        parts[i] = results
+        done += len(results)
+        if progress:
+            progress(done)
+    return [r for part in parts for r in part or ()]

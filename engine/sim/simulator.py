@@ -32,9 +32,16 @@ class Simulator:
     """Runs of one scenario; build once per process, then call :meth:`run` for each index."""
 
     def __init__(self, scenario: Scenario, interpretations: Sequence[str] | None = None,
-                 uncertainty: Uncertainty | None = None) -> None:
+                 uncertainty: Uncertainty | None = None, *, law: Law | None = None,
+                 memo: StepMemo | None = None) -> None:
+        """Prepare the runs of ``scenario``.
+
+        ``law`` and ``memo`` let simulators whose law is equal share one step memo (a sweep's points
+        that change events or ``uncertain:`` parameters but not the pack): ``law`` must equal
+        ``law_for(scenario, interpretations)``, and ``memo`` serve that very object.
+        """
         self.scenario = scenario
-        self.rules: Law = law_for(scenario, interpretations)
+        self.rules: Law = law if law is not None else law_for(scenario, interpretations)
         self.readings: tuple[Reading, ...] = self.rules.readings
         self.u = scenario.uncertain if uncertainty is None else uncertainty
         events = scenario.events
@@ -69,7 +76,7 @@ class Simulator:
         #: the ids of the recorded events a run feeds: a run whose impasse one of them resolves fell
         #: back on the recorded history (``RunResult.resolved_by``)
         self.recorded_ids = frozenset(e.id for e in self.rest if e.id)
-        self.memo = StepMemo()
+        self.memo = memo if memo is not None else StepMemo()
         self.poll = next((e.at for e in events if e.TYPE == "election_held"), events[0].at)
         #: deadlines that an opening sitting meets: "opened by the deadline" means none of them expired
         self.opening_deadlines = frozenset(
@@ -78,7 +85,8 @@ class Simulator:
 
     # ------------------------------------------------------------------ one run
 
-    def run(self, seed: int, index: int) -> RunResult:
+    def run(self, seed: int | str, index: int) -> RunResult:
+        """Run ``index`` of the ensemble seeded by ``seed`` (a sweep's point seeds by ``"SEED:POINT"``)."""
         rng = random.Random(f"impasse:{seed}:{index}")
         events = self._draw_events(rng)
         run = RunProcesses(self, rng)

@@ -54,19 +54,21 @@ class TestEnsembles:
         assert simulate(scenario, 60, 8).results != one.results
 
     def test_a_local_pool_leaves_the_garbage_collector_as_it_found_it(self) -> None:
-        """This process's objects are frozen while the forked workers run, and unfrozen after; a caller's
-        own frozen objects stay frozen."""
+        """This process's objects are frozen while the workers are forked (so the children's collections
+        leave the pages they inherit alone), and unfrozen once they are: this process goes on running
+        tasks beside them. A caller's own frozen objects stay frozen."""
         scenario = load_scenario("scenarios/cambodia-2013.yaml")
         assert gc.get_freeze_count() == 0
         during: list[int] = []
         simulate(scenario, 8, 1, workers=2, chunk=4, progress=lambda _: during.append(gc.get_freeze_count()))
-        assert during and all(count > 0 for count in during)
+        assert during == [0, 0]
         assert gc.get_freeze_count() == 0
         gc.freeze()
         try:
-            kept = gc.get_freeze_count()
             simulate(scenario, 8, 1, workers=2, chunk=4)
-            assert gc.get_freeze_count() == kept
+            # not unfrozen (that empties the permanent generation); a few frozen objects may have been
+            # freed meanwhile, as the run released what referred to them
+            assert gc.get_freeze_count() > 0
         finally:
             gc.unfreeze()
 

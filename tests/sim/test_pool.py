@@ -49,6 +49,16 @@ class _Recording:
         pass
 
 
+def _recording_forks(forked: list[int]) -> Any:
+    """A stand-in for run_forked that runs the tasks here and records how many workers it was asked for."""
+
+    def run(tasks: Any, workers: int, *, warm: int = 0) -> Any:
+        forked.append(workers)
+        return ((i, pool.run_task(task)) for i, task in enumerate(tasks))
+
+    return run
+
+
 class TestWorkers:
     """Workers capped at a multiple of the cores, and started no more than the runs need (issue 17)."""
 
@@ -60,23 +70,23 @@ class TestWorkers:
 
     def test_five_runs_start_no_pool(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """--workers 100000 for five runs started thousands of processes; one chunk now runs here."""
-        _Recording.started = []
-        monkeypatch.setattr(pool, "ProcessPoolExecutor", _Recording)
+        forked: list[int] = []
+        monkeypatch.setattr(pool, "run_forked", _recording_forks(forked))
         scenario = load_scenario("scenarios/cambodia-2013.yaml")
         ens = ensemble.simulate(scenario, 5, 1, workers=100_000)
-        assert _Recording.started == [] and ens.results == ensemble.simulate(scenario, 5, 1).results
+        assert forked == [] and ens.results == ensemble.simulate(scenario, 5, 1).results
 
     def test_pool_no_larger_than_the_chunks(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        _Recording.started = []
-        monkeypatch.setattr(pool, "ProcessPoolExecutor", _Recording)
+        forked: list[int] = []
+        monkeypatch.setattr(pool, "run_forked", _recording_forks(forked))
         scenario = load_scenario("scenarios/cambodia-2013.yaml")
         ens = ensemble.simulate(scenario, 12, 1, workers=100_000, chunk=4)
-        assert _Recording.started == [min(3, max_workers())]
+        assert forked == [min(3, max_workers())]
         assert ens.results == ensemble.simulate(scenario, 12, 1).results
 
     def test_command_line_cap(self, runner: CliRunner) -> None:
         """The command refuses more than the cap, in one line, and its help says what the cap is."""
-        assert max_workers() == variants._MAX_WORKERS and WORKERS_PER_CORE == variants._PER_CORE
+        assert max_workers() == variants.MAX_WORKERS and WORKERS_PER_CORE == variants.PER_CORE
         result = runner.invoke(cli, ["simulate", "scenarios/cambodia-2013.yaml", "--runs", "5", "--workers", "100000"])
         assert result.exit_code == 2
         (line,) = result.stderr.strip().splitlines()
