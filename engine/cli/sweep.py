@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from engine.cli.completion import complete_readings
 from engine.cli.params import SCENARIO, CliError
 from engine.cli.scheduling import SCHEDULER, connected
 from engine.cli.variants import MAX_WORKERS, PER_CORE, progress_bar
@@ -29,12 +30,12 @@ _NARROWEST = 60
                    f"At most {_MAX_POINTS:,} points in all.")
 @click.option("--runs", "-n", type=click.IntRange(min=1, max=_MAX_RUNS), default=1000, show_default=True,
               help=f"Runs per point (at most {_MAX_RUNS:,}).")
-@click.option("--seed", "-s", type=int, default=0, show_default=True,
+@click.option("--seed", type=int, default=0, show_default=True,
               help="Seed: run I of point P draws from 'impasse:SEED:P:I', whatever the workers or scheduler.")
 @click.option("--workers", "-w", type=click.IntRange(min=1, max=MAX_WORKERS), default=1, show_default=True,
               help=f"Local processes: at most {PER_CORE} per CPU core ({MAX_WORKERS} here).")
-@click.option("--interpretation", "-i", "interpretations", multiple=True,
-              help="Judge under this reading only (repeatable).")
+@click.option("--interpretation", "-i", "interpretations", multiple=True, metavar="READING",
+              shell_complete=complete_readings, help="Judge under this reading only (repeatable).")
 @click.option("--plot", type=click.Path(dir_okay=False, writable=True),
               help="Write a figure of each outcome against the first --vary path (PNG or SVG; needs matplotlib).")
 @SCHEDULER

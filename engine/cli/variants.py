@@ -11,8 +11,8 @@ import click
 
 from engine.cli.completion import complete_events, complete_readings, event_prefix
 from engine.cli.params import FORMAT_MARKDOWN, SCENARIO, CliError
-from engine.cli.vocabulary import old_spelling
 from engine.cli.scheduling import SCHEDULER, connected
+from engine.cli.vocabulary import old_spelling
 
 __all__ = ["MAX_WORKERS", "PER_CORE", "progress_bar", "simulate", "whatif"]
 

@@ -20,10 +20,12 @@ from fractions import Fraction
 
 import attrs
 
+from engine.crisis import law_for
 from engine.errors import ScenarioError
 from engine.files.scenarios import Scenario
 from engine.files.uncertain import Uncertainty
 from engine.sim.whatif import Variant, apply_variant, parse_variant
+from engine.timeline.replay import replay
 
 __all__ = ["MAX_POINTS", "Axis", "Grid", "Point", "Value", "apply_point", "check_grid", "parse_range",
            "parse_vary", "value_json", "value_text"]
@@ -191,8 +193,21 @@ def check_grid(scenario: Scenario, grid: Grid) -> list[Point]:
     """
     points = grid.points()
     for point in points:
-        apply_point(scenario, point)
+        _refuse_impossible(apply_point(scenario, point), point)
     return points
+
+
+def _refuse_impossible(changed: Scenario, point: Point) -> None:
+    """A point whose values make an event it sets impossible (120 present while 55 boycott, say) is a
+    bad point, refused as ``whatif --set`` refuses it: its runs would only skip that event and report
+    numbers for a crisis that cannot happen."""
+    edited = {path.split(".", 1)[0]: path for path, _ in point.values if not path.startswith("uncertain.")}
+    if not edited:
+        return
+    for event, reason in replay(changed.events, law_for(changed, None), lenient=True).skipped:
+        path = edited.get(event.id or "")
+        if path is not None:
+            raise _fail(path, f"at {point.label} {event.id} ({event.at.isoformat()}) can't happen: {reason}")
 
 
 def _set_uncertain(u: Uncertainty, path: str, value: Value) -> Uncertainty:

@@ -14,7 +14,9 @@ from click.testing import CliRunner
 from engine.cli.main import cli
 
 SCENARIO = "scenarios/cambodia-2013.yaml"
-GRID = ["--vary", "opening-sitting.members_present=100,120", "--vary", "uncertain.defection.CNRP.weekly=0..0.1:0.1"]
+# 52 of the boycotting CNRP members attend, or more than 68 present could not happen
+GRID = ["--vary", "opening-sitting.members_present=100,120", "--vary", "opening-sitting.boycotters_present=52",
+        "--vary", "uncertain.defection.CNRP.weekly=0..0.1:0.1"]
 
 
 def _sweep(runner: CliRunner, *extra: str) -> str:
@@ -27,6 +29,7 @@ class TestOutputs:
     def test_json_names_every_point_and_reading(self, runner: CliRunner) -> None:
         data = json.loads(_sweep(runner, "--format", "json"))
         assert data["vary"] == [{"path": "opening-sitting.members_present", "values": [100, 120]},
+                                {"path": "opening-sitting.boycotters_present", "values": [52]},
                                 {"path": "uncertain.defection.CNRP.weekly", "values": [0, 0.1]}]
         assert [p["values"]["uncertain.defection.CNRP.weekly"] for p in data["points"]] == [0, 0.1, 0, 0.1]
         assert data["runs"] == 20 and data["seed"] == 4 and len(data["interpretations"]) == 3
@@ -67,6 +70,9 @@ class TestErrors:
         ([], "give at least one --vary PATH=RANGE"),
         (["--vary", "a.b=1..100", "--vary", "c.d=1..101"], "at most 10,000"),
         (["--vary", "opening-sitting.members_present=1", "--plot", "out.pdf"], "must end in .png or .svg"),
+        (["--vary", "opening-sitting.members_present=60,100"],
+         "--vary opening-sitting.members_present: at opening-sitting.members_present=100 opening-sitting (2013-09-23) "
+         "can't happen: 100 members present, but CNRP (55 seats) boycott parliament"),
         (["--vary", "opening-sitting.members_present=1", "--scheduler", "somewhere"],
          "--scheduler: expected 'local' or tcp://HOST:PORT"),
     ])

@@ -23,7 +23,9 @@ from engine.sim.grid import parse_vary
 from engine.sim.sweep import chunk_size, sweep
 
 SCENARIO = "scenarios/cambodia-2013.yaml"
-VARY = ["opening-sitting.members_present=100,123", "uncertain.defection.CNRP.weekly=0.01,0.2"]
+# the boycotting CNRP's 55 members count among those present, or more than 68 present could not happen
+ALL_CAME = "opening-sitting.boycotters_present=55"
+VARY = ["opening-sitting.members_present=100,123", ALL_CAME, "uncertain.defection.CNRP.weekly=0.01,0.2"]
 HAS_DASK = importlib.util.find_spec("distributed") is not None
 
 
@@ -42,13 +44,14 @@ class TestSweep:
     def test_a_points_ensemble_ignores_the_rest_of_the_grid(self) -> None:
         """A point's runs are seeded by its values, not its position: alone or in a grid, the same ensemble."""
         scenario = load_scenario(SCENARIO)
-        alone = sweep(scenario, parse_vary(["opening-sitting.members_present=123"]), 30, 2).to_dict()["points"][0]
-        among = sweep(scenario, parse_vary(["opening-sitting.members_present=100..123:23"]), 30, 2).to_dict()["points"]
-        assert among[1] == alone and among[0]["values"] == {"opening-sitting.members_present": 100}
+        alone = sweep(scenario, parse_vary(["opening-sitting.members_present=123", ALL_CAME]), 30, 2).to_dict()["points"][0]
+        among = sweep(scenario, parse_vary(["opening-sitting.members_present=100..123:23", ALL_CAME]), 30, 2).to_dict()["points"]
+        assert among[1] == alone
+        assert among[0]["values"] == {"opening-sitting.members_present": 100, "opening-sitting.boycotters_present": 55}
 
     def test_the_grid_changes_the_outcome_as_the_law_says(self) -> None:
         """120 present meets the opposition's reading of the opening quorum; 100 never does, whatever the runs."""
-        data = sweep(load_scenario(SCENARIO), parse_vary(["opening-sitting.members_present=100,120"]), 50, 1,
+        data = sweep(load_scenario(SCENARIO), parse_vary(["opening-sitting.members_present=100,120", ALL_CAME]), 50, 1,
                      interpretations=["opposition-120-to-open"]).to_dict()
         low, high = (p["outcomes"][0]["opened_by_deadline"] for p in data["points"])
         assert low["successes"] == 0 and high["successes"] > 0
