@@ -46,9 +46,14 @@ def sweep(file: str, vary: tuple[str, ...], runs: int, seed: int, workers: int, 
     """Run one seeded ensemble of FILE per point of a grid, and print each outcome's probability.
 
     \b
-    Example:
-      impasse sweep scenarios/cambodia-2013.yaml --vary opening-sitting.members_present=60..123:21 \\
-          --vary uncertain.defection.CNRP.weekly=0..0.3:0.1 --runs 1000 --seed 1 --workers 2
+    Examples:
+      impasse sweep scenarios/cambodia-2013.yaml --vary uncertain.defection.CNRP.weekly=0..0.3:0.1 \\
+          --runs 1000 --seed 1 --workers 2
+      impasse sweep scenarios/cambodia-2013.yaml --vary opening-sitting.members_present=100..120:10 \\
+          --vary opening-sitting.boycotters_present=52 --runs 200
+
+    A point whose values make an event impossible (more members present than a boycott leaves,
+    unless 'boycotters_present' says how many boycotters came) is refused before any run.
     """
     from engine.files.scenarios import load_scenario
     from engine.report.jsontext import dumps
