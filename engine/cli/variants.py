@@ -50,7 +50,8 @@ def whatif(file: str, drops: tuple[str, ...], sets: tuple[str, ...], shifts: tup
 
     \b
     Examples:
-      impasse whatif scenarios/cambodia-2013.yaml --set opening-sitting.members_present=120
+      impasse whatif scenarios/cambodia-2013.yaml --set opening-sitting.members_present=120 \\
+          --set opening-sitting.boycotters_present=52
       impasse whatif scenarios/cambodia-2013.yaml --shift opening-sitting=+7d
       impasse whatif scenarios/cambodia-2013.yaml --rule opening-quorum="at least 2/3 of all members"
       impasse whatif scenarios/cambodia-2013.yaml --add "{type: agreement_reached, at: 2013-09-20, parties: [CPP, CNRP]}"
