@@ -1,4 +1,5 @@
-"""The text of ``impasse whatif``: what a variant changes against the baseline, in words."""
+"""The text and JSON of ``impasse whatif``: what a variant changes against the baseline, in words and as
+data built through the key table :data:`WHATIF` (its published schema)."""
 
 from __future__ import annotations
 

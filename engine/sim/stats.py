@@ -1,4 +1,6 @@
-"""The statistics of an ensemble: Wilson intervals, quantiles, a histogram, and the :class:`Ensemble` summary."""
+"""The statistics of an ensemble: Wilson intervals, quantiles, a histogram, and the :class:`Ensemble` summary,
+whose JSON is built through the key tables :data:`ENSEMBLE` (a sweep's points reuse :data:`SUMMARY`) that
+its published schema is written from."""
 
 from __future__ import annotations
 
@@ -103,7 +105,7 @@ SUMMARY: tuple[Key, ...] = (
 ENSEMBLE = Table("simulate", "A seeded ensemble: per reading, outcome probabilities with 95 % Wilson intervals; "
                              "the impasse's length (docs/simulation.md)", (
     Key("scenario", "string", "the scenario's id"),
-    Key("seed", "integer", "the seed: the same seed gives the same ensemble"),
+    Key("seed", "integer", "the seed: the same seed gives the same runs, whatever the workers"),
     Key("runs", "integer", "the number of runs"),
     *SUMMARY,
 ))
