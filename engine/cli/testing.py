@@ -41,7 +41,7 @@ def test(files: tuple[str, ...], fmt: str, failures_only: bool) -> None:
     from engine.crisis import replay_scenario
     from engine.files.scenarios import load_scenario
     from engine.report.jsontext import dumps
-    from engine.report.testing import Outcome, check, outcomes_data, outcomes_text
+    from engine.report.testing import Outcome, check, outcomes_text, summary_data
 
     scenarios = [load_scenario(path) for path in files]  # every file read before anything prints
     results: list[Outcome] = []
@@ -53,8 +53,7 @@ def test(files: tuple[str, ...], fmt: str, failures_only: bool) -> None:
         results.extend(check(replay_scenario(scenario), scenario.expect))
     failed = sum(not o.passed for o in results)
     if fmt == "json":
-        click.echo(dumps({"files": len(files), "expectations": len(results), "passed": len(results) - failed,
-                          "failed": failed, "without_expectations": empty, "outcomes": outcomes_data(results)}))
+        click.echo(dumps(summary_data(len(files), results, empty)))
     else:
         for line in outcomes_text(results, failures_only=failures_only):
             click.echo(line)

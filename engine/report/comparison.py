@@ -1,4 +1,5 @@
-"""The text of ``impasse whatif``: what a variant changes against the baseline, in words."""
+"""The text and JSON of ``impasse whatif``: what a variant changes against the baseline, in words and as
+data built through the key table :data:`WHATIF` (its published schema)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,56 @@ from typing import TYPE_CHECKING, Any
 from engine.report.sentences import finding_text
 from engine.report.text import yes_no
 from engine.report.view import reading_view
+from engine.sim.jsonkeys import Key, Table, build
 from engine.timeline.state import get
 
 if TYPE_CHECKING:
     from engine.sim.whatif import Comparison
 
-__all__ = ["comparison_data", "comparison_text", "outcome_changes"]
+__all__ = ["WHATIF", "comparison_data", "comparison_text", "outcome_changes"]
+
+_PHASE = Table("phase", "a phase first reached on different days (or in one timeline only)", (
+    Key("phase", "string", "the phase"),
+    Key("baseline", "date", "the day the baseline first reached it (null: never)", null=True),
+    Key("variant", "date", "the day the variant first reached it (null: never)", null=True),
+))
+_LEVEL = Table("level_change", "an impasse level reached on a day in one timeline only", (
+    Key("timeline", "string", "baseline or variant"),
+    Key("at", "date", "the day"),
+    Key("level", "string", "the level reached"),
+))
+_DEADLINE = Table("deadline_outcome", "a deadline whose outcome differs", (
+    Key("rule", "string", "the deadline rule", null=True),
+    Key("baseline", "string", "met, missed or lapsed, and the day, in the baseline (null: not decided)", null=True),
+    Key("variant", "string", "the same in the variant (null: not decided)", null=True),
+))
+_FINDING = Table("changed_finding", "a finding that appears, disappears, changes verdict or changes numbers", (
+    Key("change", "string", "appears, disappears, verdict changes or numbers change"),
+    Key("event", "string", "the id of the event judged", null=True),
+    Key("at", "date", "the event's day"),
+    Key("rule", "string", "the rule judged by", null=True),
+    Key("interpretation", "string", "the reading (null: the pack's own)", null=True),
+    Key("verdict", "string", "the variant's verdict (the baseline's, for a finding that disappears)"),
+    Key("message", "string", "the variant's finding in words (the baseline's, for a finding that disappears)"),
+    Key("baseline_verdict", "string", "the baseline's verdict, where both timelines judged the act", optional=True),
+    Key("baseline_message", "string", "the baseline's finding in words, where both timelines judged the act",
+        optional=True),
+))
+_SKIPPED = Table("skipped_event", "a recorded event that cannot happen in the variant's history", (
+    Key("event", "string", "its id", null=True),
+    Key("at", "date", "its day"),
+    Key("type", "string", "its type"),
+    Key("reason", "string", "why it cannot happen"),
+))
+#: ``impasse whatif --format json`` (docs/simulation.md): what :func:`comparison_data` builds.
+WHATIF = Table("whatif", "What a what-if variant changes against the baseline (docs/simulation.md)", (
+    Key("same", "boolean", "the variant replays exactly like the baseline"),
+    Key("phases", "list", "phases first reached on different days", of=_PHASE),
+    Key("impasse", "list", "impasse levels reached on different days", of=_LEVEL),
+    Key("deadlines", "list", "deadlines met or missed differently", of=_DEADLINE),
+    Key("findings", "list", "findings that differ, by day", of=_FINDING),
+    Key("skipped", "list", "recorded events the variant's history cannot hold", of=_SKIPPED),
+))
 
 #: the per-reading outcomes a what-if answers first, as the final state holds them and as they are worded
 _OUTCOMES = (("opened_lawfully", "assembly lawfully constituted"),
@@ -57,10 +102,10 @@ def outcome_changes(comparison: Comparison) -> tuple[str, ...]:
 
 
 def comparison_data(comparison: Comparison) -> dict[str, Any]:
-    """What a variant changes, as JSON-ready data (docs/simulation.md)."""
-    return {"same": comparison.same, "phases": list(comparison.phases), "impasse": list(comparison.impasse),
-            "deadlines": list(comparison.deadlines), "findings": _worded(comparison),
-            "skipped": list(comparison.skipped)}
+    """What a variant changes, as JSON-ready data (docs/simulation.md), built through :data:`WHATIF`."""
+    return build(WHATIF, {"same": comparison.same, "phases": comparison.phases, "impasse": comparison.impasse,
+                          "deadlines": comparison.deadlines, "findings": _worded(comparison),
+                          "skipped": comparison.skipped})
 
 
 def comparison_text(comparison: Comparison) -> str:

@@ -1,9 +1,12 @@
-"""JSON Schemas of the JSON that ``impasse replay`` and ``impasse state`` print.
+"""JSON Schemas of the JSON the commands print: ``replay``, ``state``, ``whatif``, ``simulate``, ``sweep``, ``test``.
 
-Written from the tables :mod:`engine.report.jsondata` builds its output from (each key, the view
-attribute it comes from, how it is written) and from the view model's field types: a key added to
-the output is in the schema with no second edit, and a test validates every bundled scenario's
-replay against the copy published in ``docs/schema/``. Draft-07, like the file schemas.
+Replay's and state's are written from the tables :mod:`engine.report.jsondata` builds its output from
+(each key, the view attribute it comes from, how it is written) and from the view model's field
+types; the others from the key tables (:mod:`engine.sim.jsonkeys`) their outputs are built through:
+:data:`engine.report.comparison.WHATIF`, :data:`engine.sim.stats.ENSEMBLE`,
+:data:`engine.sim.sweep.SWEEP`, :data:`engine.report.testing.TEST`. A key added to an output is in
+its schema with no second edit, and tests validate the outputs of every bundled scenario against the
+copies published in ``docs/schema/``. Draft-07, like the file schemas.
 """
 
 from __future__ import annotations
@@ -14,9 +17,15 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from engine.report.comparison import WHATIF
 from engine.report.jsondata import AS_OF, FINAL_EXTRA, OBJECTS, ROOTS, Out
+from engine.report.testing import TEST
+from engine.sim.jsonkeys import table_schema
+from engine.sim.stats import ENSEMBLE
+from engine.sim.sweep import SWEEP
 
-__all__ = ["replay_schema", "state_schema"]
+__all__ = ["OUTPUT_SCHEMAS", "outcomes_schema", "replay_schema", "simulate_schema", "state_schema", "sweep_schema",
+           "whatif_schema"]
 
 _DIALECT = "http://json-schema.org/draft-07/schema#"
 _NULL = {"type": "null"}
@@ -48,6 +57,31 @@ def state_schema() -> dict[str, Any]:
     return {"$schema": _DIALECT, "title": "impasse state --format json",
             "description": "The state of a crisis at a date (docs/replay-format.md)", **top,
             "definitions": definitions}
+
+
+def whatif_schema() -> dict[str, Any]:
+    """The schema of ``impasse whatif --format json`` (docs/simulation.md)."""
+    return table_schema(WHATIF, "impasse whatif --format json")
+
+
+def simulate_schema() -> dict[str, Any]:
+    """The schema of ``impasse simulate --format json`` (docs/simulation.md)."""
+    return table_schema(ENSEMBLE, "impasse simulate --format json")
+
+
+def sweep_schema() -> dict[str, Any]:
+    """The schema of ``impasse sweep --format json`` (docs/simulation.md)."""
+    return table_schema(SWEEP, "impasse sweep --format json")
+
+
+def outcomes_schema() -> dict[str, Any]:
+    """The schema of ``impasse test --format json``, the outcomes of expectations (docs/scenarios.md)."""
+    return table_schema(TEST, "impasse test --format json")
+
+
+#: Each command whose JSON has a published schema (``docs/schema/NAME.schema.json``), and its schema.
+OUTPUT_SCHEMAS = {"replay": replay_schema, "state": state_schema, "whatif": whatif_schema,
+                  "simulate": simulate_schema, "sweep": sweep_schema, "test": outcomes_schema}
 
 
 def _object(name: str, cls: type, definitions: dict[str, Any]) -> dict[str, Any]:

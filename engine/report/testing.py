@@ -3,8 +3,8 @@
 :func:`check` is pure: a timeline and the expectations read from the file in, an outcome for each
 (passed or not, what the engine found, the engine's own sentence for the findings compared) out.
 It lives with the reports because it words findings as every report does
-(:func:`engine.report.sentences.finding_text`). :func:`outcomes_text` and :func:`outcomes_data`
-are what ``impasse test`` prints.
+(:func:`engine.report.sentences.finding_text`). :func:`outcomes_text` and :func:`summary_data`
+are what ``impasse test`` prints (the JSON built through the table :data:`TEST`, its published schema).
 """
 
 from __future__ import annotations
@@ -18,12 +18,13 @@ import attrs
 
 from engine.files.expectations import END, Expectation, Scope
 from engine.report.sentences import finding_text, formation_days
+from engine.sim.jsonkeys import Key, Table, build
 from engine.timeline.events import Event, unstructure_event
 from engine.timeline.findings import Finding, Step
 from engine.timeline.replay import Timeline
 from engine.timeline.state import Reading, State, get
 
-__all__ = ["Outcome", "check", "outcomes_data", "outcomes_text"]
+__all__ = ["TEST", "Outcome", "check", "outcomes_data", "outcomes_text", "summary_data"]
 
 
 @attrs.frozen
@@ -290,10 +291,45 @@ def outcomes_text(outcomes: Iterable[Outcome], *, failures_only: bool = False) -
     return lines
 
 
+_OUTCOME = Table("outcome", "how one expectation fared", (
+    Key("passed", "boolean", "whether the replay reached what was expected"),
+    Key("file", "string", "the scenario file it is written in"),
+    Key("line", "integer", "the line it is written on", null=True),
+    Key("field", "string", "the dotted path of its key in the file"),
+    Key("scope", "string", "where it looks: an event id, a date, or end"),
+    Key("kind", "string", "finding, derived, state or history"),
+    Key("compares", "string", "what is compared"),
+    Key("reading", "string", "the reading it is expected under (null: every reading judged)", null=True),
+    Key("expected", "any", "the value expected, as written"),
+    Key("found", "any", "what the replay reached instead (or as well), as plain data"),
+    Key("message", "string", "the engine's sentences for the findings compared", null=True),
+    Key("says", "string", "what the expectation says, in a few words"),
+))
+#: ``impasse test --format json`` (docs/scenarios.md): what :func:`summary_data` builds.
+TEST = Table("test", "Scenario files replayed and checked against their expect: sections (docs/scenarios.md)", (
+    Key("files", "integer", "the files given"),
+    Key("expectations", "integer", "the expectations checked"),
+    Key("passed", "integer", "how many held"),
+    Key("failed", "integer", "how many did not"),
+    Key("without_expectations", "list", "the files with no expect: section (each counts as a failure)",
+        items="string"),
+    Key("outcomes", "list", "every expectation, file by file, in the order written", of=_OUTCOME),
+))
+
+
 def outcomes_data(outcomes: Iterable[Outcome]) -> list[dict[str, Any]]:
     """The outcomes as plain data, for ``--format json``."""
-    return [{"passed": o.passed, "file": o.expectation.path, "line": o.expectation.line,
-             "field": o.expectation.where, "scope": o.expectation.scope.key, "kind": o.expectation.kind,
-             "compares": o.expectation.field, "reading": o.expectation.reading,
-             "expected": o.expectation.expected, "found": o.found, "message": o.message,
-             "says": describe(o.expectation)} for o in outcomes]
+    return [build(_OUTCOME, {
+        "passed": o.passed, "file": o.expectation.path, "line": o.expectation.line, "field": o.expectation.where,
+        "scope": o.expectation.scope.key, "kind": o.expectation.kind, "compares": o.expectation.field,
+        "reading": o.expectation.reading, "expected": o.expectation.expected, "found": o.found,
+        "message": o.message, "says": describe(o.expectation)}) for o in outcomes]
+
+
+def summary_data(files: int, outcomes: Iterable[Outcome], without: Iterable[str]) -> dict[str, Any]:
+    """What ``impasse test --format json`` prints: the counts, the files without expectations, the
+    outcomes; built through :data:`TEST`."""
+    found = tuple(outcomes)
+    failed = sum(not o.passed for o in found)
+    return build(TEST, {"files": files, "expectations": len(found), "passed": len(found) - failed, "failed": failed,
+                        "without_expectations": list(without), "outcomes": outcomes_data(found)})

@@ -1,4 +1,6 @@
-"""The statistics of an ensemble: Wilson intervals, quantiles, a histogram, and the :class:`Ensemble` summary."""
+"""The statistics of an ensemble: Wilson intervals, quantiles, a histogram, and the :class:`Ensemble` summary,
+whose JSON is built through the key tables :data:`ENSEMBLE` (a sweep's points reuse :data:`SUMMARY`) that
+its published schema is written from."""
 
 from __future__ import annotations
 
@@ -7,10 +9,11 @@ from typing import Any
 
 import attrs
 
+from engine.sim.jsonkeys import Key, Table, build
 from engine.sim.runs import RunResult
 from engine.timeline.state import Reading
 
-__all__ = ["Ensemble", "Interval", "wilson"]
+__all__ = ["ENSEMBLE", "SUMMARY", "Ensemble", "Interval", "wilson"]
 
 _Z95 = 1.959963984540054  # the standard normal quantile of a two-sided 95 % interval
 
@@ -42,6 +45,72 @@ def wilson(successes: int, runs: int, z: float = _Z95) -> Interval:
     return Interval(successes, runs, low, high)
 
 
+_PROPORTION = Table("proportion", "a share of the runs with its 95 % Wilson interval", (
+    Key("p", "number", "the share of runs, 0 to 1"),
+    Key("low", "number", "the interval's lower bound"),
+    Key("high", "number", "the interval's upper bound"),
+    Key("successes", "integer", "the runs counted"),
+))
+_OUTCOME = Table("outcome", "one reading's outcomes", (
+    Key("interpretation", "string", "the reading (null: the pack's own)", null=True),
+    Key("opened_by_deadline", "object", "the opening sitting met the quorum, and no deadline the opening meets "
+                                        "had expired", of=_PROPORTION),
+    Key("opened_ever", "object", "by the horizon, the assembly was lawfully constituted", of=_PROPORTION),
+    Key("government_lawful", "object", "the government was installed by a lawful vote", of=_PROPORTION),
+))
+_RESOLVED = Table("resolved", "the share of runs whose impasse was resolved within the horizon", (
+    Key("p", "number", "the share of runs, 0 to 1"),
+    Key("low", "number", "the interval's lower bound"),
+    Key("high", "number", "the interval's upper bound"),
+    Key("runs", "integer", "the runs resolved"),
+))
+_DAYS = Table("impasse_days", "days from the poll until the impasse was first resolved, over the runs resolved", (
+    Key("resolved", "object", "the runs resolved within the horizon", of=_RESOLVED),
+    *(Key(name, "number", about, optional=True) for name, about in (
+        ("mean", "the mean (when any run was resolved, as for the keys below)"),
+        ("mean_low", "the mean's 95 % interval, lower bound"), ("mean_high", "the mean's 95 % interval, upper bound"),
+        ("median", "the median"), ("p10", "the 10th percentile"), ("p90", "the 90th percentile"))),
+    Key("min", "integer", "the shortest", optional=True),
+    Key("max", "integer", "the longest", optional=True),
+))
+_BAR = Table("bar", "a bar of the histogram: [low, high, count]", (
+    Key("low", "integer", "its first day"), Key("high", "integer", "its last day"),
+    Key("count", "integer", "the runs resolved in these days"),
+), row=True)
+_FIRST_LAST = Table("first_last", "[first, last]", (
+    Key("first", "integer", "the first day"), Key("last", "integer", "the last day"),
+), row=True)
+_FALLBACK_EVENT = Table("fallback_event", "a recorded event that ended runs' impasse", (
+    Key("event", "string", "the event's id"),
+    Key("runs", "integer", "the runs it ended"),
+    Key("days", "object", "the days from the poll it ended them on", of=_FIRST_LAST),
+))
+_FALLBACK = Table("recorded_fallback", "the runs that reached no resolution of their own and ended as the history "
+                                       "did: a recorded event resolved their impasse", (
+    Key("runs", "integer", "how many"),
+    Key("p", "number", "their share of the runs"),
+    Key("events", "list", "per event, most runs first", of=_FALLBACK_EVENT),
+))
+_MEAN = Table("mean", "a mean per run", (Key("mean", "number", "the mean"),))
+#: The keys of an ensemble summed up, beside the scenario, seed and runs: what a sweep's point holds too.
+SUMMARY: tuple[Key, ...] = (
+    Key("outcomes", "list", "per reading judged, in order", of=_OUTCOME),
+    Key("impasse_days", "object", "the impasse's length", of=_DAYS),
+    Key("histogram", "list", "the lengths of the runs resolved, in equal-width bars of whole days", of=_BAR),
+    Key("defections", "object", "members who took their seats against their party's boycott", of=_MEAN),
+    Key("skipped_events", "object", "recorded events that could not happen in a run's history", of=_MEAN),
+    Key("recorded_fallback", "object", "runs whose length is the history's, not the model's", of=_FALLBACK),
+)
+#: ``impasse simulate --format json`` (docs/simulation.md): what :meth:`Ensemble.to_dict` builds.
+ENSEMBLE = Table("simulate", "A seeded ensemble: per reading, outcome probabilities with 95 % Wilson intervals; "
+                             "the impasse's length (docs/simulation.md)", (
+    Key("scenario", "string", "the scenario's id"),
+    Key("seed", "integer", "the seed: the same seed gives the same runs, whatever the workers"),
+    Key("runs", "integer", "the number of runs"),
+    *SUMMARY,
+))
+
+
 @attrs.frozen
 class Ensemble:
     """The outcome of many runs: per reading, proportions with Wilson intervals; impasse lengths."""
@@ -63,6 +132,7 @@ class Ensemble:
         return sorted(r.impasse_days for r in self.results if r.impasse_days is not None)
 
     def to_dict(self) -> dict[str, Any]:
+        """The ensemble summed up as JSON-ready data, built through :data:`ENSEMBLE` (its published schema)."""
         outcomes = []
         for i, reading in enumerate(self.readings):
             row: dict[str, Any] = {"interpretation": reading}
@@ -81,11 +151,12 @@ class Ensemble:
             summary.update({"mean": mean, "mean_low": mean - half, "mean_high": mean + half,
                             "median": _quantile(lengths, 0.5), "p10": _quantile(lengths, 0.1),
                             "p90": _quantile(lengths, 0.9), "min": lengths[0], "max": lengths[-1]})
-        return {"scenario": self.scenario, "seed": self.seed, "runs": self.runs, "outcomes": outcomes,
-                "impasse_days": summary, "histogram": _histogram(lengths),
-                "defections": {"mean": sum(r.defected for r in self.results) / max(1, self.runs)},
-                "skipped_events": {"mean": sum(r.skipped for r in self.results) / max(1, self.runs)},
-                "recorded_fallback": self.fallback()}
+        return build(ENSEMBLE, {
+            "scenario": self.scenario, "seed": self.seed, "runs": self.runs, "outcomes": outcomes,
+            "impasse_days": summary, "histogram": _histogram(lengths),
+            "defections": {"mean": sum(r.defected for r in self.results) / max(1, self.runs)},
+            "skipped_events": {"mean": sum(r.skipped for r in self.results) / max(1, self.runs)},
+            "recorded_fallback": self.fallback()})
 
     def fallback(self) -> dict[str, Any]:
         """The runs that reached no resolution of their own and ended as the history did: a recorded

@@ -19,16 +19,37 @@ import attrs
 from engine.crisis import law_for
 from engine.files.scenarios import Scenario
 from engine.sim.grid import Axis, Grid, Point, check_grid, value_json
+from engine.sim.jsonkeys import Key, Table, build
 from engine.sim.pool import chunked, local_workers, run_tasks
 from engine.sim.runs import RunResult
-from engine.sim.stats import Ensemble
+from engine.sim.stats import ENSEMBLE, SUMMARY, Ensemble
 from engine.sim.tasks import Task, digest_of, forget, job_for
 from engine.timeline.state import Reading
 
-__all__ = ["Sweep", "sweep"]
+__all__ = ["SWEEP", "Sweep", "sweep"]
 
 _SMALLEST_CHUNK = 250  # runs per task, at least (fewer: the pool's traffic costs more than the runs)
 _TASKS_PER_WORKER = 8  # enough that the last tasks leave no worker idle for long
+
+
+_AXIS = Table("axis", "a path varied and its values, in order", (
+    Key("path", "string", "what varies: an event's field (ID.FIELD) or an uncertain: parameter (uncertain.…)"),
+    Key("values", "list", "its values: numbers, or the text given", items="any"),
+))
+_POINT = Table("point", "one point of the grid and its ensemble, summed up as simulate's JSON is", (
+    Key("values", "map", "each path's value at this point", items="any"),
+    *SUMMARY,
+))
+#: ``impasse sweep --format json`` (docs/simulation.md): what :meth:`Sweep.to_dict` builds.
+SWEEP = Table("sweep", "A sweep: one seeded ensemble per point of a grid of what-if values and uncertain: "
+                       "parameters (docs/simulation.md)", (
+    *(k for k in ENSEMBLE.keys if k.key in ("scenario", "seed")),
+    Key("runs", "integer", "runs per point"),
+    Key("interpretations", "list", "the readings judged, in order (null: the pack's own)", items="string",
+        null_items=True),
+    Key("vary", "list", "the paths varied, in the order given", of=_AXIS),
+    Key("points", "list", "every point of the grid, the first path varying slowest", of=_POINT),
+))
 
 
 @attrs.frozen
@@ -43,12 +64,14 @@ class Sweep:
     points: tuple[tuple[Point, dict[str, Any]], ...]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"scenario": self.scenario, "seed": self.seed, "runs": self.runs,
-                "interpretations": list(self.readings),
-                "vary": [{"path": a.path, "values": [value_json(v) for v in a.values]} for a in self.axes],
-                "points": [{"values": {path: value_json(v) for path, v in point.values},
-                            **{k: v for k, v in summary.items() if k not in ("scenario", "seed", "runs")}}
-                           for point, summary in self.points]}
+        """The sweep as JSON-ready data, built through :data:`SWEEP` (its published schema)."""
+        return build(SWEEP, {
+            "scenario": self.scenario, "seed": self.seed, "runs": self.runs,
+            "interpretations": list(self.readings),
+            "vary": [{"path": a.path, "values": [value_json(v) for v in a.values]} for a in self.axes],
+            "points": [{"values": {path: value_json(v) for path, v in point.values},
+                        **{k: v for k, v in summary.items() if k not in ("scenario", "seed", "runs")}}
+                       for point, summary in self.points]})
 
 
 def chunk_size(runs: int, points: int, workers: int) -> int:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft7Validator
 
 from engine.cli.main import cli
+from engine.cli.starters import SCHEMAS
 from engine.errors import PackError
 from engine.files.located_yaml import load_located
 from engine.files.packs import builtin_packs, load_pack
@@ -159,13 +160,14 @@ class TestNoOverwrite:
 
 
 class TestSchemaCommand:
-    @pytest.mark.parametrize("name", ["pack", "scenario", "replay", "state"])
+    @pytest.mark.parametrize("name", SCHEMAS)
     def test_prints_the_published_schema(self, name: str, runner: CliRunner) -> None:
         """`impasse schema NAME` prints docs/schema/NAME.schema.json."""
         out = _ok(runner, "schema", name).stdout
         assert out == (ROOT / "docs" / "schema" / f"{name}.schema.json").read_text(encoding="utf-8")
 
     def test_an_unknown_name_is_a_usage_error(self, runner: CliRunner) -> None:
-        """Only the four schemas are known."""
+        """Only the schemas published are known, and each of them is published."""
+        assert {p.name.removesuffix(".schema.json") for p in (ROOT / "docs" / "schema").glob("*.json")} == set(SCHEMAS)
         result = runner.invoke(cli, ["schema", "packs"])
         assert result.exit_code == 2 and "impasse: error:" in result.stderr

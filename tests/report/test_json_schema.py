@@ -1,5 +1,6 @@
-"""The JSON Schemas of ``replay --format json`` and ``state --format json``: written from the tables
-the output is built from, published in docs/schema/, and met by the replay of every bundled scenario."""
+"""The JSON Schemas of the commands' JSON: written from the tables each output is built from,
+published in docs/schema/, and met by the outputs of every bundled scenario (replay and state here;
+whatif, simulate, sweep and test in tests/report/test_output_schemas.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft7Validator
 
 from engine.cli.main import cli
-from engine.report.json_schema import replay_schema, state_schema
+from engine.report.json_schema import OUTPUT_SCHEMAS, replay_schema, state_schema
 from engine.report.jsondata import OBJECTS
 from engine.report.jsontext import dumps
 
@@ -34,10 +35,10 @@ def _errors(validator: Draft7Validator, data: Any) -> list[str]:
     return [f"{list(e.absolute_path)}: {e.message[:200]}" for e in validator.iter_errors(data)]
 
 
-@pytest.mark.parametrize("name", ["replay", "state"])
+@pytest.mark.parametrize("name", sorted(OUTPUT_SCHEMAS))
 def test_docs_copy_is_what_the_engine_writes(name: str) -> None:
     """docs/schema/NAME.schema.json is what `impasse schema NAME` prints, and valid draft-07."""
-    built = replay_schema() if name == "replay" else state_schema()
+    built = OUTPUT_SCHEMAS[name]()
     Draft7Validator.check_schema(built)
     published = (ROOT / "docs" / "schema" / f"{name}.schema.json").read_text(encoding="utf-8")
     assert published == dumps(built) + "\n", f"run: impasse schema {name} > docs/schema/{name}.schema.json"
