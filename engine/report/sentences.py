@@ -108,6 +108,12 @@ def _deadline_too_early(f: Finding, law: Law) -> str:
             f"{_iso(f.detail('opens'))} (Art. {f.article})")
 
 
+def _deadline_overextended(f: Finding, law: Law) -> str:
+    return (f"extended too far: {f.detail('title')}; extended to {_iso(f.detail('until'))}, {f.count} days past its "
+            f"last day {_iso(f.detail('last'))}, at most {f.required} allowed (to {_iso(f.detail('most'))}) "
+            f"(Art. {f.article})")
+
+
 def _deadline_ended(f: Finding, law: Law) -> str:
     return (f"deadline ended by the dissolution: {f.detail('title')}, due {_iso(f.detail('due'))}, is no longer due "
             f"(Art. {f.article})")
@@ -223,6 +229,7 @@ CODES: dict[str, Callable[[Finding, Law], str]] = {
     "deadline.done_late": lambda f, law: f"done late: {f.detail('title')} (Art. {f.article})",
     "deadline.too_early": _deadline_too_early,
     "deadline.ended": _deadline_ended,
+    "deadline.overextended": _deadline_overextended,
     # consequences and mandates
     "consequence.derived": _consequence,
     "mandate.extended": lambda f, law: (f"mandate {f.detail('rank')} extended to {_iso(f.detail('until'))}"

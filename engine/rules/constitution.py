@@ -254,6 +254,10 @@ class Rule:
     #: what the deadline's expiry is (``EXPIRIES``): ``violation``, reported missed and overdue; ``lapse``,
     #: a term run out (``deadline.lapsed``, info), neither missed nor overdue
     expiry: str = "violation"
+    #: the most the period may be extended in total, counted from its last day ("by additional periods
+    #: not exceeding 14 days in total"): a ``mandate_extended`` past it is a ``deadline.overextended``
+    #: violation (None: the constitution sets no limit, or none is checked)
+    extension: Period | None = None
     #: a decision rule's direction (``engine.rules.vocabulary.DIRECTIONS``): ``adopt``, the motion needs
     #: the threshold; ``reject``, it stands unless the threshold is reached against it
     direction: str = "adopt"

@@ -35,9 +35,9 @@ from engine.timeline.events import (
     TalksHeld,
     unique_id,
 )
-from engine.timeline.findings import SEATS, Finding, Verdict
+from engine.timeline.findings import DAYS, SEATS, Finding, Verdict
 from engine.timeline.law import LawMemo
-from engine.timeline.state import RESIGNED, Gathering, Mandate, Phase, State, get, put
+from engine.timeline.state import RESIGNED, Deadline, Gathering, Mandate, Phase, State, get, put
 
 __all__ = ["ENDS_MANDATE", "HANDLERS", "Result"]
 
@@ -250,7 +250,28 @@ def _mandate_extended(event: MandateExtended, state: State, memo: LawMemo) -> Re
     ours = [d for d in state.deadlines if d.anchor == mandate.event and d.start == mandate.given]
     deadlines = tuple(attrs.evolve(d, due=event.until) if d in ours else d for d in state.deadlines)
     details = (("rank", event.rank), ("until", event.until), ("was", ours[0].due if ours else None))
-    return state.replace(deadlines=deadlines), [Finding(Verdict.INFO, "mandate.extended", details=details)]
+    findings = [Finding(Verdict.INFO, "mandate.extended", details=details)]
+    return state.replace(deadlines=deadlines), findings + _overextended(ours, event, memo)
+
+
+def _overextended(ours: list[Deadline], event: MandateExtended, memo: LawMemo) -> list[Finding]:
+    """A violation for each period extended past the most its rule allows (``extension``), counted
+    from the period's own last day: the cap is on the extensions in total, so a second extension is
+    measured from the first day the period had, not from the first extension's."""
+    findings = []
+    rules = memo.day(event.at).deadlines
+    for d in ours:
+        rule = rules.get(d.rule)
+        if rule is None or rule.extension is None or rule.counted is None:
+            continue
+        last = rule.counted.end(d.start)
+        most = rule.extension.end(last)
+        if event.until > most:
+            details = (("title", d.title), ("rank", event.rank), ("until", event.until), ("most", most), ("last", last))
+            findings.append(Finding(Verdict.VIOLATION, "deadline.overextended", d.rule, d.article,
+                                    count=(event.until - last).days, required=(most - last).days, unit=DAYS,
+                                    details=details))
+    return findings
 
 
 def _caretaker_appointed(event: CaretakerAppointed, state: State, memo: LawMemo) -> Result:
