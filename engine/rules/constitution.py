@@ -27,9 +27,18 @@ __all__ = [
     "Rule",
     "RuleKind",
     "RulesInForce",
+    "cite",
     "sides_named",
     "votes_read",
 ]
+
+
+def cite(article: str | None) -> str:
+    """How a rule's ``article`` is cited in a sentence: ``Art. 99(5)`` for a number (or any other
+    text), and as the pack wrote it when it starts with a capital, naming its own instrument (``Basic
+    Law: The Government, s. 8``, ``LOREG 42.2``): "Art." before a law's name cites an article that
+    does not exist."""
+    return article if article and article[:1].isupper() else f"Art. {article}"
 
 
 class RuleKind(enum.Enum):
