@@ -25,7 +25,6 @@ from engine.files.scenarios import Scenario
 from engine.report.describe import describe
 from engine.report.text import MARK
 from engine.report.view import StepView, TimelineView, timeline_view
-from engine.rules.constitution import cite
 from engine.store.interface import EventStore
 from engine.store.records import CORRECTION, EVENT, METADATA, RETRACTION, Record
 from engine.timeline.events import Event, unique_id
@@ -193,7 +192,7 @@ class Follower:
                  + (f" ({'; '.join(state.impasse_reasons)})" if state.impasse_reasons else "")]
         for d in state.deadlines:
             left = f" ({d.days_left} days left on {state.as_of})" if state.as_of and d.days_left is not None else ""
-            lines.append(f"{_INDENT}deadline running: {d.title} ({cite(d.article)}), due {d.due}{left}")
+            lines.append(f"{_INDENT}deadline running: {d.title} ({d.citation}), due {d.due}{left}")
         return lines
 
 

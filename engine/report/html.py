@@ -21,7 +21,6 @@ from engine.report.hemicycle import Line, SeatGroup, hemicycle_svg
 from engine.report.text import MARK, yes_no
 from engine.report.timeline_chart import LEVEL_COLOURS, timeline_svg
 from engine.report.view import FindingView, StepView, TimelineView
-from engine.rules.constitution import cite
 from engine.timeline.law import Law
 
 __all__ = ["Diagram", "cell", "report_html"]
@@ -53,7 +52,6 @@ def report_html(view: TimelineView, law: Law, made: datetime, source: str | None
     env = Environment(loader=PackageLoader("engine.report", "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True),
                       trim_blocks=True, lstrip_blocks=True)
-    env.globals["cite"] = cite
     from markupsafe import Markup
 
     pack = law.constitution
