@@ -39,7 +39,7 @@ from engine.timeline.findings import DAYS, SEATS, Finding, Verdict
 from engine.timeline.law import LawMemo
 from engine.timeline.state import RESIGNED, Deadline, Gathering, Mandate, Phase, State, get, put
 
-__all__ = ["ENDS_MANDATE", "HANDLERS", "Result"]
+__all__ = ["ENDS_MANDATE", "HANDLERS", "Result", "not_sitting"]
 
 #: the events that end a mandate to form a government: it was fulfilled, or the parliament is gone
 ENDS_MANDATE = frozenset({"government_formed", "assembly_dissolved"})
@@ -207,6 +207,16 @@ def _party_dissolved(event: PartyDissolved, state: State, memo: LawMemo) -> Resu
     return state.replace(seats=seats, seated=seated,
                          boycotts=frozenset(b for b in state.boycotts if b[0] != event.party),
                          rejecting=state.rejecting - {event.party}), findings
+
+
+def not_sitting(act: str, state: State) -> str:
+    """Why the body can't ``act`` (hold a vote, table a motion) now: it has not convened since the
+    election, or it is dissolved. The second is said as such: "not convened" misled a user whose
+    Knesset, dissolved by the law at midnight, passed its own dissolution law at 3 a.m."""
+    if state.phase is Phase.DISSOLVED:
+        return (f"can't {act} when the assembly is dissolved (a dissolved assembly holds no sittings in this "
+                "engine: record the new election and its opening sitting first)")
+    return f"can't {act} when parliament has not convened (record a parliament_convened event first)"
 
 
 def _running(state: State, rank: int, event: Event, field: str = "rank") -> Mandate:
