@@ -135,6 +135,7 @@ DEADLINE = (
     Key("not_before", "period", "the act may not come before this part of the period"),
     Key("exact_day", "flag", "the act is due on the period's last day"),
     Key("expiry", "choice", "what the period's end is: a deadline missed, or a term that lapses", options=EXPIRIES),
+    Key("extension", "period", "the most a mandate's period may be extended in total, counted from its last day"),
 )
 #: the keys only a consequence rule has
 CONSEQUENCE = (

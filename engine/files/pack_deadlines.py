@@ -114,6 +114,9 @@ class DeadlineReader:
         exact_day = exact if exact is not None else (inherit.exact_day if inherit else False)
         if exact_day and not_before is not None:
             raise d.fail(exact_at, "give 'exact_day' (the act on the last day) or 'not_before' (a window), not both")
+        extension = inherit.extension if inherit is not None else None
+        if pick("extension")[1] is not None:  # counted from the period's last day, that day excluded
+            extension = attrs.evolve(self.period(pick("extension")[0]), month_end=month_end)
         restart = choice("restart", RESTARTS, inherit.restart if inherit else RESTARTS[0])
         expiry = choice("expiry", EXPIRIES, inherit.expiry if inherit else EXPIRIES[0])
         after = self.after(pick("after")[0]) if pick("after")[1] is not None else None
@@ -158,7 +161,7 @@ class DeadlineReader:
                 "anchor": None if anchor_filter is None else anchor_filter.type, "anchor_filter": anchor_filter,
                 "met_by": met_filter.type, "met_filter": met_filter, "restart": restart, "after": after,
                 "not_before": not_before, "exact_day": exact_day, "applies_to": applies, "also_met_by": also,
-                "count": count, "expiry": expiry}
+                "count": count, "expiry": expiry, "extension": extension}
 
     def check_keys(self, kind: RuleKind, pick: Any) -> None:
         """A rule of another kind gives none of a deadline's or a consequence's keys (they'd be ignored)."""

@@ -28,7 +28,7 @@ _PACK = """\
 # placeholder: put what the constitution's text says in its place and cite where you read it. What no
 # source says, or the format cannot say, goes in `missing:`, never a guess. Delete the examples the
 # constitution has no use for. The keys: docs/constitutions.md; the method: docs/writing-a-country.md.
-# Check it as you go: impasse rules THIS-FILE --on 2000-06-01 (and impasse check on a scenario using it).
+# Check it as you go: impasse rules THIS-FILE --at 2000-06-01 (and impasse check on a scenario using it).
 id: @CODE@
 name: "REPLACE: the constitution's name and year"
 country: "REPLACE: the country"

@@ -192,7 +192,7 @@ class Follower:
                  + (f" ({'; '.join(state.impasse_reasons)})" if state.impasse_reasons else "")]
         for d in state.deadlines:
             left = f" ({d.days_left} days left on {state.as_of})" if state.as_of and d.days_left is not None else ""
-            lines.append(f"{_INDENT}deadline running: {d.title} (Art. {d.article}), due {d.due}{left}")
+            lines.append(f"{_INDENT}deadline running: {d.title} ({d.citation}), due {d.due}{left}")
         return lines
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.rules.constitution import Constitution, Rule, RulesInForce
+from engine.rules.constitution import Constitution, Rule, RulesInForce, cite
 from engine.rules.thresholds import render
 
 __all__ = ["rules_data", "rules_text"]
@@ -58,7 +58,7 @@ def rules_text(pack: Constitution, ruleset: RulesInForce) -> str:
         out.append(f"Reading: {interp.name} ({interp.id}), held by {interp.holder}")
         out.append(f"  claim: {interp.claim}")
     for body in pack.bodies:
-        minimum = f" (minimum {body.minimum}, Art. {body.article})" if body.minimum else ""
+        minimum = f" (minimum {body.minimum}, {cite(body.article)})" if body.minimum else ""
         size = body.size_on(ruleset.on)
         seats = f"{size} seats" if size is not None else "size not set on this date"
         out.append(f"{body.name}: {seats}{minimum}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from engine.rules.constitution import cite
 from engine.timeline.findings import Finding
 from engine.timeline.law import Law
 from engine.timeline.state import Formation, Impasse, Reason
@@ -25,7 +26,7 @@ def finding_text(finding: Finding, law: Law) -> str:
 
 
 def _under(f: Finding, law: Law) -> str:
-    return f"under {law.name(f.interpretation)} of Art. {f.article}"
+    return f"under {law.name(f.interpretation)} of {cite(f.article)}"
 
 
 def _what(f: Finding) -> str:
@@ -89,33 +90,39 @@ def _quorum_none(f: Finding, law: Law) -> str:
 def _deadline_missed(f: Finding, law: Law) -> str:
     start, due = f.detail("start"), f.detail("due")
     return (f"deadline missed: {f.detail('title')}; due {_iso(due)} ({(due - start).days} days after {_iso(start)}) "
-            f"(Art. {f.article})")
+            f"({cite(f.article)})")
 
 
 def _deadline_lapsed(f: Finding, law: Law) -> str:
     start, due = f.detail("start"), f.detail("due")
     return (f"term ran out: {f.detail('title')}; it ended {_iso(due)} ({(due - start).days} days after {_iso(start)}) "
-            f"(Art. {f.article})")
+            f"({cite(f.article)})")
 
 
 def _deadline_met(f: Finding, law: Law) -> str:
     return (f"deadline met: {f.detail('title')}; {f.count} days after {_iso(f.detail('start'))}, "
-            f"due by {_iso(f.detail('due'))} (Art. {f.article})")
+            f"due by {_iso(f.detail('due'))} ({cite(f.article)})")
 
 
 def _deadline_too_early(f: Finding, law: Law) -> str:
     return (f"too early: {f.detail('title')}; done {f.count} days after {_iso(f.detail('start'))}, not before "
-            f"{_iso(f.detail('opens'))} (Art. {f.article})")
+            f"{_iso(f.detail('opens'))} ({cite(f.article)})")
+
+
+def _deadline_overextended(f: Finding, law: Law) -> str:
+    return (f"extended too far: {f.detail('title')}; extended to {_iso(f.detail('until'))}, {f.count} days past its "
+            f"last day {_iso(f.detail('last'))}, at most {f.required} allowed (to {_iso(f.detail('most'))}) "
+            f"({cite(f.article)})")
 
 
 def _deadline_ended(f: Finding, law: Law) -> str:
     return (f"deadline ended by the dissolution: {f.detail('title')}, due {_iso(f.detail('due'))}, is no longer due "
-            f"(Art. {f.article})")
+            f"({cite(f.article)})")
 
 
 def _consequence(f: Finding, law: Law) -> str:
     events = " and ".join(e.replace("_", " ") for e in f.detail("events", ()))
-    return f"{f.detail('title')}: the law brings about {events} (Art. {f.article})"
+    return f"{f.detail('title')}: the law brings about {events} ({cite(f.article)})"
 
 
 CODES: dict[str, Callable[[Finding, Law], str]] = {
@@ -130,10 +137,10 @@ CODES: dict[str, Callable[[Finding, Law], str]] = {
     # sittings
     "sitting.before_official_results": lambda f, law: "the new assembly opens before official results were announced",
     "convocation.not_recorded": lambda f, law: (f"{f.subject} sitting: who convened it is not recorded; "
-                                                f"Art. {f.article} requires the {f.detail('wanted')}"),
-    "convocation.ok": lambda f, law: f"{f.subject} sitting convened by {f.detail('by')}, as Art. {f.article} requires",
+                                                f"{cite(f.article)} requires the {f.detail('wanted')}"),
+    "convocation.ok": lambda f, law: f"{f.subject} sitting convened by {f.detail('by')}, as {cite(f.article)} requires",
     "convocation.wrong": lambda f, law: (f"{f.subject} sitting convened by {f.detail('by')}, not by the "
-                                         f"{f.detail('wanted')} (Art. {f.article})"),
+                                         f"{f.detail('wanted')} ({cite(f.article)})"),
     "quorum.none_required": _quorum_none,
     "quorum.not_recorded": lambda f, law: (f"{f.subject} sitting: members present not recorded; {f.threshold} "
                                            f"required {_under(f, law)}"),
@@ -179,8 +186,8 @@ CODES: dict[str, Callable[[Finding, Law], str]] = {
     "government.must_resign": lambda f, law: (f"government ({f.detail('government')}) lost its vote ({_what(f)}): "
                                               f"it must resign, and stays as caretaker until its successor"),
     "government.attempts_exhausted": lambda f, law: (f"{f.count} failed attempts to win a vote ({_what(f)}) for "
-                                                     f"a newly appointed government: the count at which Art. "
-                                                     f"{f.article} attaches its consequence"),
+                                                     f"a newly appointed government: the count at which "
+                                                     f"{cite(f.article)} attaches its consequence"),
     # contests between candidates, and chambers
     "contest.elected": lambda f, law: (f"{_what(f)}: {f.detail('winner')} designated with {f.count} votes"
                                        f"{_needed(f)} ({f.threshold}) {_under(f, law)}"),
@@ -220,9 +227,10 @@ CODES: dict[str, Callable[[Finding, Law], str]] = {
     "deadline.missed": _deadline_missed,
     "deadline.lapsed": _deadline_lapsed,
     "deadline.met": _deadline_met,
-    "deadline.done_late": lambda f, law: f"done late: {f.detail('title')} (Art. {f.article})",
+    "deadline.done_late": lambda f, law: f"done late: {f.detail('title')} ({cite(f.article)})",
     "deadline.too_early": _deadline_too_early,
     "deadline.ended": _deadline_ended,
+    "deadline.overextended": _deadline_overextended,
     # consequences and mandates
     "consequence.derived": _consequence,
     "mandate.extended": lambda f, law: (f"mandate {f.detail('rank')} extended to {_iso(f.detail('until'))}"
@@ -237,11 +245,11 @@ CODES: dict[str, Callable[[Finding, Law], str]] = {
                                       + (f": it was held lawful before under {_readings(f, law)}, and is "
                                          "unlawful from now on" if f.detail("reverses") else "")),
     "convening.met": lambda f, law: (f"{f.subject} sitting: {f.count} seats filled, {f.required} needed before the "
-                                     f"body may sit ({f.threshold}, Art. {f.article})"),
+                                     f"body may sit ({f.threshold}, {cite(f.article)})"),
     "convening.seats_unfilled": lambda f, law: (f"{f.subject} sitting held with {f.count} seats filled: the body may "
-                                                f"not sit before {f.required} are ({f.threshold}, Art. {f.article})"),
+                                                f"not sit before {f.required} are ({f.threshold}, {cite(f.article)})"),
     "convening.not_recorded": lambda f, law: (f"{f.subject} sitting: the seats filled are not recorded, so the "
-                                              f"condition of Art. {f.article} ({f.threshold}) is not judged"),
+                                              f"condition of {cite(f.article)} ({f.threshold}) is not judged"),
     "seats.vacated": lambda f, law: (f"{f.count} seat{'s' * (f.count != 1)} of {f.detail('party')} vacated "
                                      f"({f.detail('reason')})"),
     "seats.filled": lambda f, law: (f"{'a re-run poll' if f.detail('rerun') else 'a by-election'} fills {f.count} "
@@ -306,7 +314,7 @@ REASONS: dict[str, Callable[[Reason], str]] = {
     "complaints": lambda r: f"{r.count} complaint(s) pending",
     "boycott": lambda r: f"{_names(r)} boycott{_s(r)} {r.target}",
     "blocked": lambda r: (f"without {_names(r)}, {r.count} members can't {_BLOCKED.get(r.target or '', r.target)}: "
-                          f"{r.required} required by Art. {r.article}"),
+                          f"{r.required} required by {cite(r.article)}"),
     "overdue": lambda r: f"deadline missed and not yet met: {', '.join(r.rules)}",
     "resolved": lambda r: "no dispute or boycott remains",
     # the forming of a government (docs/replay-format.md, "The formation level")

@@ -276,7 +276,7 @@ def state_text(view: StateView) -> str:
     out.append("Boycotts: " + (", ".join(f"{party} of {target}" for party, target in view.boycotts) or "none"))
     out.append(f"Government: {view.government or 'none'}")
     for d in view.deadlines:
-        out.append(f"Deadline running: {d.title} (Art. {d.article}), due {d.due}, {d.days_left} days left")
+        out.append(f"Deadline running: {d.title} ({d.citation}), due {d.due}, {d.days_left} days left")
     if view.missed:
         out.append("Deadlines missed: " + ", ".join(view.missed))
     for g in view.upcoming:

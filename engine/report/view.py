@@ -17,6 +17,7 @@ import attrs
 
 from engine.report import sentences
 from engine.report.describe import describe
+from engine.rules.constitution import cite
 from engine.timeline.events import DeadlineExpired, unstructure_event
 from engine.timeline.state import get
 
@@ -102,6 +103,11 @@ class DeadlineView:
     start: date
     due: date
     days_left: int | None
+
+    @property
+    def citation(self) -> str:
+        """The article as findings cite it (``Art. 82``, or a section of a Basic Law as the pack names it)."""
+        return cite(self.article)
 
 
 @attrs.frozen

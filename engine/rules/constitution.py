@@ -27,9 +27,18 @@ __all__ = [
     "Rule",
     "RuleKind",
     "RulesInForce",
+    "cite",
     "sides_named",
     "votes_read",
 ]
+
+
+def cite(article: str | None) -> str:
+    """How a rule's ``article`` is cited in a sentence: ``Art. 99(5)`` for a number (or any other
+    text), and as the pack wrote it when it starts with a capital, naming its own instrument (``Basic
+    Law: The Government, s. 8``, ``LOREG 42.2``): "Art." before a law's name cites an article that
+    does not exist."""
+    return article if article and article[:1].isupper() else f"Art. {article}"
 
 
 class RuleKind(enum.Enum):
@@ -254,6 +263,10 @@ class Rule:
     #: what the deadline's expiry is (``EXPIRIES``): ``violation``, reported missed and overdue; ``lapse``,
     #: a term run out (``deadline.lapsed``, info), neither missed nor overdue
     expiry: str = "violation"
+    #: the most the period may be extended in total, counted from its last day ("by additional periods
+    #: not exceeding 14 days in total"): a ``mandate_extended`` past it is a ``deadline.overextended``
+    #: violation (None: the constitution sets no limit, or none is checked)
+    extension: Period | None = None
     #: a decision rule's direction (``engine.rules.vocabulary.DIRECTIONS``): ``adopt``, the motion needs
     #: the threshold; ``reject``, it stands unless the threshold is reached against it
     direction: str = "adopt"

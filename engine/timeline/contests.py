@@ -11,7 +11,7 @@ from engine.errors import CountsError, EngineError
 from engine.rules.constitution import Rule, RuleKind
 from engine.rules.thresholds import Counts, Subject, evaluate
 from engine.rules.vocabulary import MAJORITY, PLURALITY, SOLE_CANDIDATE
-from engine.timeline.cycle import Result
+from engine.timeline.cycle import Result, not_sitting
 from engine.timeline.findings import VOTES, Finding, Verdict, about
 from engine.timeline.law import LawMemo
 from engine.timeline.state import Phase, Reading, State, get, put
@@ -114,7 +114,7 @@ def _check(event: ContestHeld, state: State, memo: LawMemo, body: str) -> int | 
         msg = f"unknown body {body!r} (bodies of the pack: {', '.join(bodies)})"
         raise EngineError(msg, event, "body")
     if body == memo.law.body and (state.sittings == 0 or state.phase is Phase.DISSOLVED):
-        msg = "can't hold a contest when parliament has not convened (record a parliament_convened event first)"
+        msg = not_sitting("hold a contest", state)
         raise EngineError(msg, event, "type")
     names = [c for c, _ in event.candidates]
     if event.nominated:

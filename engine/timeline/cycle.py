@@ -35,11 +35,11 @@ from engine.timeline.events import (
     TalksHeld,
     unique_id,
 )
-from engine.timeline.findings import SEATS, Finding, Verdict
+from engine.timeline.findings import DAYS, SEATS, Finding, Verdict
 from engine.timeline.law import LawMemo
-from engine.timeline.state import RESIGNED, Gathering, Mandate, Phase, State, get, put
+from engine.timeline.state import RESIGNED, Deadline, Gathering, Mandate, Phase, State, get, put
 
-__all__ = ["ENDS_MANDATE", "HANDLERS", "Result"]
+__all__ = ["ENDS_MANDATE", "HANDLERS", "Result", "not_sitting"]
 
 #: the events that end a mandate to form a government: it was fulfilled, or the parliament is gone
 ENDS_MANDATE = frozenset({"government_formed", "assembly_dissolved"})
@@ -209,6 +209,16 @@ def _party_dissolved(event: PartyDissolved, state: State, memo: LawMemo) -> Resu
                          rejecting=state.rejecting - {event.party}), findings
 
 
+def not_sitting(act: str, state: State) -> str:
+    """Why the body can't ``act`` (hold a vote, table a motion) now: it has not convened since the
+    election, or it is dissolved. The second is said as such: "not convened" misled a user whose
+    Knesset, dissolved by the law at midnight, passed its own dissolution law at 3 a.m."""
+    if state.phase is Phase.DISSOLVED:
+        return (f"can't {act} when the assembly is dissolved (a dissolved assembly holds no sittings in this "
+                "engine: record the new election and its opening sitting first)")
+    return f"can't {act} when parliament has not convened (record a parliament_convened event first)"
+
+
 def _running(state: State, rank: int, event: Event, field: str = "rank") -> Mandate:
     mandate = state.mandate
     if mandate is None or mandate.rank != rank:
@@ -250,7 +260,28 @@ def _mandate_extended(event: MandateExtended, state: State, memo: LawMemo) -> Re
     ours = [d for d in state.deadlines if d.anchor == mandate.event and d.start == mandate.given]
     deadlines = tuple(attrs.evolve(d, due=event.until) if d in ours else d for d in state.deadlines)
     details = (("rank", event.rank), ("until", event.until), ("was", ours[0].due if ours else None))
-    return state.replace(deadlines=deadlines), [Finding(Verdict.INFO, "mandate.extended", details=details)]
+    findings = [Finding(Verdict.INFO, "mandate.extended", details=details)]
+    return state.replace(deadlines=deadlines), findings + _overextended(ours, event, memo)
+
+
+def _overextended(ours: list[Deadline], event: MandateExtended, memo: LawMemo) -> list[Finding]:
+    """A violation for each period extended past the most its rule allows (``extension``), counted
+    from the period's own last day: the cap is on the extensions in total, so a second extension is
+    measured from the first day the period had, not from the first extension's."""
+    findings = []
+    rules = memo.day(event.at).deadlines
+    for d in ours:
+        rule = rules.get(d.rule)
+        if rule is None or rule.extension is None or rule.counted is None:
+            continue
+        last = rule.counted.end(d.start)
+        most = rule.extension.end(last)
+        if event.until > most:
+            details = (("title", d.title), ("rank", event.rank), ("until", event.until), ("most", most), ("last", last))
+            findings.append(Finding(Verdict.VIOLATION, "deadline.overextended", d.rule, d.article,
+                                    count=(event.until - last).days, required=(most - last).days, unit=DAYS,
+                                    details=details))
+    return findings
 
 
 def _caretaker_appointed(event: CaretakerAppointed, state: State, memo: LawMemo) -> Result:

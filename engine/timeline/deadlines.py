@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from engine.errors import EngineError
-from engine.rules.constitution import EventFilter, Rule, RuleKind, RulesInForce
+from engine.rules.constitution import EventFilter, Rule, RuleKind, RulesInForce, cite
 from engine.timeline.cycle import Result
 from engine.timeline.events import REGISTRY, AssemblyDissolved, DeadlineExpired, ElectionHeld, Event, VoteHeld
 from engine.timeline.findings import DAYS, Finding, Verdict
@@ -198,7 +198,7 @@ def _consequence_rules(ruleset: RulesInForce, body: str) -> tuple[Rule, ...]:
 def derived_event(wanted: EventFilter, rule: Rule, on: date, cause: Event) -> Event:
     """The event a consequence rule derives: of the filter's type, with its values, dated ``on``."""
     fields: dict[str, Any] = {key: values[0] for key, values in wanted.fields}
-    source = (f"derived by the engine from rule {rule.id} (Art. {rule.article})",)
+    source = (f"derived by the engine from rule {rule.id} ({cite(rule.article)})",)
     try:
         return REGISTRY[wanted.type](at=on, source=source, id=f"{wanted.type}:{rule.id}@{on.isoformat()}", **fields)
     except (TypeError, ValueError) as exc:  # the pack reader checks this; a rule made in code may not

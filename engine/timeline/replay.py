@@ -19,6 +19,7 @@ import attrs
 import simpy
 
 from engine.errors import EngineError
+from engine.rules.constitution import cite
 from engine.timeline.events import DeadlineExpired, Event
 from engine.timeline.machine import Law, LawMemo, Step, initial_state, transition
 from engine.timeline.state import Deadline, State
@@ -269,7 +270,7 @@ class Clock:
         del self.watched[key]
         self.apply(DeadlineExpired(  # derived: its class says so
             at=deadline.due + timedelta(days=1),
-            source=(f"derived by the engine from rule {deadline.rule} (Art. {deadline.article})",),
+            source=(f"derived by the engine from rule {deadline.rule} ({cite(deadline.article)})",),
             id=f"deadline_expired:{deadline.rule}@{deadline.due.isoformat()}",
             rule=deadline.rule,
             due=deadline.due,

@@ -50,6 +50,11 @@ BAD = [
                  FIRST, "events[2].at", "date out of order: 2013-09-07 comes after 2013-09-08", id="date-order"),
     pytest.param("  - {type: vote, at: 2013-09-24, source: s, motion: vote_of_confidence, yes: 68}\n",
                  FIRST, "events[2].type", "can't hold a vote when parliament has not convened", id="vote-no-sitting"),
+    pytest.param("  - {type: parliament_convened, at: 2013-09-23, source: s, sitting: opening, present: 68}\n"
+                 "  - {type: assembly_dissolved, at: 2013-09-24, source: s}\n"
+                 "  - {type: vote, at: 2013-09-25, source: s, motion: dissolution, yes: 94}\n",
+                 FIRST + 2, "events[4].type", "can't hold a vote when the assembly is dissolved",
+                 id="vote-after-dissolution"),
     pytest.param("  - {type: boycott_declared, at: 2013-09-09, source: s, party: CNPR}\n",
                  FIRST, "events[2].party", "unknown party 'CNPR'; did you mean 'CNRP'?", id="unknown-party"),
     pytest.param("  - {type: boycott_declared, at: 2013-09-09, source: s, party: CNRP, target: talks}\n",

@@ -79,6 +79,16 @@ def test_a_lapsed_term_says_it_ran_out_not_that_it_was_missed() -> None:
     assert finding_text(f, law) == "term ran out: Two months; it ended 2016-05-02 (61 days after 2016-03-02) (Art. 99(5))"
 
 
+def test_an_extension_too_far_says_by_how_much() -> None:
+    """deadline.overextended (a pack's ``extension``) names the period's last day, the cap and the excess."""
+    law = Law(load_scenario(SCENARIOS[0]).constitution)
+    f = Finding(Verdict.VIOLATION, "deadline.overextended", "m", "8", count=15, required=14,
+                details=(("title", "28 days"), ("until", date(2019, 5, 30)), ("most", date(2019, 5, 29)),
+                         ("last", date(2019, 5, 15))))
+    assert finding_text(f, law) == ("extended too far: 28 days; extended to 2019-05-30, 15 days past its last day "
+                                    "2019-05-15, at most 14 allowed (to 2019-05-29) (Art. 8)")
+
+
 def test_every_impasse_reason_the_machine_gives_has_a_sentence() -> None:
     """The impasse's reasons are data too; each code the machine uses is worded."""
     made = set(re.findall(r'Reason\("([a-z]+)"', (TIMELINE / "impasse.py").read_text()))

@@ -20,6 +20,7 @@ from engine.rules.constitution import (
     Period,
     Rule,
     RuleKind,
+    cite,
 )
 from engine.rules.thresholds import Counts, Subject, evaluate, parse_threshold
 
@@ -330,3 +331,15 @@ class TestLawAsKnownOn:
         unamended = replay(events, Law(plain_pack, "house"))
         assert [(s.event, s.state, s.findings) for s in as_of.steps] == \
             [(s.event, s.state, s.findings) for s in unamended.steps]
+
+#: how findings cite a rule's article: "Art." before a number, the pack's words when they name the
+#: instrument (a capital first: Israel's Basic Laws have sections, not articles)
+@pytest.mark.parametrize(("article", "cited"), [
+    ("99(5)", "Art. 99(5)"),
+    ("6:2(2) (chapter 6, as numbered in the text read)", "Art. 6:2(2) (chapter 6, as numbered in the text read)"),
+    ("Basic Law: The Government, s. 8", "Basic Law: The Government, s. 8"),
+    ("LOREG 42.2 (electoral law; as reported, not read)", "LOREG 42.2 (electoral law; as reported, not read)"),
+    ("not verified (1993 text)", "Art. not verified (1993 text)"),   # as it always read
+])
+def test_an_article_is_cited_as_the_pack_names_it(article: str, cited: str) -> None:
+    assert cite(article) == cited
