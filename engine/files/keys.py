@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import attrs
 
-from engine.rules.constitution import ANCHOR_DAYS, EXPIRIES, MONTH_ENDS, RESTARTS, RuleKind
+from engine.rules.constitution import AFTER_DISSOLUTION, ANCHOR_DAYS, EXPIRIES, MONTH_ENDS, RESTARTS, RuleKind
 from engine.rules.vocabulary import CONTESTS, DIRECTIONS, EFFECTS
 
 __all__ = [
@@ -105,6 +105,10 @@ BODY = (
     Key("article", "text", "the article that sets its size"),
     _SOURCE,
     Key("sizes", "list", "its number of seats, by date (leave out if no source gives it)", of="size"),
+    Key("after_dissolution", "choice", "whether a dissolved body stops or sits on until the new assembly first sits",
+        options=AFTER_DISSOLUTION),
+    Key("after_dissolution_article", "text", "the article that says so"),
+    Key("after_dissolution_source", "texts", "URLs or citations that say so (required with 'sits')"),
 )
 SIZE = (
     Key("since", "day", "the day this size took effect", required=True),

@@ -34,6 +34,7 @@ from engine.files.pack_conditions import read_conditions
 from engine.files.pack_deadlines import DeadlineReader
 from engine.files.pack_decisions import read_decision
 from engine.rules.constitution import (
+    AFTER_DISSOLUTION,
     Amendment,
     Body,
     BodySize,
@@ -207,7 +208,21 @@ class _PackReader:
             minimum=d.integer((*where, "minimum"), required=False, minimum=1),
             article=d.text((*where, "article"), required=False),
             source=d.texts((*where, "source")),
+            **self.after_dissolution(where),
         )
+
+    def after_dissolution(self, where: Path) -> dict[str, Any]:
+        """What a body does once dissolved: ``stops`` unless the pack says it ``sits``, which, being
+        a fact about the constitution, needs its source."""
+        d = self.doc
+        at = (*where, "after_dissolution")
+        raw = d.text(at, required=False)
+        choice = AFTER_DISSOLUTION[0] if raw is None else self.deadlines.one_of(at, raw, AFTER_DISSOLUTION)
+        source = d.texts((*where, "after_dissolution_source"))
+        if choice == "sits" and not source:
+            raise d.fail(at, "a body that sits after a dissolution needs after_dissolution_source")
+        return {"after_dissolution": choice, "after_dissolution_source": source,
+                "after_dissolution_article": d.text((*where, "after_dissolution_article"), required=False)}
 
     def amendment(self, where: Path) -> Amendment:
         d = self.doc

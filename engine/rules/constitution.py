@@ -55,6 +55,9 @@ class RuleKind(enum.Enum):
 UNITS = ("days", "weeks", "months", "years")
 #: Whether the anchor's own day is the period's first day (``included``) or not (``excluded``).
 ANCHOR_DAYS = ("excluded", "included")
+#: Whether a dissolved body ``stops`` (holds no sittings or votes until the new assembly opens) or
+#: ``sits`` on, in office with the same members until the new assembly first sits.
+AFTER_DISSOLUTION = ("stops", "sits")
 #: A month counted from the 31st into a shorter month ends on its ``last_day`` or the ``next_day``.
 MONTH_ENDS = ("last_day", "next_day")
 #: Whether only the ``first`` matching event starts a deadline or ``each`` one restarts it.
@@ -194,7 +197,13 @@ class BodySize:
 
 @attrs.frozen
 class Body:
-    """A deliberative body: its statutory size changes over time (per legislature)."""
+    """A deliberative body: its statutory size changes over time (per legislature).
+
+    ``after_dissolution`` is ``sits`` where a dissolved body stays in office until the new assembly
+    first sits (the Knesset: Basic Law: The Knesset, s. 37), so its votes after the dissolution are
+    judged as before it; ``stops`` (the default) where it holds none. Its article and sources are
+    kept apart from the size's, since they cite another provision.
+    """
 
     id: str
     name: str
@@ -202,6 +211,14 @@ class Body:
     minimum: int | None = None
     article: str | None = None
     source: tuple[str, ...] = ()
+    after_dissolution: str = AFTER_DISSOLUTION[0]
+    after_dissolution_article: str | None = None
+    after_dissolution_source: tuple[str, ...] = ()
+
+    @property
+    def sits_after_dissolution(self) -> bool:
+        """Whether the body stays in office, sitting and voting, after a dissolution."""
+        return self.after_dissolution == "sits"
 
     def size_on(self, on: date) -> int | None:
         """Seats of the body on ``on``: the latest size whose ``since`` is not after it."""

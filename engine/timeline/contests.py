@@ -11,10 +11,10 @@ from engine.errors import CountsError, EngineError
 from engine.rules.constitution import Rule, RuleKind
 from engine.rules.thresholds import Counts, Subject, evaluate
 from engine.rules.vocabulary import MAJORITY, PLURALITY, SOLE_CANDIDATE
-from engine.timeline.cycle import Result, not_sitting
+from engine.timeline.cycle import Result, not_sitting, refused
 from engine.timeline.findings import VOTES, Finding, Verdict, about
 from engine.timeline.law import LawMemo
-from engine.timeline.state import Phase, Reading, State, get, put
+from engine.timeline.state import Reading, State, get, put
 from engine.timeline.vote_events import Candidates, ContestHeld
 
 __all__ = ["HANDLERS", "Derived", "chambers_decide", "derive", "most_votes"]
@@ -113,7 +113,7 @@ def _check(event: ContestHeld, state: State, memo: LawMemo, body: str) -> int | 
     if body not in bodies:
         msg = f"unknown body {body!r} (bodies of the pack: {', '.join(bodies)})"
         raise EngineError(msg, event, "body")
-    if body == memo.law.body and (state.sittings == 0 or state.phase is Phase.DISSOLVED):
+    if body == memo.law.body and refused(state, memo):
         msg = not_sitting("hold a contest", state)
         raise EngineError(msg, event, "type")
     names = [c for c, _ in event.candidates]

@@ -39,7 +39,7 @@ from engine.timeline.findings import DAYS, SEATS, Finding, Verdict
 from engine.timeline.law import LawMemo
 from engine.timeline.state import RESIGNED, Deadline, Gathering, Mandate, Phase, State, get, put
 
-__all__ = ["ENDS_MANDATE", "HANDLERS", "Result", "not_sitting"]
+__all__ = ["ENDS_MANDATE", "HANDLERS", "Result", "not_sitting", "refused"]
 
 #: the events that end a mandate to form a government: it was fulfilled, or the parliament is gone
 ENDS_MANDATE = frozenset({"government_formed", "assembly_dissolved"})
@@ -207,6 +207,12 @@ def _party_dissolved(event: PartyDissolved, state: State, memo: LawMemo) -> Resu
     return state.replace(seats=seats, seated=seated,
                          boycotts=frozenset(b for b in state.boycotts if b[0] != event.party),
                          rejecting=state.rejecting - {event.party}), findings
+
+
+def refused(state: State, memo: LawMemo) -> bool:
+    """Whether the body can't vote or table a motion now: it has not sat since the election, or it
+    is dissolved and its pack does not say it sits on until the new assembly opens."""
+    return state.sittings == 0 or (state.phase is Phase.DISSOLVED and not memo.law.sits_on)
 
 
 def not_sitting(act: str, state: State) -> str:

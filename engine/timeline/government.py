@@ -165,9 +165,15 @@ def confirmation(event: VoteHeld, state: State, verdicts: tuple[tuple[Reading, b
 
 
 def _assembly_dissolved(event: AssemblyDissolved, state: State, memo: LawMemo) -> Result:
-    return state.replace(phase=Phase.DISSOLVED, sittings=0, seated=(), government=None, last_present=None,
-                         opened_lawfully=(), confidence_lawful=(), government_lawful=(), government_status=(),
-                         failed_votes=0, runoffs=(), chamber_decisions=(), ballots=()), []
+    """The election is due and the formation ends. A body that stops loses its sittings and members;
+    one that sits on (``after_dissolution: sits``) keeps them, and its proceedings (ballots, run-offs,
+    the chambers' decisions), so its votes are judged as before until the new assembly opens."""
+    new = state.replace(phase=Phase.DISSOLVED, government=None, confidence_lawful=(), government_lawful=(),
+                        government_status=(), failed_votes=0)
+    if memo.law.sits_on:
+        return new, []
+    return new.replace(sittings=0, seated=(), last_present=None, opened_lawfully=(), runoffs=(),
+                       chamber_decisions=(), ballots=()), []
 
 
 def _seats_taken(event: SeatsTaken, state: State, memo: LawMemo) -> Result:

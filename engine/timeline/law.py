@@ -51,6 +51,12 @@ class Law:
         """The body's seats on ``day`` (None before its first size)."""
         return self.constitution.body(self.body).size_on(day)
 
+    @property
+    def sits_on(self) -> bool:
+        """Whether the body stays in office after a dissolution until the new assembly first sits
+        (the pack's ``after_dissolution: sits``): its sittings and votes go on as before."""
+        return any(b.id == self.body and b.sits_after_dissolution for b in self.constitution.bodies)
+
     def name(self, reading: Reading) -> str:
         """How findings name a reading."""
         if reading is None:

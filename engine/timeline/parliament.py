@@ -13,7 +13,7 @@ from engine.rules.constitution import Rule, RuleKind, sides_named, votes_read
 from engine.rules.thresholds import Counts, Outcome, Subject, evaluate, render
 from engine.rules.vocabulary import CONFIRMS_GOVERNMENT, REJECT
 from engine.timeline.contests import HANDLERS as CONTEST_HANDLERS
-from engine.timeline.cycle import Result, not_sitting
+from engine.timeline.cycle import Result, not_sitting, refused
 from engine.timeline.events import TALLY_FIELDS, Event, MotionTabled, ParliamentConvened, VoteHeld
 from engine.timeline.findings import MEMBERS, SEATS, VOTES, Finding, Verdict, about
 from engine.timeline.government import chambers_confirm, confirmation
@@ -198,7 +198,7 @@ def _motion_tabled(event: MotionTabled, state: State, memo: LawMemo) -> Result:
     """A motion put before the body: it meets the deadlines that name its tabling, and, being a new
     proposal (a new candidate), starts the ballots on its motion afresh: its first vote is ballot 1
     (Spain, Art. 99(4): successive proposals are voted on as the first was)."""
-    if state.sittings == 0 or state.phase is Phase.DISSOLVED:
+    if refused(state, memo):
         msg = not_sitting("table a motion", state)
         raise EngineError(msg, event, "type")
     key = (event.body or memo.law.body, event.motion)
@@ -263,7 +263,7 @@ def _chamber(event: VoteHeld, state: State, memo: LawMemo) -> tuple[str, State, 
 
 
 def _vote_held(event: VoteHeld, state: State, memo: LawMemo) -> Result:
-    if state.sittings == 0 or state.phase is Phase.DISSOLVED:
+    if refused(state, memo):
         msg = not_sitting("hold a vote", state)
         raise EngineError(msg, event, "type")
     body, seen, present = _chamber(event, state, memo)

@@ -595,3 +595,35 @@ def test_a_period_of_thousands_of_digits_is_one_pack_error() -> None:
     bad = re.sub(r"period: \d+ days", "period: " + "1" * 5000 + " days", text, count=1)
     with pytest.raises(PackError, match="is too long a period"):
         parse_pack(bad, "bg.yaml")
+
+
+class TestAfterDissolution:
+    """A body's ``after_dissolution``: ``stops`` by default, ``sits`` with its source (the Knesset)."""
+
+    def _pack(self, extra: str) -> str:
+        text = (Path(engine.__file__).parent / "constitutions" / "il.yaml").read_text()
+        start = text.index("    after_dissolution: sits\n")
+        end = text.index("\n", text.index("after_dissolution_source:", start)) + 1
+        return text[:start] + extra + text[end:]
+
+    def test_the_default_stops(self) -> None:
+        body = KH.body("national-assembly")
+        assert (body.after_dissolution, body.sits_after_dissolution, body.after_dissolution_source) == ("stops", False, ())
+
+    def test_the_knesset_sits_on_and_says_why(self) -> None:
+        body = load_pack("il").body("knesset")
+        assert body.sits_after_dissolution
+        assert body.after_dissolution_article == "Basic Law: The Knesset, s. 37 (per the Israel Democracy Institute)"
+        assert body.after_dissolution_source == ("https://en.idi.org.il/articles/39152",)
+
+    def test_stops_may_be_written(self) -> None:
+        assert parse_pack(self._pack("    after_dissolution: stops\n"), "il.yaml").body("knesset").after_dissolution == "stops"
+
+    def test_sits_needs_a_source(self) -> None:
+        with pytest.raises(PackError, match=r"^il\.yaml:\d+:\d+: bodies\[0\]\.after_dissolution: .*needs after_dissolution_source"):
+            parse_pack(self._pack("    after_dissolution: sits\n"), "il.yaml")
+
+    def test_a_misspelt_value_is_refused_with_a_suggestion(self) -> None:
+        with pytest.raises(PackError, match=r"bodies\[0\]\.after_dissolution: must be one of stops, sits \(got 'sit'\); "
+                                            r"did you mean 'sits'\?"):
+            parse_pack(self._pack("    after_dissolution: sit\n    after_dissolution_source: s\n"), "il.yaml")
