@@ -25,12 +25,14 @@ _WAIT = 0.5
 
 
 @click.command()
+@click.argument("given", metavar="[STORE]", required=False)
 @click.option("--store", "store", metavar="STORE",
-              help="The store: a SQLite file or a postgresql:// URL. Default: $IMPASSE_STORE.")
+              help="The store (or give it first, as the other 'log' commands take it): a SQLite file or a "
+                   "postgresql:// URL. Default: $IMPASSE_STORE.")
 @click.option("--stream", "-s", required=True, metavar="ID", help="The stream to follow.")
 @click.option("--from-start", is_flag=True,
               help="First print every event the stream holds, judged; default: only a summary of where it stands.")
-def follow(store: str | None, stream: str, from_start: bool) -> None:
+def follow(given: str | None, store: str | None, stream: str, from_start: bool) -> None:
     """Follow a stream live: print each event appended, the findings it draws and the deadlines running.
 
     Starts with where the stream stands (its version, the impasse, the deadlines running; every event
@@ -40,15 +42,18 @@ def follow(store: str | None, stream: str, from_start: bool) -> None:
 
     \b
     Examples:
-      impasse log follow --store crisis.db --stream kh-2013
+      impasse log follow crisis.db --stream kh-2013
       impasse log follow --store postgresql://desk@db.example/crisis --stream kh-2013 --from-start
     """
     from engine.report.follow import Follower
     from engine.store.opening import ENV, open_store, store_location
 
-    location = store_location(store)
+    if given is not None and store is not None and given != store:
+        msg = f"two stores given ({given!r} and --store {store!r}): give one"
+        raise StoreError(msg)
+    location = store_location(given if given is not None else store)
     if location is None:
-        msg = f"give the store to follow: --store STORE, or set {ENV}"
+        msg = f"give the store to follow: STORE (or --store STORE), or set {ENV}"
         raise StoreError(msg)
     stop: list[int] = []
     # Ctrl-C is the way to stop following, not an error: it is noted, and heard between two calls to the

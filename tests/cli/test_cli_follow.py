@@ -111,10 +111,22 @@ def test_from_start_and_the_environment_variable(location: str) -> None:
 def test_errors_are_one_line(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("IMPASSE_STORE", raising=False)
     result = runner.invoke(log, ["follow", "--stream", "kh"])
-    assert result.exit_code == 2 and "--store STORE, or set IMPASSE_STORE" in result.stderr
-    result = runner.invoke(log, ["follow", "--store", str(tmp_path / "none.db"), "--stream", "kh"])
-    assert result.exit_code == 2 and "no event store at" in result.stderr
-    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.exit_code == 2 and "STORE (or --store STORE), or set IMPASSE_STORE" in result.stderr
+    for where in (["--store", str(tmp_path / "none.db")], [str(tmp_path / "none.db")]):
+        result = runner.invoke(log, ["follow", *where, "--stream", "kh"])
+        assert result.exit_code == 2 and "no event store at" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    result = runner.invoke(log, ["follow", "a.db", "--store", "b.db", "--stream", "kh"])
+    assert result.exit_code == 2 and "two stores given ('a.db' and --store 'b.db')" in result.stderr
+
+
+def test_the_store_may_come_first_as_in_the_other_log_commands(location: str) -> None:
+    """``impasse log follow STORE -s ID``, as ``log show STORE -s ID`` takes it."""
+    follow = _Follow(location, "--stream", "kh", "--from-start")
+    try:
+        follow.until(lambda line: line.startswith("v2    2013-07-28  election held"))
+    finally:
+        assert follow.interrupt() == (0, "")
 
 
 def test_a_reader_going_away_ends_it_quietly(location: str) -> None:
