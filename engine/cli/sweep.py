@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 
 from engine.cli.completion import complete_readings
-from engine.cli.params import SCENARIO, CliError
+from engine.cli.params import SCENARIO
 from engine.cli.scheduling import SCHEDULER, connected
-from engine.cli.variants import MAX_WORKERS, PER_CORE, progress_bar
+from engine.cli.variants import MAX_WORKERS, PER_CORE, progress_bar, uncertain_scenario
 
 __all__ = ["sweep"]
 
@@ -55,20 +55,12 @@ def sweep(file: str, vary: tuple[str, ...], runs: int, seed: int, workers: int, 
     A point whose values make an event impossible (more members present than a boycott leaves,
     unless 'boycotters_present' says how many boycotters came) is refused before any run.
     """
-    from engine.files.scenarios import load_scenario
     from engine.report.jsontext import dumps
     from engine.sim.grid import parse_vary
     from engine.sim.sweep import sweep as run_sweep
 
     grid = parse_vary(vary)
-    scenario = load_scenario(file)
-    if scenario.uncertain.empty:
-        msg = f"{file}: has no 'uncertain:' section: every run would be the replay (see docs/simulation.md)"
-        raise CliError(msg)
-    if plot:
-        from engine.sim.plots import require
-
-        require(plot)
+    scenario = uncertain_scenario(file, plot)
     with connected(scheduler) as client:
         progress, finish = progress_bar(grid.size * runs)
         try:

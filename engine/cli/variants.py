@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,7 +15,10 @@ from engine.cli.params import FORMAT_MARKDOWN, SCENARIO, CliError
 from engine.cli.scheduling import SCHEDULER, connected
 from engine.cli.vocabulary import old_spelling
 
-__all__ = ["MAX_WORKERS", "PER_CORE", "progress_bar", "simulate", "whatif"]
+if TYPE_CHECKING:
+    from engine.files.scenarios import Scenario
+
+__all__ = ["MAX_WORKERS", "PER_CORE", "progress_bar", "simulate", "uncertain_scenario", "whatif"]
 
 _MAX_RUNS = 10_000_000  # an ensemble keeps every run's result: about 2 GB at this many
 # engine.sim.pool.WORKERS_PER_CORE, not imported: 'impasse --help' loads nothing of the engine
@@ -104,19 +108,11 @@ def simulate(file: str, runs: int, seed: int, workers: int, interpretations: tup
     Example:
       impasse simulate scenarios/cambodia-2013.yaml --runs 10000 --seed 1 --workers 2
     """
-    from engine.files.scenarios import load_scenario
     from engine.report.ensemble import ensemble_text
     from engine.report.jsontext import dumps
     from engine.sim.ensemble import simulate as run_ensemble
 
-    scenario = load_scenario(file)
-    if scenario.uncertain.empty:
-        msg = f"{file}: has no 'uncertain:' section: every run would be the replay (see docs/simulation.md)"
-        raise CliError(msg)
-    if plot:
-        from engine.sim.plots import require
-
-        require(plot)
+    scenario = uncertain_scenario(file, plot)
     with connected(scheduler) as client:
         progress, finish = progress_bar(runs)
         try:
@@ -139,6 +135,22 @@ def simulate(file: str, runs: int, seed: int, workers: int, interpretations: tup
         click.echo(ensemble_markdown(data, names), nl=False)
     else:
         click.echo(ensemble_text(data, names))
+
+
+def uncertain_scenario(file: str, plot: str | None) -> Scenario:
+    """The scenario of an ensemble or a sweep: one with an 'uncertain:' section, and ``plot``'s needs
+    checked before any run (matplotlib installed, a .png or .svg name)."""
+    from engine.files.scenarios import load_scenario
+
+    scenario = load_scenario(file)
+    if scenario.uncertain.empty:
+        msg = f"{file}: has no 'uncertain:' section: every run would be the replay (see docs/simulation.md)"
+        raise CliError(msg)
+    if plot:
+        from engine.sim.plots import require
+
+        require(plot)
+    return scenario
 
 
 def progress_bar(total: int) -> tuple[Callable[[int], None] | None, Callable[[], None]]:
