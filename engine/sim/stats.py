@@ -45,10 +45,14 @@ def wilson(successes: int, runs: int, z: float = _Z95) -> Interval:
     return Interval(successes, runs, low, high)
 
 
-_PROPORTION = Table("proportion", "a share of the runs with its 95 % Wilson interval", (
+#: a share of the runs and its interval: the keys every proportion in the output starts with
+_SHARE = (
     Key("p", "number", "the share of runs, 0 to 1"),
     Key("low", "number", "the interval's lower bound"),
     Key("high", "number", "the interval's upper bound"),
+)
+_PROPORTION = Table("proportion", "a share of the runs with its 95 % Wilson interval", (
+    *_SHARE,
     Key("successes", "integer", "the runs counted"),
 ))
 _OUTCOME = Table("outcome", "one reading's outcomes", (
@@ -59,9 +63,7 @@ _OUTCOME = Table("outcome", "one reading's outcomes", (
     Key("government_lawful", "object", "the government was installed by a lawful vote", of=_PROPORTION),
 ))
 _RESOLVED = Table("resolved", "the share of runs whose impasse was resolved within the horizon", (
-    Key("p", "number", "the share of runs, 0 to 1"),
-    Key("low", "number", "the interval's lower bound"),
-    Key("high", "number", "the interval's upper bound"),
+    *_SHARE,
     Key("runs", "integer", "the runs resolved"),
 ))
 _DAYS = Table("impasse_days", "days from the poll until the impasse was first resolved, over the runs resolved", (
