@@ -20,7 +20,7 @@ from concurrent.futures import Executor
 from typing import Any
 
 from engine.files.scenarios import Scenario
-from engine.sim.pool import chunked, in_order, init_worker, run_chunks, run_tasks
+from engine.sim.pool import chunked, in_order, init_worker, local_workers, run_chunks, run_tasks, tapered
 from engine.sim.runs import RunResult
 from engine.sim.simulator import Simulator
 from engine.sim.stats import Ensemble, Interval, wilson
@@ -47,7 +47,8 @@ def simulate(scenario: Scenario, runs: int, seed: int, *, workers: int = 1,
         executor: any :class:`concurrent.futures.Executor` whose workers were initialised with
             :func:`~engine.sim.pool.init_worker`; default: the local pool.
         progress: called with the number of runs finished so far.
-        chunk: runs per task sent to a worker.
+        chunk: runs per task sent to a worker (the last tasks, when there are several workers, fewer:
+            :func:`~engine.sim.pool.tapered`).
         client: a Dask ``distributed.Client`` (:func:`engine.sim.cluster.connect`): runs go to its
             cluster, whose workers need no initialisation.
         warm: tasks this process runs before it forks the other local workers, which inherit its memo
@@ -58,11 +59,18 @@ def simulate(scenario: Scenario, runs: int, seed: int, *, workers: int = 1,
     """
     interps = tuple(interpretations) if interpretations else None
     sim = Simulator(scenario, interps)  # validates, and serves the single-process case
-    chunks = chunked(runs, chunk)
     results: list[RunResult]
     if executor is not None:
-        results = run_chunks(sim, interps, seed, chunks, workers=workers, executor=executor, progress=progress)
+        results = run_chunks(sim, interps, seed, chunked(runs, chunk), workers=workers, executor=executor,
+                             progress=progress)
         return Ensemble(scenario.id, seed, sim.readings, tuple(results))
+    if client is not None:
+        from engine.sim.cluster import worker_count
+
+        count = worker_count(client)
+    else:
+        count = local_workers(workers, -(-runs // chunk))
+    chunks = tapered(runs, chunk, count)  # the last chunks smaller: no worker waits long for the others
     job = job_for(scenario, interps)
     register(job, sim)  # this process, and the workers forked from it, run with this simulator
     try:

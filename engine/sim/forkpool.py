@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import queue
+import pickle
 from collections.abc import Iterator, Sequence
+from multiprocessing.connection import Connection
 from typing import Any
 
 from engine.sim.runs import RunResult
@@ -33,6 +34,8 @@ from engine.sim.tasks import Task, run_task
 __all__ = ["fork_available", "run_forked"]
 
 _POLL = 0.5  # seconds between looks at the children while waiting for their last results
+_PIPE_SIZE = 1 << 20  # bytes the results' pipe holds (Linux): a child seldom waits for this process to read
+_F_SETPIPE_SZ = 1031  # fcntl.F_SETPIPE_SZ, named in the fcntl module from Python 3.10 on Linux only
 
 
 def fork_available() -> bool:
@@ -49,12 +52,17 @@ def _take(counter: Any, total: int) -> int | None:
         return i
 
 
-def _child(counter: Any, results: Any, tasks: Sequence[Task]) -> None:
+def _child(counter: Any, writer: Connection, lock: Any, tasks: Sequence[Task]) -> None:
+    # Each result is written here, in this thread, whole, under the lock the children share: a
+    # multiprocessing.Queue would hand it to a feeder thread, which takes the GIL from the runs.
     try:
         while (i := _take(counter, len(tasks))) is not None:
-            results.put((i, run_task(tasks[i]), None))
+            payload = pickle.dumps((i, run_task(tasks[i]), None), pickle.HIGHEST_PROTOCOL)
+            with lock:
+                writer.send_bytes(payload)
     except BaseException as exc:  # sent to the parent, which raises it
-        results.put((-1, None, f"{type(exc).__name__}: {exc}"))
+        with lock:
+            writer.send_bytes(pickle.dumps((-1, None, f"{type(exc).__name__}: {exc}")))
 
 
 def run_forked(tasks: Sequence[Task], workers: int, *, warm: int = 0) -> Iterator[tuple[int, list[RunResult]]]:
@@ -73,50 +81,65 @@ def run_forked(tasks: Sequence[Task], workers: int, *, warm: int = 0) -> Iterato
         return
     ctx = multiprocessing.get_context("fork")
     counter = ctx.Value("q", warm)
-    results = ctx.Queue()
-    children = [ctx.Process(target=_child, args=(counter, results, tasks), daemon=True)
+    reader, writer = ctx.Pipe(duplex=False)
+    _widen(writer)
+    lock = ctx.Lock()
+    children = [ctx.Process(target=_child, args=(counter, writer, lock, tasks), daemon=True)
                 for _ in range(max(0, workers - 1))]
-    # Children inherit this process's objects. Frozen, they stay out of the children's garbage
-    # collections, which would walk them and write to every one, copying their pages (the gc.freeze()
-    # docs advise this before fork()). A caller's own frozen objects are left as they are.
+    # Children inherit this process's objects. Frozen, they stay out of the garbage collections of
+    # every process of the pool, which would walk them, and in a child write to every one, copying
+    # its pages (the gc.freeze() docs advise this before fork()). They thaw when the pool is done. A
+    # caller's own frozen objects are left as they are.
     freeze = gc.isenabled() and gc.get_freeze_count() == 0
     if freeze:
         gc.freeze()
+    left = total - warm
     try:
         for child in children:
             child.start()
-    finally:
-        if freeze:
-            gc.unfreeze()
-    left = total - warm
-    try:
+        writer.close()  # the children's copies stay open: the pipe reads as closed once they have all ended
         while (mine := _take(counter, total)) is not None:
             yield mine, run_task(tasks[mine])
             left -= 1
-            while left and not results.empty():  # what the children finished meanwhile
-                yield _received(results.get())
+            while left and reader.poll():  # what the children finished meanwhile
+                yield _received(reader, children)
                 left -= 1
         while left:
-            try:
-                item = results.get(timeout=_POLL)
-            except queue.Empty:
-                dead = [c.exitcode for c in children if not c.is_alive()]
-                if len(dead) == len(children):
-                    msg = f"a worker process ended before sending its results (exit codes {dead})"
-                    raise RuntimeError(msg) from None
-                continue
-            yield _received(item)
-            left -= 1
+            if reader.poll(_POLL):
+                yield _received(reader, children)
+                left -= 1
     finally:
+        if freeze:
+            gc.unfreeze()
         for child in children:
             if child.is_alive() and left:
                 child.terminate()
             child.join()
-        results.close()
+        reader.close()
+        if not writer.closed:
+            writer.close()
 
 
-def _received(item: tuple[int, list[RunResult] | None, str | None]) -> tuple[int, list[RunResult]]:
-    i, found, error = item
+def _widen(pipe: Connection) -> None:
+    """Let the pipe hold more than the default 64 KiB (about four chunks' results), where the system allows."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(pipe.fileno(), _F_SETPIPE_SZ, _PIPE_SIZE)
+    except (ImportError, OSError):  # not Linux, or a lower limit: the default size works, children may wait
+        pass
+
+
+def _received(reader: Connection, children: list[Any]) -> tuple[int, list[RunResult]]:
+    """The next result the children sent; a worker's error, or the end of them all, raised."""
+    try:
+        i, found, error = pickle.loads(reader.recv_bytes())
+    except EOFError:  # every child has closed its end of the pipe: they all ended, some results unsent
+        for child in children:
+            child.join()
+        codes = [child.exitcode for child in children]
+        msg = f"a worker process ended before sending its results (exit codes {codes})"
+        raise RuntimeError(msg) from None
     if error is not None or found is None:
         msg = f"a worker process failed: {error}"
         raise RuntimeError(msg)

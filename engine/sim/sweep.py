@@ -20,7 +20,7 @@ from engine.crisis import law_for
 from engine.files.scenarios import Scenario
 from engine.sim.grid import Axis, Grid, Point, check_grid, value_json
 from engine.sim.jsonkeys import Key, Table, build
-from engine.sim.pool import chunked, local_workers, run_tasks
+from engine.sim.pool import local_workers, run_tasks, tapered
 from engine.sim.runs import RunResult
 from engine.sim.stats import ENSEMBLE, SUMMARY, Ensemble
 from engine.sim.tasks import Task, digest_of, forget, job_for
@@ -114,12 +114,16 @@ def sweep(scenario: Scenario, grid: Grid, runs: int, seed: int, *, workers: int 
     digest = digest_of(scenario, interps)
     tasks: list[Task] = []
     owner: list[int] = []  # the point of each task
-    for point in points:
+    count = local_workers(workers, len(points) * runs) if client is None else workers
+    per_point: dict[int, int] = {}  # tasks of each point
+    for k, point in enumerate(points):
         job = job_for(scenario, interps, point, digest)
-        for part in chunked(runs, size):
+        # the last points' chunks shrink, so that no worker waits long for the others at the end
+        chunks = tapered(runs, size, count, after=runs * (len(points) - 1 - k))
+        per_point[point.index] = len(chunks)
+        for part in chunks:
             tasks.append(Task(job, f"{seed}:{point.label}", tuple(part)))
             owner.append(point.index)
-    per_point = math.ceil(runs / size)
     parts: dict[int, dict[int, list[RunResult]]] = {}
     summaries: list[dict[str, Any] | None] = [None] * len(points)
     done = 0
@@ -129,7 +133,7 @@ def sweep(scenario: Scenario, grid: Grid, runs: int, seed: int, *, workers: int 
             got = parts.setdefault(p, {})
             got[i] = results
             done += len(results)
-            if len(got) == per_point:  # the point's runs are all in: sum it up and let its results go
+            if len(got) == per_point[p]:  # the point's runs are all in: sum it up and let its results go
                 ordered = tuple(r for k in sorted(got) for r in got[k])
                 summaries[p] = Ensemble(scenario.id, seed, readings, ordered).to_dict()
                 del parts[p]

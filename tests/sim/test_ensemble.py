@@ -54,14 +54,14 @@ class TestEnsembles:
         assert simulate(scenario, 60, 8).results != one.results
 
     def test_a_local_pool_leaves_the_garbage_collector_as_it_found_it(self) -> None:
-        """This process's objects are frozen while the workers are forked (so the children's collections
-        leave the pages they inherit alone), and unfrozen once they are: this process goes on running
-        tasks beside them. A caller's own frozen objects stay frozen."""
+        """This process's objects are frozen while the pool works (so that no process's collections walk
+        them, and the children's leave the pages they inherit alone), and unfrozen once it is done. A
+        caller's own frozen objects stay frozen."""
         scenario = load_scenario("scenarios/cambodia-2013.yaml")
         assert gc.get_freeze_count() == 0
         during: list[int] = []
         simulate(scenario, 8, 1, workers=2, chunk=4, progress=lambda _: during.append(gc.get_freeze_count()))
-        assert during == [0, 0]
+        assert len(during) == 2 and all(count > 0 for count in during)
         assert gc.get_freeze_count() == 0
         gc.freeze()
         try:

@@ -29,6 +29,14 @@ def test_every_task_comes_back_once_from_some_process() -> None:
     assert [found[i] for i in range(len(tasks))] == [run_task(t) for t in tasks]
 
 
+def test_many_children_writing_at_once_lose_nothing() -> None:
+    """Six children send their chunks on one pipe, under one lock: each arrives whole, once (chunks of
+    40 runs are about 3 KB each, so several children's results wait in the pipe at a time)."""
+    tasks = _tasks(480, 40)
+    found = dict(forkpool.run_forked(tasks, 7))
+    assert [found[i] for i in range(len(tasks))] == [run_task(t) for t in tasks]
+
+
 @pytest.mark.parametrize("warm", [0, 1, 100])
 def test_warm_tasks_run_here_first(warm: int) -> None:
     """The first ``warm`` tasks come back first, in order, run before any fork (all of them if there are fewer)."""

@@ -2,23 +2,48 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from engine.cli import variants
 from engine.cli.main import cli
 from engine.files.scenarios import load_scenario
 from engine.sim import ensemble, pool
-from engine.sim.pool import WORKERS_PER_CORE, chunked, init_worker, local_workers, max_workers
+from engine.sim.pool import TAIL_CHUNK, WORKERS_PER_CORE, chunked, init_worker, local_workers, max_workers, tapered
 
 
 def test_chunks_cover_every_run_once_in_order() -> None:
     assert chunked(10, 4) == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
     assert chunked(3, 250) == [[0, 1, 2]] and chunked(0, 5) == []
+
+
+def test_tapered_chunks_shrink_near_the_end() -> None:
+    """Two workers, 10,000 runs of 250: full chunks until fewer than four are left, then a quarter of
+    what is left each time, down to 25 runs; one worker gets plain chunks."""
+    sizes = [len(c) for c in tapered(10_000, 250, 2)]
+    assert sizes[:37] == [250] * 37
+    assert sizes[37:] == [188, 141, 106, 79, 59, 45, 33, 25, 25, 25, 24]
+    assert tapered(10_000, 250, 1) == chunked(10_000, 250)
+    # runs of later tasks count as left: a sweep's first points keep whole chunks
+    assert [len(c) for c in tapered(1000, 500, 2, after=1000)] == [500, 375, 125]
+    assert [len(c) for c in tapered(1000, 500, 2, after=10_000)] == [500, 500]
+
+
+@given(runs=st.integers(0, 3000), size=st.integers(1, 600), workers=st.integers(1, 9), after=st.integers(0, 5000))
+def test_tapered_chunks_cover_every_run_once_in_order(runs: int, size: int, workers: int, after: int) -> None:
+    chunks = tapered(runs, size, workers, after=after)
+    assert [i for c in chunks for i in c] == list(range(runs))
+    assert all(0 < len(c) <= size for c in chunks)
+    # every chunk but the last is at least TAIL_CHUNK runs (or the size, if smaller), and they never grow
+    assert all(len(c) >= min(size, TAIL_CHUNK) for c in chunks[:-1])
+    assert all(len(a) >= len(b) for a, b in itertools.pairwise(chunks))
 
 
 def test_a_callers_executor_gives_the_same_ensemble() -> None:
