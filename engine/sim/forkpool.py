@@ -9,14 +9,22 @@ child inherits this process's simulator (its scenario, prefix and memo) as it is
 comes back once, with its task's index, for the caller to put in order: results never depend on
 scheduling.
 
+How the results come back: each child pickles a chunk's results and writes them on one pipe itself,
+under a lock the children share, so that each arrives whole. A :class:`multiprocessing.Queue` would
+hand them to a feeder thread, which then takes the GIL from the child's runs; and this process reads
+them between its own tasks. Every process of the pool keeps the objects it started with frozen
+(``gc.freeze()``) until the pool is done: no collection walks them. The caller makes the last chunks
+smaller (:func:`engine.sim.pool.tapered`), so that neither process waits long for the other's last.
+
 What remains is the step memo, which each process fills on its own: two processes that each run
 half an ensemble each learn most of what one process running it all learns (the states a run meets
-repeat across runs, so half the runs meet most of them). Running ``warm`` tasks here before the fork
-gives the child a warmer memo, but the other core waits for them, and the two then still learn what
-follows apart. Measured side by side on a quiet 2-core machine, each case in a fresh process
-(``bench/bench_workers.py --repeat 5``, 10,000 runs of Cambodia 2013): one worker 1.65 s; two forked
-at once 1.07 s (1.55x; 2.08 s of CPU in all); two after one warm task 1.17 s (1.41x; 2.23 s). No
-warm-up is the default.
+repeat across runs, so half the runs meet most of them): by instructions (callgrind), the two halves
+cost 13.8 % more than the whole. Running ``warm`` tasks here before the fork gives the child a warmer
+memo, but the other core waits for them, and the two then still learn what follows apart: it moves
+that cost, it does not save it. No warm-up is the default. Measured side by side, each case in a
+fresh process (``bench/bench_workers.py --repeat 7``, 10,000 runs of Cambodia 2013; figures in
+``docs/performance.md``): one worker 1.80 s, two 0.97 s (1.85x) on a quiet host; 1.60x in a run
+minutes later, when the host slowed the processes that used both its cores.
 """
 
 from __future__ import annotations
