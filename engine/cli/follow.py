@@ -32,7 +32,10 @@ _WAIT = 0.5
 @click.option("--stream", "-s", required=True, metavar="ID", help="The stream to follow.")
 @click.option("--from-start", is_flag=True,
               help="First print every event the stream holds, judged; default: only a summary of where it stands.")
-def follow(given: str | None, store: str | None, stream: str, from_start: bool) -> None:
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: one JSON object per line (JSON Lines), each with a 'kind': start, step, refused, "
+                   "record, unjudged, rejudged or now; 'impasse schema follow' gives the schema of a line.")
+def follow(given: str | None, store: str | None, stream: str, from_start: bool, fmt: str) -> None:
     """Follow a stream live: print each event appended, the findings it draws and the deadlines running.
 
     Starts with where the stream stands (its version, the impasse, the deadlines running; every event
@@ -40,12 +43,17 @@ def follow(given: str | None, store: str | None, stream: str, from_start: bool) 
     once on PostgreSQL (LISTEN/NOTIFY), within 0.2 s on SQLite (which is polled). A correction, a
     retraction or an event dated before the last replays the stream from the start. Ctrl-C stops.
 
+    With --format json each line is one JSON object, flushed as it is written, for a dashboard or
+    a script to read as the events come (a step's object is the one 'impasse replay --format json'
+    writes in its steps; the state's, the one 'impasse state --format json' writes).
+
     \b
     Examples:
       impasse log follow crisis.db --stream kh-2013
       impasse log follow --store postgresql://desk@db.example/crisis --stream kh-2013 --from-start
+      impasse log follow crisis.db -s kh-2013 --format json | jq -c 'select(.kind == "step")'
     """
-    from engine.report.follow import Follower
+    from engine.report.follow import Follower, json_lines, text_lines
     from engine.store.opening import ENV, open_store, store_location
 
     if given is not None and store is not None and given != store:
@@ -63,10 +71,11 @@ def follow(given: str | None, store: str | None, stream: str, from_start: bool) 
     try:
         with open_store(location) as opened:
             follower = Follower(opened, stream)
-            _echo(follower.start(from_start=from_start))
+            words = json_lines if fmt == "json" else text_lines
+            _echo(words(follower.start_entries(from_start=from_start)))
             while not stop:
                 if opened.wait(stream, follower.seen, _WAIT) > follower.seen and not stop:
-                    _echo(follower.update())
+                    _echo(words(follower.update_entries()))
     except KeyboardInterrupt:  # where no handler could be set (not the main thread)
         return
     except BrokenPipeError:  # the reader went away (follow … | head): stop as quietly
@@ -79,4 +88,4 @@ def follow(given: str | None, store: str | None, stream: str, from_start: bool) 
 
 def _echo(lines: list[str]) -> None:
     for line in lines:
-        click.echo(line)
+        click.echo(line)  # flushed: a reader at the other end of a pipe gets each line as it comes

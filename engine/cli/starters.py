@@ -13,7 +13,7 @@ from engine.cli.params import CliError, OneLineErrors
 __all__ = ["new", "schema"]
 
 #: the schemas ``impasse schema`` prints, by name
-SCHEMAS = ("pack", "scenario", "replay", "state", "whatif", "simulate", "sweep", "test")
+SCHEMAS = ("pack", "scenario", "replay", "state", "whatif", "simulate", "sweep", "test", "follow")
 _OUTPUT = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), default=None,
                        help="Write to this file, never over an existing one (paths in it are made relative to "
                             "it); default: print.")
@@ -68,7 +68,8 @@ def new_scenario(pack: str, output: str | None) -> None:
 @click.argument("name", type=click.Choice(SCHEMAS))
 @_OUTPUT
 def schema(name: str, output: str | None) -> None:
-    """The JSON Schema of a pack, a scenario, or the JSON of replay, state, whatif, simulate, sweep or test.
+    """The JSON Schema of a pack, a scenario, or the JSON of replay, state, whatif, simulate, sweep, test,
+    or of one line of 'log follow'.
 
     The copies in docs/schema/ are what this prints; editors read them (docs/writing-a-country.md).
     """

@@ -17,24 +17,41 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import Any
 
 import attrs
 
 from engine.crisis import law_for, scenario_from_store
 from engine.files.scenarios import Scenario
 from engine.report.describe import describe
+from engine.report.jsondata import dumps, state_data, step_data
 from engine.report.text import MARK
-from engine.report.view import StepView, TimelineView, timeline_view
+from engine.report.view import StateView, StepView, TimelineView, timeline_view
 from engine.store.interface import EventStore
 from engine.store.records import CORRECTION, EVENT, METADATA, RETRACTION, Record
 from engine.timeline.events import Event, unique_id
 from engine.timeline.machine import Step
 from engine.timeline.replay import Clock, Timeline
 
-__all__ = ["Follower"]
+__all__ = ["Entry", "Follower", "json_lines", "text_lines"]
 
 #: a step's continuation lines start under its summary
 _INDENT = " " * 6
+
+
+@attrs.frozen
+class Entry:
+    """One thing the follower has to say, before it is worded as text or written as JSON.
+
+    ``kind`` and ``data``: ``start`` (a dict: the stream, its version, the events replayed, the pack,
+    the readings, why events are unjudged), ``step`` (a :class:`StepView`), ``refused`` (the event and
+    the reason), ``record`` (a :class:`Record` that is not an event), ``unjudged`` (an event record
+    and its event, no pack to judge it), ``rejudged`` (why the stream is judged again from the start),
+    ``now`` (the :class:`~engine.report.view.StateView` after what came).
+    """
+
+    kind: str
+    data: Any
 
 
 class Follower:
@@ -63,28 +80,35 @@ class Follower:
 
     def start(self, *, from_start: bool = False) -> list[str]:
         """Replay what the stream holds now; the lines that say so (every event, ``from_start``)."""
+        return text_lines(self.start_entries(from_start=from_start))
+
+    def update(self) -> list[str]:
+        """Take in the records appended since the last call; the lines for them (none if nothing came)."""
+        return text_lines(self.update_entries())
+
+    def start_entries(self, *, from_start: bool = False) -> list[Entry]:
+        """:meth:`start`, before it is worded."""
         while True:  # a record appended while replaying: replay again, so that none is counted twice
             version = self.store.version(self.stream)
             steps = self._replay()
             if self.store.version(self.stream) == version:
                 break
         self.seen = version
+        scenario = self._scenario
+        head = {"stream": self.stream, "version": version, "events": len(self._versions),
+                "constitution": None if scenario is None else scenario.constitution.id,
+                "interpretations": None if scenario is None else list(scenario.interpretations),
+                "unjudged": self._unjudged or None}
+        entries = [Entry("start", head)]
         if not version:
-            return [f"{self.stream}: no records yet; waiting for the first"]
-        head = f"{self.stream}: version {version}, {len(self._versions)} event(s) replayed"
-        if self._scenario is not None:
-            readings = ", ".join(r for r in self._scenario.interpretations) or "the pack's own"
-            head += f"; constitution {self._scenario.constitution.id}, readings: {readings}"
-        lines = [head]
-        if self._unjudged:
-            lines.append(f"{_INDENT}{self._unjudged}")
+            return entries
         if from_start:
-            lines += self._steps_text(steps) if self._scenario is not None else \
-                self._unjudged_text(list(self.store.history(self.stream)))
-        return lines + self._now_text()
+            entries += self._steps(steps) if scenario is not None else \
+                self._unjudged_entries(list(self.store.history(self.stream)))
+        return entries + self._now()
 
-    def update(self) -> list[str]:
-        """Take in the records appended since the last call; the lines for them (none if nothing came)."""
+    def update_entries(self) -> list[Entry]:
+        """:meth:`update`, before it is worded."""
         records = list(self.store.history(self.stream, after=self.seen))
         if not records:
             return []
@@ -94,23 +118,24 @@ class Follower:
         ordered = events == sorted(events, key=lambda e: e.at)
         later = bool(events) and (self._last is None or events[0].at >= self._last)
         if self._scenario is not None and len(events) == len(records) and ordered and later:
-            return self._steps_text(self._feed(events, [r.version for r in records])) + self._now_text()
+            return self._steps(self._feed(events, [r.version for r in records])) + self._now()
         # the past changed (or no pack was known): replay the whole stream, show what the new records touch
-        lines = [_record_line(r) for r in records if r.kind != EVENT]
+        entries = [Entry("record", r) for r in records if r.kind != EVENT]
         touched: set[int | None] = {r.version for r in records}
         touched |= {r.target for r in records if r.target is not None}
         had_pack = self._scenario is not None
         steps = self._replay()
         if self._scenario is None:
-            return lines + self._unjudged_text(records)
+            return entries + self._unjudged_entries(records)
         if had_pack:
-            lines.append(f"{_INDENT}the stream is judged again from the start: "
-                         + ("an event dated before the last" if len(events) == len(records) else "the past changed"))
+            entries.append(Entry("rejudged", "the stream is judged again from the start: " + (
+                "an event dated before the last" if len(events) == len(records) else "the past changed")))
         else:  # a pack at last: every event, shown unjudged until now, is judged
-            lines.append(f"{_INDENT}the stream is judged from the start, by pack {self._scenario.constitution.id}")
+            entries.append(Entry("rejudged", f"the stream is judged from the start, by pack "
+                                             f"{self._scenario.constitution.id}"))
             touched = {self._version(s.event) for s in steps}
-        lines += self._steps_text([s for s in steps if self._version(s.event) in touched])
-        return lines + self._now_text()
+        entries += self._steps([s for s in steps if self._version(s.event) in touched])
+        return entries + self._now()
 
     # --- replay -------------------------------------------------------------------
 
@@ -164,36 +189,93 @@ class Follower:
         scenario = attrs.evolve(self._scenario, events=events, lines=tuple(self._version(e) for e in events))
         return timeline_view(scenario, Timeline(self._clock.law, steps, self._clock.state, self._last))
 
-    def _steps_text(self, steps: Sequence[Step]) -> list[str]:
-        lines: list[str] = []
+    def _steps(self, steps: Sequence[Step]) -> list[Entry]:
+        entries: list[Entry] = []
         view = self._view(steps)
         if view is not None:
-            for step in view.steps:
-                lines += _step_text(step)
-        for event, reason in self._refused:
-            version = self._version(event)
-            lines.append(f"v{version or '?':<4} {event.at}  {event.TYPE}: refused, not applied: {reason} "
-                         f"(correct it with 'impasse log correct --version {version}')")
+            entries += [Entry("step", step) for step in view.steps]
+        entries += [Entry("refused", (event, reason, self._version(event))) for event, reason in self._refused]
         self._refused = []
-        return lines
+        return entries
 
-    def _unjudged_text(self, records: Sequence[Record]) -> list[str]:
+    def _unjudged_entries(self, records: Sequence[Record]) -> list[Entry]:
         """New event records of a stream with no pack to judge them by: what they say, and no more."""
-        return [f"v{r.version:<4} {r.valid}  {describe(self.store.event(self.stream, r.version))}  (unjudged)"
-                for r in records if r.kind == EVENT]
+        return [Entry("unjudged", (r, self.store.event(self.stream, r.version))) for r in records if r.kind == EVENT]
 
-    def _now_text(self) -> list[str]:
+    def _now(self) -> list[Entry]:
         """The running deadlines and the impasse, after what was printed."""
         view = self._view(())
-        if view is None:
-            return []
-        state = view.final
-        lines = [f"{_INDENT}now: phase {state.phase}; impasse {state.impasse}"
-                 + (f" ({'; '.join(state.impasse_reasons)})" if state.impasse_reasons else "")]
-        for d in state.deadlines:
-            left = f" ({d.days_left} days left on {state.as_of})" if state.as_of and d.days_left is not None else ""
-            lines.append(f"{_INDENT}deadline running: {d.title} ({d.citation}), due {d.due}{left}")
-        return lines
+        return [] if view is None else [Entry("now", view.final)]
+
+
+def text_lines(entries: Iterable[Entry]) -> list[str]:
+    """What ``impasse log follow`` prints: the entries in words."""
+    lines: list[str] = []
+    for entry in entries:
+        kind, data = entry.kind, entry.data
+        if kind == "start":
+            lines += _start_text(data)
+        elif kind == "step":
+            lines += _step_text(data)
+        elif kind == "refused":
+            event, reason, version = data
+            lines.append(f"v{version or '?':<4} {event.at}  {event.TYPE}: refused, not applied: {reason} "
+                         f"(correct it with 'impasse log correct --target {version}')")
+        elif kind == "record":
+            lines.append(_record_line(data))
+        elif kind == "unjudged":
+            record, event = data
+            lines.append(f"v{record.version:<4} {record.valid}  {describe(event)}  (unjudged)")
+        elif kind == "rejudged":
+            lines.append(f"{_INDENT}{data}")
+        else:
+            lines += _now_text(data)
+    return lines
+
+
+def json_lines(entries: Iterable[Entry]) -> list[str]:
+    """What ``impasse log follow --format json`` prints: each entry as one JSON object on a line of its
+    own (JSON Lines; ``impasse schema follow`` gives the schema of a line)."""
+    return [dumps(_entry_data(entry), indent=None) for entry in entries]
+
+
+def _entry_data(entry: Entry) -> dict[str, Any]:
+    kind, data = entry.kind, entry.data
+    if kind == "start":
+        return {"kind": kind, **data}
+    if kind == "step":
+        return {"kind": kind, "step": step_data(data)}
+    if kind == "refused":
+        event, reason, version = data
+        return {"kind": kind, "version": version, "at": event.at, "type": event.TYPE, "reason": reason}
+    if kind == "record":
+        return {"kind": kind, "version": data.version, "recorded_at": data.recorded_at, "record": data.kind,
+                "target": data.target, "summary": _record_summary(data)}
+    if kind == "unjudged":
+        record, event = data
+        return {"kind": kind, "version": record.version, "at": record.valid, "summary": describe(event)}
+    if kind == "rejudged":
+        return {"kind": kind, "reason": data.strip()}
+    return {"kind": kind, "state": state_data(data)}
+
+
+def _start_text(head: dict[str, Any]) -> list[str]:
+    if not head["version"]:
+        return [f"{head['stream']}: no records yet; waiting for the first"]
+    line = f"{head['stream']}: version {head['version']}, {head['events']} event(s) replayed"
+    if head["constitution"] is not None:
+        readings = ", ".join(head["interpretations"]) or "the pack's own"
+        line += f"; constitution {head['constitution']}, readings: {readings}"
+    return [line] + ([f"{_INDENT}{head['unjudged']}"] if head["unjudged"] else [])
+
+
+def _now_text(state: StateView) -> list[str]:
+    lines = [f"{_INDENT}now: phase {state.phase}; impasse {state.impasse}"
+             + (f" ({'; '.join(state.impasse_reasons)})" if state.impasse_reasons else "")]
+    for d in state.deadlines:
+        left = f" ({d.days_left} days left on {state.as_of})" if state.as_of and d.days_left is not None else ""
+        lines.append(f"{_INDENT}deadline running: {d.title} ({d.citation}), due {d.due}{left}")
+    return lines
 
 
 def _step_text(step: StepView) -> list[str]:
@@ -209,6 +291,11 @@ def _step_text(step: StepView) -> list[str]:
 
 def _record_line(record: Record) -> str:
     """A record that is not an event, as it arrives."""
+    return f"v{record.version:<4} {record.recorded_at[:19]}Z  {_record_summary(record)}"
+
+
+def _record_summary(record: Record) -> str:
+    """What a record that is not an event does: ``correction of v4: …``, ``metadata: …``."""
     what = {CORRECTION: f"correction of v{record.target}", RETRACTION: f"retraction of v{record.target}",
             METADATA: "metadata"}.get(record.kind, record.kind)
     detail = ""
@@ -220,4 +307,4 @@ def _record_line(record: Record) -> str:
         data = record.data()
         detail = f": constitution {data.get('constitution', '-')}" + (
             f", readings {', '.join(data['interpretations'])}" if data.get("interpretations") else "")
-    return f"v{record.version:<4} {record.recorded_at[:19]}Z  {what}{detail}"
+    return f"{what}{detail}"

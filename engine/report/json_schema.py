@@ -1,4 +1,5 @@
-"""JSON Schemas of the JSON the commands print: ``replay``, ``state``, ``whatif``, ``simulate``, ``sweep``, ``test``.
+"""JSON Schemas of the JSON the commands print: ``replay``, ``state``, ``whatif``, ``simulate``, ``sweep``,
+``test``, and a line of ``log follow``.
 
 Replay's and state's are written from the tables :mod:`engine.report.jsondata` builds its output from
 (each key, the view attribute it comes from, how it is written) and from the view model's field
@@ -20,12 +21,13 @@ from typing import Any
 from engine.report.comparison import WHATIF
 from engine.report.jsondata import AS_OF, FINAL_EXTRA, OBJECTS, ROOTS, Out
 from engine.report.testing import TEST
+from engine.report.view import StepView
 from engine.sim.jsonkeys import table_schema
 from engine.sim.stats import ENSEMBLE
 from engine.sim.sweep import SWEEP
 
-__all__ = ["OUTPUT_SCHEMAS", "outcomes_schema", "replay_schema", "simulate_schema", "state_schema", "sweep_schema",
-           "whatif_schema"]
+__all__ = ["OUTPUT_SCHEMAS", "follow_schema", "outcomes_schema", "replay_schema", "simulate_schema", "state_schema",
+           "sweep_schema", "whatif_schema"]
 
 _DIALECT = "http://json-schema.org/draft-07/schema#"
 _NULL = {"type": "null"}
@@ -59,6 +61,37 @@ def state_schema() -> dict[str, Any]:
             "definitions": definitions}
 
 
+def follow_schema() -> dict[str, Any]:
+    """The schema of one line of ``impasse log follow --format json`` (docs/store.md): one object per line,
+    told apart by its ``kind``; a step's and a state's objects are those of ``replay`` and ``state``."""
+    definitions: dict[str, Any] = {}
+    _object("step", StepView, definitions)
+    _object("state", ROOTS["state"], definitions)
+    text, count, date_ = {"type": "string"}, {"type": "integer"}, {"type": "string", "format": "date"}
+
+    def maybe(schema: dict[str, Any]) -> dict[str, Any]:
+        return {"anyOf": [schema, _NULL]}
+
+    kinds: dict[str, dict[str, Any]] = {
+        "start": {"stream": text, "version": count, "events": count, "constitution": maybe(text),
+                  "interpretations": maybe({"type": "array", "items": text}), "unjudged": maybe(text)},
+        "step": {"step": {"$ref": "#/definitions/step"}},
+        "refused": {"version": maybe(count), "at": date_, "type": text, "reason": text},
+        "record": {"version": count, "recorded_at": text, "record": {"enum": ["correction", "retraction", "metadata"]},
+                   "target": maybe(count), "summary": text},
+        "unjudged": {"version": count, "at": date_, "summary": text},
+        "rejudged": {"reason": text},
+        "now": {"state": {"$ref": "#/definitions/state"}},
+    }
+    one_of = [{"type": "object", "properties": {"kind": {"const": kind}, **keys}, "required": ["kind", *keys],
+               "additionalProperties": False} for kind, keys in kinds.items()]
+    return {"$schema": _DIALECT, "title": "impasse log follow --format json",
+            "description": "One line of a followed stream: where it stands, a step judged, an event refused, a "
+                           "record that is not an event, an event unjudged, the stream judged again, or the "
+                           "state after them (docs/store.md)",
+            "oneOf": one_of, "definitions": definitions}
+
+
 def whatif_schema() -> dict[str, Any]:
     """The schema of ``impasse whatif --format json`` (docs/simulation.md)."""
     return table_schema(WHATIF, "impasse whatif --format json")
@@ -81,7 +114,7 @@ def outcomes_schema() -> dict[str, Any]:
 
 #: Each command whose JSON has a published schema (``docs/schema/NAME.schema.json``), and its schema.
 OUTPUT_SCHEMAS = {"replay": replay_schema, "state": state_schema, "whatif": whatif_schema,
-                  "simulate": simulate_schema, "sweep": sweep_schema, "test": outcomes_schema}
+                  "simulate": simulate_schema, "sweep": sweep_schema, "test": outcomes_schema, "follow": follow_schema}
 
 
 def _object(name: str, cls: type, definitions: dict[str, Any]) -> dict[str, Any]:

@@ -15,9 +15,9 @@ from typing import Any
 import attrs
 
 from engine.report.jsontext import dumps
-from engine.report.view import StateView, TimelineView
+from engine.report.view import StateView, StepView, TimelineView
 
-__all__ = ["AS_OF", "FINAL_EXTRA", "OBJECTS", "ROOTS", "Out", "dumps", "state_data", "timeline_data"]
+__all__ = ["AS_OF", "FINAL_EXTRA", "OBJECTS", "ROOTS", "Out", "dumps", "state_data", "step_data", "timeline_data"]
 
 #: How a key's value is written: ``value`` as it is, ``list`` a tuple as a list, ``dict`` pairs as an
 #: object, ``pairs`` pairs as objects with the two ``names``, ``objects`` each item by the table ``of``,
@@ -135,6 +135,11 @@ def timeline_data(view: TimelineView) -> dict[str, Any]:
 def state_data(view: StateView) -> dict[str, Any]:
     """A state as JSON-ready data (``final`` of a replay, and ``impasse state --format json``)."""
     return _build(view, OBJECTS["state"])
+
+
+def step_data(view: StepView) -> dict[str, Any]:
+    """One step as JSON-ready data, as in a replay's ``steps`` (and each step ``impasse log follow`` prints)."""
+    return _build(view, OBJECTS["step"])
 
 
 def _build(view: Any, table: tuple[Out, ...]) -> dict[str, Any]:

@@ -13,9 +13,10 @@ from typing import Any
 __all__ = ["dumps"]
 
 
-def dumps(data: Any) -> str:
-    """JSON text, stable key order as built, UTF-8 kept readable; dates as ISO text."""
-    return json.dumps(data, indent=2, ensure_ascii=False, default=_default)
+def dumps(data: Any, indent: int | None = 2) -> str:
+    """JSON text, stable key order as built, UTF-8 kept readable; dates as ISO text (``indent=None``:
+    on one line, as JSON Lines want it)."""
+    return json.dumps(data, indent=indent, ensure_ascii=False, default=_default)
 
 
 def _default(value: Any) -> Any:

@@ -4,6 +4,7 @@ traceback, and a missing store is one line."""
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import signal
@@ -104,6 +105,27 @@ def test_from_start_and_the_environment_variable(location: str) -> None:
     try:
         follow.until(lambda line: line.startswith("v2    2013-07-28  election held"))
         follow.until(lambda line: line.startswith("v3    2013-09-08  final results"))
+    finally:
+        assert follow.interrupt() == (0, "")
+
+
+def test_json_lines_as_a_dashboard_reads_them(location: str) -> None:
+    """--format json: one object per line, each flushed as written, so a reader sees each event as it
+    comes; the step carries its findings, the state its deadlines."""
+    follow = _Follow(location, "--stream", "kh", "--format", "json")
+    try:
+        _, first = follow.until(lambda line: '"kind": "start"' in line)
+        assert json.loads(first)["version"] == 3
+        follow.until(lambda line: '"kind": "now"' in line)
+        with open_store(location) as store:
+            store.append("kh", [ParliamentConvened(at=date(2013, 9, 23), source=("wire",), sitting="opening",
+                                                   present=68)])
+        _, line = follow.until(lambda line: '"kind": "step"' in line)
+        step = json.loads(line)["step"]
+        assert step["line"] == 4 and step["event"]["present"] == 68
+        assert any(f["verdict"] == "violation" and f["count"] == 68 and f["required"] == 120 for f in step["findings"])
+        _, now = follow.until(lambda line: '"kind": "now"' in line)
+        assert json.loads(now)["state"]["phase"]
     finally:
         assert follow.interrupt() == (0, "")
 

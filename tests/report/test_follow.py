@@ -4,13 +4,19 @@ the same records: tests/cli/test_cli_follow.py runs the command on both)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+from jsonschema import Draft7Validator
 
 from engine.crisis import replay_scenario, scenario_from_store
-from engine.report.follow import Follower
+from engine.report.follow import Follower, json_lines
+from engine.report.json_schema import follow_schema
+from engine.report.jsondata import dumps, timeline_data
+from engine.report.view import timeline_view
 from engine.store.interface import EventStore
 from engine.store.opening import open_store
 from engine.timeline.events import ElectionHeld, ParliamentConvened, ResultsAnnounced
@@ -105,7 +111,7 @@ def test_a_refused_event_is_printed_and_the_follow_goes_on(store: EventStore) ->
     store.append("kh", [opening(200)])
     lines = follower.update()
     assert lines[0].startswith("v4    2013-09-23  parliament_convened: refused, not applied:")
-    assert "impasse log correct --version 4" in lines[0]
+    assert "impasse log correct --target 4" in lines[0]
     store.append("kh", [opening(68, day=24)])
     lines = follower.update()
     assert lines[0].startswith("v5    2013-09-24  opening sitting, 68 present")
@@ -125,3 +131,61 @@ def test_a_stream_without_a_pack_is_shown_unjudged(tmp_path: Path) -> None:
         assert lines[1].strip() == "the stream is judged from the start, by pack kh"
         assert lines[2].startswith("v1    2013-07-28  election held")
         assert any(line.strip().startswith("now: phase") for line in lines)
+
+
+# --- the same entries as JSON Lines (``impasse log follow --format json``) ------------------------
+
+FOLLOW = Draft7Validator(follow_schema(), format_checker=Draft7Validator.FORMAT_CHECKER)
+
+
+def _lines(texts: list[str]) -> list[dict[str, Any]]:
+    """Each line parsed; each one object on one line that the published schema takes."""
+    found = []
+    for text in texts:
+        assert "\n" not in text
+        data = json.loads(text)
+        assert [e.message for e in FOLLOW.iter_errors(data)] == []
+        found.append(data)
+    return found
+
+
+def test_json_lines_say_what_the_text_says(store: EventStore) -> None:
+    """Start, then a step judged as replay judges it (the same object as in replay's JSON), then the state."""
+    follower = Follower(store, "kh")
+    start = _lines(json_lines(follower.start_entries()))
+    assert [d["kind"] for d in start] == ["start", "now"]
+    assert start[0] == {"kind": "start", "stream": "kh", "version": 3, "events": 2, "constitution": "kh",
+                        "interpretations": ["opposition-120-to-open"], "unjudged": None}
+    assert [d["rule"] for d in start[1]["state"]["deadlines"]] == ["first-session-deadline"]
+    store.append("kh", [opening(68)])
+    update = _lines(json_lines(follower.update_entries()))
+    assert [d["kind"] for d in update] == ["step", "now"]
+    step = update[0]["step"]
+    replayed = json.loads(dumps(timeline_data(timeline_view(
+        scenario_from_store(store, "kh"), replay_scenario(scenario_from_store(store, "kh"))))))["steps"][-1]
+    # the same object as replay's, but that the line is the stream's version
+    assert step["line"] == 4 and step | {"line": None} == replayed | {"line": None}
+    assert {"verdict": "violation", "interpretation": "opposition-120-to-open", "count": 68, "required": 120} \
+        .items() <= next(f for f in step["findings"] if f["interpretation"]).items()
+    assert update[1]["state"]["deadlines"] == []
+
+
+def test_json_lines_for_refusals_records_and_unjudged_events(tmp_path: Path) -> None:
+    with open_store(tmp_path / "s.db", create=True) as store:
+        follower = Follower(store, "kh")
+        assert _lines(json_lines(follower.start_entries()))[0]["version"] == 0
+        store.append("kh", [ELECTION])
+        assert _lines(json_lines(follower.update_entries())) == [
+            {"kind": "unjudged", "version": 1, "at": "2013-07-28", "summary": "election held"}]
+        store.set_metadata("kh", {"constitution": "kh"})
+        kinds = _lines(json_lines(follower.update_entries()))
+        assert [d["kind"] for d in kinds] == ["record", "rejudged", "step", "now"]
+        assert kinds[0] | {"recorded_at": ""} == {"kind": "record", "version": 2, "recorded_at": "",
+                                                  "record": "metadata", "target": None,
+                                                  "summary": "metadata: constitution kh"}
+        assert kinds[1]["reason"] == "the stream is judged from the start, by pack kh"
+        store.append("kh", [RESULTS, opening(200)])
+        refused = _lines(json_lines(follower.update_entries()))
+        assert [d["kind"] for d in refused] == ["step", "refused", "now"]
+        assert refused[1]["version"] == 4 and refused[1]["type"] == "parliament_convened"
+        assert "200" in refused[1]["reason"]
