@@ -152,15 +152,21 @@ class RunProcesses:
     def _attend(self, event: Event) -> Event:
         """``event`` (one of ``_ATTENDED``) with the members who defected present."""
         state = self.state
-        return self._shared((event, tuple(self.defected.items()), state.seats, state.seated, state.body_size),
-                            lambda: self._attended(event))
+        # the key holds all that _attended reads
+        return self._shared((event, tuple(self.defected.items()), state.seats, state.seated, state.body_size,
+                             state.boycotts), lambda: self._attended(event))
 
     def _attended(self, event: Event) -> Event:
         extra = {p: n for p, n in self.defected.items() if n}
         if not extra:
             return event
-        # the defectors are boycotters present: the act says so, or the engine would refuse its count
+        # the defectors are boycotters present: the act says so, or the engine would refuse its count;
+        # no more than the boycotting parties hold (the recorded ones may be among the defectors)
+        state = self.state
+        away = sum(_count(state.seats, p) for p, target in state.boycotts if target == "parliament")
         came = sum(extra.values()) + (getattr(event, "boycotters_present", None) or 0)
+        if away:
+            came = min(came, away)
         if isinstance(event, ParliamentConvened):
             by_party = dict(event.present_by_party)
             if by_party:

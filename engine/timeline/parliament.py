@@ -119,6 +119,11 @@ def _check_boycott(event: ParliamentConvened | VoteHeld, state: State, counted: 
     if not away:
         return
     came = event.boycotters_present or 0
+    if came > away:
+        holding = sorted(p for p in boycotting if get(state.seats, p, 0))
+        who = f"{holding[0]} boycotts" if len(holding) == 1 else f"{', '.join(holding)} boycott"
+        msg = f"{came} boycotters present, but {who} parliament with {away} seats in all"
+        raise EngineError(msg, event, "boycotters_present")
     by_party = [(p, n) for p, n in getattr(event, "present_by_party", ()) if p in boycotting and n]
     if sum(n for _, n in by_party) > came:
         named = ", ".join(f"{n} of {p}" for p, n in by_party)

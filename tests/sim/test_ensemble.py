@@ -72,6 +72,23 @@ class TestEnsembles:
         finally:
             gc.unfreeze()
 
+    def test_defectors_among_boycotters_recorded_present_are_not_counted_twice(self, tmp_path: Path) -> None:
+        """The opening records all 55 boycotting CNRP members present (``boycotters_present: 55``); members
+        who defected before it are among them, so the run's sitting says 55, not 55 plus the defectors
+        (more than the boycotting party holds, which the engine refuses): the opening happens, lawful
+        under the opposition's reading, in every run where it happens at all."""
+        path = _with_uncertain(tmp_path, "uncertain:\n  horizon: 2014-09-01\n  defection:\n"
+                                         "    - {party: CNRP, weekly: 0.5}\n"
+                                         "  happens:\n    - {event: opening-sitting, probability: 0.9}\n")
+        text = path.read_text().replace("    present_by_party: {CPP: 68}\n",
+                                        "    present_by_party: {CPP: 68, CNRP: 55}\n    boycotters_present: 55\n", 1)
+        path.write_text(text)
+        ensemble = simulate(load_scenario(path), 60, 2)
+        assert any(r.defected for r in ensemble.results)
+        opened = [r for r in ensemble.results if r.opened_by_deadline[0]]
+        assert 40 <= len(opened) < 60  # the 10 % of runs without the sitting on the 23rd open later
+        assert all(r.opened_by_deadline[OPPOSITION] for r in opened)
+
     def test_no_defection_never_breaks_the_boycott(self, tmp_path: Path) -> None:
         """With a defection chance of 0 nobody defects, and the 120 reading is never met at the opening."""
         path = _with_uncertain(tmp_path, "uncertain:\n  defection:\n    - {party: CNRP, weekly: 0}\n")

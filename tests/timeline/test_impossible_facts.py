@@ -115,13 +115,18 @@ class TestBoycottersCountedPresent:
     @example(seats=[68, 55], boycotting=1, present=69, came=1)
     def test_refused_exactly_when_more_than_the_boycott_leaves(self, seats: list[int], boycotting: int,
                                                                present: int, came: int) -> None:
-        """Oracle: a sitting is refused iff present > 123 - boycotting seats + boycotters_present."""
+        """Oracle: a sitting is refused iff it counts more boycotters present than the boycotting parties
+        hold (field ``boycotters_present``), or present > 123 - boycotting seats + boycotters_present."""
         parties = {f"P{i}": n for i, n in enumerate(seats)}
         away = tuple(sorted(parties)[:min(boycotting, len(seats) - 1)])
         state = _boycotted(parties, away, sat=False)
         sitting = ParliamentConvened(at=DAY, source="s", sitting="opening", present=present,
                                      boycotters_present=came)
-        if present > 123 - sum(parties[p] for p in away) + came:
+        if came > sum(parties[p] for p in away):
+            with pytest.raises(EngineError, match="boycotters present, but") as info:
+                transition(state, sitting, RULES)
+            assert info.value.field == "boycotters_present"
+        elif present > 123 - sum(parties[p] for p in away) + came:
             with pytest.raises(EngineError, match="boycott parliament") as info:
                 transition(state, sitting, RULES)
             assert info.value.field == "present"
