@@ -24,7 +24,7 @@ from engine.timeline.state import (
     get,
 )
 
-__all__ = ["formation", "with_impasse"]
+__all__ = ["formation", "formation_reads_date", "with_impasse"]
 
 
 def with_impasse(state: State, memo: LawMemo, day: Day | None) -> State:
@@ -36,13 +36,9 @@ def with_impasse(state: State, memo: LawMemo, day: Day | None) -> State:
     impasse, had = memo.judged(key, _impasse, state, memo.law.body, None if day is None else day.ruleset)
     # the formation level reads these alone; the date only when a government may be taking office
     # (once formed, the level keeps the day it did), so that most steps find it judged before
-    head, poll = state.government, state.poll
-    dated = head is not None and not all(
-        f.level is FormationLevel.FORMED and f.reasons[0].target == head and f.reasons[0].since == poll
-        for _, f in state.formation)
-    shape: tuple = ("formation", state.phase, poll, state.failed_votes, state.mandates, state.mandate is None, head,
-                    state.government_status,
-                    state.government_lawful, state.formation, state.on if dated or not state.formation else None)
+    shape: tuple = ("formation", state.phase, state.poll, state.failed_votes, state.mandates, state.mandate is None,
+                    state.government, state.government_status, state.government_lawful, state.formation,
+                    state.on if formation_reads_date(state) else None)
     forming = memo.judged(shape, _formations, state, memo.law.readings)
     if forming is not state.formation and forming == state.formation:
         forming = state.formation  # the same objects: equal states stay cheap to compare
@@ -54,6 +50,15 @@ def with_impasse(state: State, memo: LawMemo, day: Day | None) -> State:
 
 
 _NONE = Formation()
+
+
+def formation_reads_date(state: State) -> bool:
+    """Whether the formation level :func:`with_impasse` gives ``state`` depends on the state's date: when
+    none is judged yet, or a government holds office that is not yet ``formed`` under every reading."""
+    head, poll = state.government, state.poll
+    return not state.formation or (head is not None and not all(
+        f.level is FormationLevel.FORMED and f.reasons[0].target == head and f.reasons[0].since == poll
+        for _, f in state.formation))
 
 
 def _formations(state: State, readings: tuple[Reading, ...]) -> tuple[tuple[Reading, Formation], ...]:

@@ -17,17 +17,22 @@ No I/O, no clock, no randomness; ``transition`` changes nothing it is given.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 
+import attrs
+
 from engine.errors import EngineError
+from engine.rules.constitution import RuleKind
 from engine.timeline import cycle, deadlines, government, parliament
-from engine.timeline.events import DeadlineExpired, Event
+from engine.timeline.events import AgreementReached, BoycottEnded, DeadlineExpired, Event, SeatsTaken, TalksHeld
 from engine.timeline.findings import Finding, Step, Verdict
-from engine.timeline.impasse import with_impasse
+from engine.timeline.impasse import formation_reads_date, with_impasse
 from engine.timeline.law import Day, Law, LawMemo
 from engine.timeline.state import State
 
-__all__ = ["Day", "Finding", "Law", "LawMemo", "Step", "Verdict", "initial_state", "transition"]
+__all__ = ["DATE_FREE", "Day", "Finding", "Law", "LawMemo", "Step", "Verdict", "initial_state", "moved",
+           "moves_in_time", "transition", "undated_event"]
 
 Handler = Callable[[Event, State, LawMemo], cycle.Result]
 
@@ -83,3 +88,60 @@ def transition(state: State, event: Event, law: Law, memo: LawMemo | None = None
         findings = findings + more
     new, more, follows = deadlines.consequences(new, event, findings, day, memo)
     return Step(event, with_impasse(new, memo, day), tuple(findings + more), follows)
+
+
+# --- steps that hold on other days ----------------------------------------------------------------
+
+#: Event types whose handler reads neither the event's date nor the state's (members taking their
+#: seats, an agreement, a boycott ended, talks held): given the same state, the step such an event
+#: makes differs from one day to another only where :func:`transition` itself reads the date, which
+#: :func:`moves_in_time` rules out step by step. A type joins only after its handler is read for it.
+DATE_FREE: frozenset[type[Event]] = frozenset({SeatsTaken, AgreementReached, BoycottEnded, TalksHeld})
+
+_OTHER_FIELDS: dict[type[Event], Callable[[Event], tuple]] = {}
+
+
+def undated_event(event: Event) -> tuple:
+    """``event`` with its date left out: its type and every other field's value."""
+    cls = type(event)
+    get = _OTHER_FIELDS.get(cls)
+    if get is None:
+        names = [a.name for a in attrs.fields(cls) if a.name != "at"]
+        getter = operator.attrgetter(*names)
+        get = _OTHER_FIELDS[cls] = (lambda e: (getter(e),)) if len(names) == 1 else getter
+    return (cls, *get(event))
+
+
+def moves_in_time(before: State, step: Step, memo: LawMemo) -> bool:
+    """Whether ``step``, made by :func:`transition` from ``before`` (whatever its date), is also the step
+    of an equal event dated any other day on which the law is the same :class:`Day`, but for the new
+    state's date (:func:`moved`).
+
+    :func:`transition` reads the event's date in these places, each ruled out here: the law in force
+    and the body's size (the caller checks the other day's :class:`Day` is this one); the handler
+    (only :data:`DATE_FREE` types); deadlines met or started (no deadline running or overdue before or
+    after, none anchored on the event's type); consequences (none fired: no findings, no events
+    derived; no rule's filter reads a date); the formation level (not read from the date, before the
+    step); the new state's date (set by :func:`moved`).
+    """
+    event = step.event
+    if type(event) not in DATE_FREE or step.findings or step.follows:
+        return False
+    after = step.state
+    if before.deadlines or before.overdue or after.deadlines or after.overdue or formation_reads_date(before):
+        return False
+    day = memo.day(event.at)
+    if event.TYPE in day.anchored:
+        return False
+    return not memo.judged(("consequences read dates", id(day.ruleset)), _consequences_read_dates, day, memo.law.body)
+
+
+def _consequences_read_dates(day: Day, body: str) -> bool:
+    return any(rule.when is not None and any(key == "at" for key, _ in rule.when.fields)
+               for rule in day.ruleset.of_kind(RuleKind.CONSEQUENCE, body))
+
+
+def moved(step: Step, event: Event) -> Step:
+    """The step of ``event``, equal to ``step``'s but for its date: ``step`` must move in time
+    (:func:`moves_in_time`) to a day of the same :class:`Day`."""
+    return Step(event, step.state.replace(on=event.at))

@@ -21,7 +21,18 @@ import simpy
 from engine.errors import EngineError
 from engine.rules.constitution import cite
 from engine.timeline.events import DeadlineExpired, Event
-from engine.timeline.machine import Law, LawMemo, Step, initial_state, transition
+from engine.timeline.machine import (
+    DATE_FREE,
+    Day,
+    Law,
+    LawMemo,
+    Step,
+    initial_state,
+    moved,
+    moves_in_time,
+    transition,
+    undated_event,
+)
 from engine.timeline.state import Deadline, State
 
 __all__ = ["HORIZON", "Clock", "StepMemo", "Timeline", "replay", "state_at"]
@@ -56,7 +67,7 @@ class StepMemo:
     """Steps already made, shared by clocks that replay similar histories.
 
     ``transition`` is pure, so a (state, event) pair seen before gives the same step (or the same
-    refusal). Two things make pairs from different histories match:
+    refusal). Three things make pairs from different histories match, or cheap to make:
 
     * the state's date is left out of the key: ``transition`` reads it only to refuse an event
       dated before it, then dates the new state by the event, so states that differ in their date
@@ -64,7 +75,14 @@ class StepMemo:
     * histories that differ (a member defecting in week 3 or in week 4) often reach equal states:
       those are made one object, so that, with callers sharing equal events too, most lookups
       match the pair by identity (a dict keyed by the two objects' ids, checked with ``is``)
-      instead of hashing and comparing states field by field.
+      instead of hashing and comparing states field by field;
+    * a step that moves in time (:func:`~engine.timeline.machine.moves_in_time`: members taking their
+      seats, an agreement, with no deadline running and nothing found) is also kept by the state and
+      the event without its date, so that the same event on another day under the same law is the
+      same step moved to that day (:func:`~engine.timeline.machine.moved`) instead of a new
+      ``transition``: a defection made on day 60 or day 67 of a boycott, from one state, is one step
+      made and one moved (``tests/timeline/test_moves_in_time.py`` checks moved steps against
+      ``transition``).
 
     Steps depend on the law they were made under, so a memo serves one :class:`Law` (the first it is
     asked about); it also keeps that law's :class:`LawMemo`, which the clocks pass to ``transition``.
@@ -82,6 +100,9 @@ class StepMemo:
         self._states: dict[State, State] = {}  # each state made, interned
         self._undated: dict[State, State] = {}  # each state without its date, interned
         self._twins: dict[int, tuple[State, State]] = {}  # id(state) -> (state, it without its date)
+        #: (the state without its date, the event without its date) -> a step that moves in time, and
+        #: the law of its day (machine.moves_in_time): an equal event on another day of that law makes it
+        self._undated_steps: dict[tuple[State, tuple], tuple[Step, Day]] = {}
 
     def __len__(self) -> int:
         return len(self._by_value)
@@ -103,11 +124,16 @@ class StepMemo:
             return found[2]
         if state.on is not None and event.at < state.on:
             return None  # refused for its date alone, which the memo's keys leave out
-        step = self._by_value.get((self._without_date(state), event))
+        undated = self._without_date(state)
+        step = self._by_value.get((undated, event))
         if step is not None:  # the entry keeps both objects alive, so their ids stay theirs
             if len(self._by_id) >= self.limit:
                 self._by_id.clear()  # only a shortcut to _by_value: dropping it loses nothing
             self._by_id[key] = (state, event, step)
+        elif type(event) in DATE_FREE and self._undated_steps:  # made on another day?
+            other = self._undated_steps.get((undated, undated_event(event)))
+            if other is not None and self._law_memo is not None and self._law_memo.day(event.at) is other[1]:
+                return self.put(state, event, moved(other[0], event))
         return step
 
     def put(self, state: State, event: Event, step: Step | EngineError) -> Step | EngineError:
@@ -118,10 +144,15 @@ class StepMemo:
             self._states.clear()
             self._undated.clear()
             self._twins.clear()
+            self._undated_steps.clear()
         if isinstance(step, Step):
             canonical = self._states.setdefault(step.state, step.state)
             if canonical is not step.state:
                 step = attrs.evolve(step, state=canonical)
+            law = self._law_memo
+            if type(event) in DATE_FREE and law is not None and moves_in_time(state, step, law):
+                self._undated_steps.setdefault((self._without_date(state), undated_event(event)),
+                                               (step, law.day(event.at)))
         if state.on is None or not event.at < state.on:  # a refusal for the date stays with this pair
             self._by_value[(self._without_date(state), event)] = step
         self._by_id[(id(state), id(event))] = (state, event, step)
