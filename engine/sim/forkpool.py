@@ -19,12 +19,12 @@ smaller (:func:`engine.sim.pool.tapered`), so that neither process waits long fo
 What remains is the step memo, which each process fills on its own: two processes that each run
 half an ensemble each learn most of what one process running it all learns (the states a run meets
 repeat across runs, so half the runs meet most of them): by instructions (callgrind), the two halves
-cost 13.8 % more than the whole. Running ``warm`` tasks here before the fork gives the child a warmer
+cost 12.6 % more than the whole. Running ``warm`` tasks here before the fork gives the child a warmer
 memo, but the other core waits for them, and the two then still learn what follows apart: it moves
 that cost, it does not save it. No warm-up is the default. Measured side by side, each case in a
 fresh process (``bench/bench_workers.py --repeat 7``, 10,000 runs of Cambodia 2013; figures in
-``docs/performance.md``): one worker 1.80 s, two 0.97 s (1.85x) on a quiet host; 1.60x in a run
-minutes later, when the host slowed the processes that used both its cores.
+``docs/performance.md``): one worker 1.66-1.70 s, two 0.90-0.92 s (1.84-1.86x in three runs); 1.60x
+in an earlier run, when the host slowed the processes that used both its cores.
 """
 
 from __future__ import annotations

@@ -133,11 +133,12 @@ class StepMemo:
         elif type(event) in DATE_FREE and self._undated_steps:  # made on another day?
             other = self._undated_steps.get((undated, undated_event(event)))
             if other is not None and self._law_memo is not None and self._law_memo.day(event.at) is other[1]:
-                return self.put(state, event, moved(other[0], event))
+                return self.put(state, event, moved(other[0], event), moves=False)
         return step
 
-    def put(self, state: State, event: Event, step: Step | EngineError) -> Step | EngineError:
-        """Remember ``step``; returns it with its state replaced by an equal one seen before."""
+    def put(self, state: State, event: Event, step: Step | EngineError, *, moves: bool = True) -> Step | EngineError:
+        """Remember ``step``; returns it with its state replaced by an equal one seen before. ``moves``:
+        look whether the step moves in time (False for a step moved already: its first is kept)."""
         if len(self._by_value) >= self.limit:
             self._by_value.clear()
             self._by_id.clear()
@@ -150,7 +151,7 @@ class StepMemo:
             if canonical is not step.state:
                 step = attrs.evolve(step, state=canonical)
             law = self._law_memo
-            if type(event) in DATE_FREE and law is not None and moves_in_time(state, step, law):
+            if moves and type(event) in DATE_FREE and law is not None and moves_in_time(state, step, law):
                 self._undated_steps.setdefault((self._without_date(state), undated_event(event)),
                                                (step, law.day(event.at)))
         if state.on is None or not event.at < state.on:  # a refusal for the date stays with this pair
