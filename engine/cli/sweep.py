@@ -7,7 +7,7 @@ import click
 from engine.cli.completion import complete_readings
 from engine.cli.params import SCENARIO
 from engine.cli.scheduling import SCHEDULER, connected
-from engine.cli.variants import MAX_WORKERS, PER_CORE, progress_bar, uncertain_scenario
+from engine.cli.variants import MAX_WORKERS, PER_CORE, progress_bar, reading_names, uncertain_scenario
 
 __all__ = ["sweep"]
 
@@ -82,8 +82,7 @@ def sweep(file: str, vary: tuple[str, ...], runs: int, seed: int, workers: int, 
     else:
         from engine.report.sweep import sweep_text
 
-        names = {r: scenario.constitution.interpretation(r).name if r else "the pack's reading"
-                 for r in result.readings}
+        names = reading_names(scenario, result.readings)
         click.echo(sweep_text(data, names, _width()))
 
 

@@ -125,8 +125,7 @@ def simulate(file: str, runs: int, seed: int, workers: int, interpretations: tup
         from engine.sim.plots import plot_ensemble
 
         plot_ensemble(data, plot)
-    names = {r: scenario.constitution.interpretation(r).name if r else "the pack's reading"
-             for r in ensemble.readings}
+    names = reading_names(scenario, ensemble.readings)
     if fmt == "json":
         click.echo(dumps(data))
     elif fmt == "markdown":
@@ -151,6 +150,14 @@ def uncertain_scenario(file: str, plot: str | None) -> Scenario:
 
         require(plot)
     return scenario
+
+
+def reading_names(scenario: Scenario, readings: tuple[str | None, ...]) -> dict[str | None, str]:
+    """Each reading's name, as findings name it (:meth:`engine.timeline.law.Law.name`)."""
+    from engine.crisis import law_for
+
+    law = law_for(scenario)
+    return {r: law.name(r) for r in readings}
 
 
 def progress_bar(total: int) -> tuple[Callable[[int], None] | None, Callable[[], None]]:
