@@ -162,8 +162,7 @@ class RunProcesses:
             return event
         # the defectors are boycotters present: the act says so, or the engine would refuse its count;
         # no more than the boycotting parties hold (the recorded ones may be among the defectors)
-        state = self.state
-        away = sum(_count(state.seats, p) for p, target in state.boycotts if target == "parliament")
+        away = self.state.seats_away("parliament")
         came = sum(extra.values()) + (getattr(event, "boycotters_present", None) or 0)
         if away:
             came = min(came, away)

@@ -115,7 +115,7 @@ def _check_boycott(event: ParliamentConvened | VoteHeld, state: State, counted: 
     """Members of a party boycotting parliament are away: an act may count them only as many as it
     says attended anyway (``boycotters_present``, which the simulator's defections write)."""
     boycotting = state.boycotting("parliament")
-    away = sum(get(state.seats, p, 0) for p in boycotting)
+    away = state.seats_away("parliament")
     if not away:
         return
     came = event.boycotters_present or 0

@@ -256,6 +256,10 @@ class State:
         """Parties boycotting ``target``."""
         return frozenset(p for p, t in self.boycotts if t == target)
 
+    def seats_away(self, target: str = "parliament") -> int:
+        """The seats of the parties boycotting ``target``: the members away from it."""
+        return sum(get(self.seats, p, 0) for p in self.boycotting(target))
+
     def upcoming(self) -> tuple[Gathering, ...]:
         """Planned gatherings whose first day is after the state's date."""
         if self.on is None:
