@@ -49,8 +49,8 @@ def new_pack(code: str, output: str | None) -> None:
 
 
 @new.command(name="scenario")
-@click.option("--pack", "pack", default="kh", show_default=True,
-              help="The pack it names: a built-in code, or a path to a pack file.")
+@click.option("--pack", "pack", required=True, metavar="PACK",
+              help="The pack it names: a built-in code (impasse packs lists them), or a path to a pack file.")
 @_OUTPUT
 def new_scenario(pack: str, output: str | None) -> None:
     """A starter scenario judged by PACK: the metadata, two parties and five placeholder events."""

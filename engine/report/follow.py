@@ -255,7 +255,7 @@ def _entry_data(entry: Entry) -> dict[str, Any]:
         record, event = data
         return {"kind": kind, "version": record.version, "at": record.valid, "summary": describe(event)}
     if kind == "rejudged":
-        return {"kind": kind, "reason": data.strip()}
+        return {"kind": kind, "reason": data}
     return {"kind": kind, "state": state_data(data)}
 
 

@@ -43,7 +43,6 @@ __all__ = ["fork_available", "run_forked"]
 
 _POLL = 0.5  # seconds between looks at the children while waiting for their last results
 _PIPE_SIZE = 1 << 20  # bytes the results' pipe holds (Linux): a child seldom waits for this process to read
-_F_SETPIPE_SZ = 1031  # fcntl.F_SETPIPE_SZ, named in the fcntl module from Python 3.10 on Linux only
 
 
 def fork_available() -> bool:
@@ -133,8 +132,8 @@ def _widen(pipe: Connection) -> None:
     try:
         import fcntl
 
-        fcntl.fcntl(pipe.fileno(), _F_SETPIPE_SZ, _PIPE_SIZE)
-    except (ImportError, OSError):  # not Linux, or a lower limit: the default size works, children may wait
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
+    except (ImportError, AttributeError, OSError):  # not Linux, or a lower limit: the default works, children may wait
         pass
 
 

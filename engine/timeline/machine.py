@@ -98,17 +98,15 @@ def transition(state: State, event: Event, law: Law, memo: LawMemo | None = None
 #: :func:`moves_in_time` rules out step by step. A type joins only after its handler is read for it.
 DATE_FREE: frozenset[type[Event]] = frozenset({SeatsTaken, AgreementReached, BoycottEnded, TalksHeld})
 
-_OTHER_FIELDS: dict[type[Event], Callable[[Event], tuple]] = {}
-
+_OTHER_FIELDS: dict[type[Event], Callable[[Event], tuple]] = {}  # each event class's getter of all but its date
 
 def undated_event(event: Event) -> tuple:
-    """``event`` with its date left out: its type and every other field's value."""
+    """``event`` with its date left out: its type and every other field's value (an event has several:
+    its source, note, id...)."""
     cls = type(event)
     get = _OTHER_FIELDS.get(cls)
     if get is None:
-        names = [a.name for a in attrs.fields(cls) if a.name != "at"]
-        getter = operator.attrgetter(*names)
-        get = _OTHER_FIELDS[cls] = (lambda e: (getter(e),)) if len(names) == 1 else getter
+        get = _OTHER_FIELDS[cls] = operator.attrgetter(*(a.name for a in attrs.fields(cls) if a.name != "at"))
     return (cls, *get(event))
 
 

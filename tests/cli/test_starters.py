@@ -142,7 +142,7 @@ class TestNewScenario:
 
 
 class TestNoOverwrite:
-    @pytest.mark.parametrize("args", [["new", "pack", "xx"], ["new", "scenario"], ["schema", "pack"]])
+    @pytest.mark.parametrize("args", [["new", "pack", "xx"], ["new", "scenario", "--pack", "kh"], ["schema", "pack"]])
     def test_an_existing_file_is_left_alone(self, args: list[str], tmp_path: Path, runner: CliRunner) -> None:
         """-o naming an existing file is one line on stderr, exit 2, and the file unchanged."""
         path = tmp_path / "taken.yaml"
