@@ -107,6 +107,10 @@ class StepMemo:
     def __len__(self) -> int:
         return len(self._by_value)
 
+    def items(self) -> Iterable[tuple[tuple[State, Event], Step | EngineError]]:
+        """Each (state without its date, event) pair kept, with its step or refusal."""
+        return self._by_value.items()
+
     def law_memo(self, law: Law) -> LawMemo:
         """The memo of what ``law`` says, shared by every clock that shares this step memo."""
         if self._law_memo is None:

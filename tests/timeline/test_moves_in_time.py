@@ -40,7 +40,7 @@ def _ensemble_pairs() -> tuple[tuple[State, SeatsTaken | AgreementReached, Step,
     for i in range(400):
         sim.run(1, i)
     memo = sim.memo.law_memo(sim.rules)
-    return tuple((state, event, step, memo) for (state, event), step in sim.memo._by_value.items()
+    return tuple((state, event, step, memo) for (state, event), step in sim.memo.items()
                  if isinstance(step, Step) and type(event) in DATE_FREE)
 
 
