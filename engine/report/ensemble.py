@@ -12,13 +12,18 @@ __all__ = ["ensemble_text", "fallback_text", "interval_text"]
 def ensemble_text(data: dict[str, Any], names: dict[Any, str]) -> str:
     """An ensemble's outcome table (probabilities with 95 % Wilson intervals) and a histogram."""
     out = [f"{data['scenario']}: {data['runs']} runs, seed {data['seed']}", ""]
-    head = f"{'reading':<34} {'opens lawfully by deadline':>28} {'opens lawfully at all':>24} {'government lawful':>24}"
-    out.append(head)
-    out.append("-" * len(head))
-    for row in data["outcomes"]:
-        cells = [interval_text(row[k]) for k in ("opened_by_deadline", "opened_ever", "government_lawful")]
-        out.append(f"{names.get(row['interpretation'], 'the pack' + chr(39) + 's reading'):<34} {cells[0]:>28} "
-                   f"{cells[1]:>24} {cells[2]:>24}")
+    # each column as wide as its widest cell, two spaces apart: the three readings of Cambodia fit 100 columns
+    titles = ("reading", "opens lawfully by deadline", "opens lawfully at all", "government lawful")
+    rows = [(names.get(row["interpretation"], "the pack's reading"),
+             *(interval_text(row[k]) for k in ("opened_by_deadline", "opened_ever", "government_lawful")))
+            for row in data["outcomes"]]
+    widths = [max(len(cells[i]) for cells in (titles, *rows)) for i in range(len(titles))]
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "  ".join([cells[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True))])
+
+    head = line(titles)
+    out += [head, "-" * len(head), *(line(cells) for cells in rows)]
     days = data["impasse_days"]
     out.append("")
     resolved = days["resolved"]

@@ -67,3 +67,18 @@ class TestFallback:
         assert data["recorded_fallback"] == {"runs": 0, "p": 0.0, "events": []}
         assert fallback_text(data) is None
         assert "Fallback" not in ensemble_text(data, {})
+
+
+def test_the_table_fits_100_columns_and_its_columns_line_up() -> None:
+    """Three readings with their intervals: each column as wide as its widest cell, the whole within 100."""
+    from engine.files.scenarios import load_scenario
+    from engine.sim.ensemble import simulate
+
+    scenario = load_scenario("scenarios/cambodia-2013.yaml")
+    ensemble = simulate(scenario, 300, 1)
+    names = {r: scenario.constitution.interpretation(r).name for r in ensemble.readings}
+    lines = ensemble_text(ensemble.to_dict(), names).splitlines()
+    assert max(len(line) for line in lines) <= 100
+    head, rule, *rows = lines[2:4 + len(ensemble.readings)]
+    assert rule == "-" * len(head) and all(len(row) == len(head) for row in rows)
+    assert [row.split("  ")[0] for row in rows] == [names[r] for r in ensemble.readings]
